@@ -1,0 +1,153 @@
+/** Whether a lock is shared with other readers or taken alone. */
+export type LockMode = 'read' | 'write';
+
+/** Who asked for a lock: the tool call (or other unit of work) on whose behalf it is held. */
+export interface LockOwner {
+  /** MCP tool name, e.g. `transfer`. */
+  readonly tool?: string;
+  /** JSON-RPC id of the `tools/call` request. */
+  readonly requestId?: string | number;
+  /** MCP session id (Streamable HTTP) or a transport label. */
+  readonly sessionId?: string;
+  /** Free text for owners that are not tool calls, e.g. `startup` or `demo-load`. */
+  readonly label?: string;
+}
+
+/** One holder or waiter of a resource, as snapshots and events report it. */
+export interface LockParty {
+  /** Id of the async call chain (one per `withLock`/`withLocks` root, inherited through AsyncLocalStorage). */
+  readonly chainId: number;
+  readonly owner?: LockOwner;
+  readonly mode: LockMode;
+  /** Epoch milliseconds when it started holding (holders) or asked (waiters). */
+  readonly sinceMs: number;
+}
+
+/** A busy resource in a snapshot: who holds it and who waits, in queue order. */
+export interface ResourceSnapshot {
+  readonly id: string;
+  readonly holders: readonly LockParty[];
+  readonly waiters: readonly LockParty[];
+}
+
+/** The busy resources of a lock map at one instant; idle resources are omitted. */
+export interface LockSnapshot {
+  readonly atMs: number;
+  readonly resources: readonly ResourceSnapshot[];
+}
+
+/** One edge of a wait-for cycle: `waiter` waits for `resource`, which `holder` holds. */
+export interface WaitForEdge {
+  readonly waiter: Omit<LockParty, 'sinceMs'>;
+  readonly resource: string;
+  readonly holderChainId: number;
+}
+
+/** Fields every lock event carries. */
+interface LockEventBase {
+  /** Monotonic per lock map, from 1; a gap means events were dropped. */
+  readonly seq: number;
+  /** Epoch milliseconds, fractional. */
+  readonly atMs: number;
+  readonly chainId: number;
+  readonly owner?: LockOwner;
+}
+
+/** A caller asked for a resource; `queueDepth` is how many waited ahead of it. */
+export interface LockRequestedEvent extends LockEventBase {
+  readonly type: 'requested';
+  readonly resource: string;
+  readonly mode: LockMode;
+  readonly queueDepth: number;
+}
+
+/** A caller got the resource after waiting `waitedMs`. */
+export interface LockAcquiredEvent extends LockEventBase {
+  readonly type: 'acquired';
+  readonly resource: string;
+  readonly mode: LockMode;
+  readonly waitedMs: number;
+}
+
+/** A holder let the resource go after holding it `heldMs`. */
+export interface LockReleasedEvent extends LockEventBase {
+  readonly type: 'released';
+  readonly resource: string;
+  readonly mode: LockMode;
+  readonly heldMs: number;
+}
+
+/** A waiter gave up after `waitedMs`; `holders` held the resource at that moment. */
+export interface LockTimeoutEvent extends LockEventBase {
+  readonly type: 'timeout';
+  readonly resource: string;
+  readonly mode: LockMode;
+  readonly waitedMs: number;
+  readonly holders: readonly LockParty[];
+}
+
+/** A waiter was cancelled (AbortSignal) after `waitedMs` and left the queue. */
+export interface LockAbortedEvent extends LockEventBase {
+  readonly type: 'aborted';
+  readonly resource: string;
+  readonly mode: LockMode;
+  readonly waitedMs: number;
+  readonly reason?: string;
+}
+
+/** A request would have closed a wait-for cycle; it failed at once with E_DEADLOCK. */
+export interface LockDeadlockEvent extends LockEventBase {
+  readonly type: 'deadlock';
+  readonly resource: string;
+  readonly mode: LockMode;
+  readonly cycle: readonly WaitForEdge[];
+}
+
+/** A call chain asked again for a resource it already holds; it failed at once with E_LOCK_REENTRANT. */
+export interface LockReentrantEvent extends LockEventBase {
+  readonly type: 'reentrant';
+  readonly resource: string;
+  readonly mode: LockMode;
+}
+
+/** Where an ordered pair of resources was taken: `first` held while `second` was requested. */
+export interface LockOrderSite {
+  readonly first: string;
+  readonly second: string;
+  readonly chainId: number;
+  readonly owner?: LockOwner;
+  readonly atMs: number;
+  /** Source location `file:line:column` of the request, when known. */
+  readonly location?: string;
+}
+
+/** Two places took the same two resources in opposite orders (lockdep-style), even if no deadlock happened. */
+export interface LockInversionEvent extends LockEventBase {
+  readonly type: 'inversion';
+  readonly earlier: LockOrderSite;
+  readonly later: LockOrderSite;
+}
+
+/** A holder kept a resource longer than the threshold (held across a slow call?); fired once per hold, while still held. */
+export interface LockLongHoldEvent extends LockEventBase {
+  readonly type: 'longHold';
+  readonly resource: string;
+  readonly mode: LockMode;
+  readonly heldMs: number;
+  readonly thresholdMs: number;
+}
+
+/** Everything a ResourceLockMap reports to its subscribers. */
+export type LockEvent =
+  | LockRequestedEvent
+  | LockAcquiredEvent
+  | LockReleasedEvent
+  | LockTimeoutEvent
+  | LockAbortedEvent
+  | LockDeadlockEvent
+  | LockReentrantEvent
+  | LockInversionEvent
+  | LockLongHoldEvent;
+
+/** The `type` of any lock event. */
+export type LockEventType = LockEvent['type'];
