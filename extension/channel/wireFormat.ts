@@ -11,6 +11,8 @@ export const CHANNEL_ENV = {
   token: 'MCP_LOCK_INSPECTOR_TOKEN',
   /** Human label of the source, e.g. `bundled server` or `chat agent`. */
   label: 'MCP_LOCK_INSPECTOR_LABEL',
+  /** Which kind of source this is: `launched`, `chat`, `debug` or `external` (see SourceKind). */
+  kind: 'MCP_LOCK_INSPECTOR_KIND',
 } as const;
 
 /** Largest line, in bytes, the hub accepts; longer lines are counted and dropped. */
@@ -46,6 +48,8 @@ export interface HelloMessage {
   readonly token: string;
   readonly pid: number;
   readonly label: string;
+  /** The source kind from the environment, when the launcher set one. */
+  readonly kind?: string;
   /** MCP server name/version when known. */
   readonly server?: { readonly name: string; readonly version: string };
 }

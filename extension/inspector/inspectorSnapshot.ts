@@ -1,4 +1,5 @@
 import type { LockMode, LockOwner, WaitForEdge, LockOrderSite } from '../locks/lockEvents';
+import type { InspectorEvent } from '../channel/wireFormat';
 
 /** Where a source's events come from. */
 export type SourceKind = 'launched' | 'chat' | 'debug' | 'external';
@@ -90,4 +91,24 @@ export interface InspectorSnapshot {
     readonly events: number;
     readonly linesRejected: number;
   };
+}
+
+/** An event as the model keeps it: tagged with the source that reported it. */
+export type SourcedEvent = InspectorEvent & { readonly sourceId: string };
+
+/** What the model hands its listeners, coalesced (at most about 20 a second): the new state and the events since the last change. */
+export interface ModelChange {
+  readonly snapshot: InspectorSnapshot;
+  readonly events: readonly SourcedEvent[];
+  /** True when history was cleared since the last change, so views drop what they drew. */
+  readonly cleared: boolean;
+}
+
+/** The read side of the model that views, code lenses, the status bar and the public API depend on. */
+export interface InspectorModelReader {
+  snapshot(): InspectorSnapshot;
+  /** Retained events, oldest first (bounded by the history setting). */
+  history(): readonly SourcedEvent[];
+  /** Subscribes to coalesced changes; returns the unsubscribe function. */
+  subscribe(listener: (change: ModelChange) => void): () => void;
 }
