@@ -26,7 +26,7 @@ const shared = {
   sourcemap: !production,
   sourcesContent: false,
   logLevel: 'warning',
-  plugins: [problemMatcherPlugin],
+  plugins: watch ? [problemMatcherPlugin] : [],
 };
 
 const node = { ...shared, platform: 'node', target: 'node20' };
