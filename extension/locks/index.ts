@@ -1,0 +1,21 @@
+// The lock library users import into their own MCP servers (`mcp-lock-inspector/locks`); never imports 'vscode'.
+export {
+  ResourceLockMap,
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_LONG_HOLD_MS,
+  type ResourceLockMapOptions,
+  type LockCallOptions,
+  type LockListener,
+} from './resourceLockMap';
+export { runWithLockContext, type LockContextOptions } from './lockContext';
+export {
+  LockError,
+  LockTimeoutError,
+  LockAbortedError,
+  DeadlockError,
+  LockReentrantError,
+  describeParty,
+  type LockErrorCode,
+  type LockFailure,
+} from './lockErrors';
+export type * from './lockEvents';

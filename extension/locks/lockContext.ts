@@ -1,0 +1,70 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { LockOwner } from './lockEvents';
+import type { LockRequest } from './lockRequest';
+
+/** An async call chain: the unit that holds locks, waits for them, and appears as `chainId` in events. */
+export interface LockChain {
+  readonly id: number;
+  /** Requests of this chain that wait for a resource right now; read by deadlock detection, created on first wait. */
+  waiting: Set<LockRequest> | undefined;
+}
+
+/** One level of a call chain's context: a `runWithLockContext` scope, or a `withLock` whose function is running. */
+export interface LockFrame {
+  readonly parent: LockFrame | undefined;
+  readonly chain: LockChain;
+  readonly owner: LockOwner | undefined;
+  /** Every AbortSignal that cancels waits in this frame: inherited ones first, then the frame's own. */
+  readonly signals: readonly AbortSignal[] | undefined;
+}
+
+/** Options of `runWithLockContext`. */
+export interface LockContextOptions {
+  /** Reported by every lock taken inside, unless a call passes its own. */
+  readonly owner?: LockOwner;
+  /** Cancels every lock wait inside (combined with per-call signals), e.g. a tool call's cancellation. */
+  readonly signal?: AbortSignal;
+}
+
+const lockContextStorage = new AsyncLocalStorage<LockFrame>();
+let lastChainId = 0;
+
+/** The frame of the running call chain, if any lock or lock context encloses the caller. */
+export function currentLockFrame(): LockFrame | undefined {
+  return lockContextStorage.getStore();
+}
+
+/** Runs `fn` with `frame` as the current frame, so locks taken inside know what the chain holds. */
+export function runInLockFrame<T>(frame: LockFrame, fn: () => T): T {
+  return lockContextStorage.run(frame, fn);
+}
+
+/** A chain with a fresh id, for a root call that no context encloses. */
+export function newLockChain(): LockChain {
+  return { id: ++lastChainId, waiting: undefined };
+}
+
+/** Appends `signal` to inherited signals without allocating when there is nothing to add. */
+export function withSignal(
+  inherited: readonly AbortSignal[] | undefined,
+  signal: AbortSignal | undefined,
+): readonly AbortSignal[] | undefined {
+  if (signal === undefined) return inherited;
+  return inherited === undefined ? [signal] : [...inherited, signal];
+}
+
+/**
+ * Runs `fn` as (part of) one call chain: every `withLock`/`withLocks` inside, however deep in awaits, reports
+ * `owner` and is cancelled by `signal`. Nested inside another context it stays in the same chain (so what the
+ * outer levels hold still counts for re-entrancy and deadlock detection) and overrides the owner.
+ */
+export function runWithLockContext<T>(options: LockContextOptions, fn: () => T): T {
+  const parent = currentLockFrame();
+  const frame: LockFrame = {
+    parent,
+    chain: parent?.chain ?? newLockChain(),
+    owner: options.owner ?? parent?.owner,
+    signals: withSignal(parent?.signals, options.signal),
+  };
+  return lockContextStorage.run(frame, fn);
+}

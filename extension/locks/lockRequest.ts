@@ -1,0 +1,65 @@
+import type { LockChain, LockFrame } from './lockContext';
+import type { LockMode, LockOwner } from './lockEvents';
+
+/** A busy resource: who holds it and the FIFO queue of requests waiting for it. Deleted as soon as it is idle. */
+export interface ResourceEntry {
+  readonly id: string;
+  /** Mode of the current holders: several readers or one writer. */
+  mode: LockMode;
+  readonly holders: Hold[];
+  queueHead: LockRequest | undefined;
+  queueTail: LockRequest | undefined;
+  queueLength: number;
+}
+
+/** One request holding one resource. */
+export interface Hold {
+  readonly request: LockRequest;
+  readonly entry: ResourceEntry;
+  readonly sinceMs: number;
+  /** Neighbours in the map's acquisition-ordered list of holds watched for long holds (only while subscribed). */
+  olderWatched: Hold | undefined;
+  newerWatched: Hold | undefined;
+  watched: boolean;
+}
+
+/**
+ * One `withLock`/`withLocks` call: the resources it takes in order, where it waits, what it holds, and the
+ * frame its function runs in (so nested calls see what it holds).
+ */
+export class LockRequest implements LockFrame {
+  readonly holds: Hold[] = [];
+  /** Index in `resources` of the next resource to take. */
+  nextIndex = 0;
+  /** The resource whose queue this request is in, if it waits. */
+  waitingFor: ResourceEntry | undefined = undefined;
+  /** When it joined the current queue, and when it first waited (the timeout covers the whole call). */
+  waitSinceMs = 0;
+  firstWaitMs: number | undefined = undefined;
+  queuePrev: LockRequest | undefined = undefined;
+  queueNext: LockRequest | undefined = undefined;
+  /** Settles the promise of a call that had to wait; set on the first wait only. */
+  resolveWait: (() => void) | undefined = undefined;
+  rejectWait: ((error: Error) => void) | undefined = undefined;
+  timeoutTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  abortListener: (() => void) | undefined = undefined;
+
+  constructor(
+    readonly parent: LockFrame | undefined,
+    readonly chain: LockChain,
+    readonly owner: LockOwner | undefined,
+    readonly signals: readonly AbortSignal[] | undefined,
+    readonly mode: LockMode,
+    /** Sorted and deduplicated: every call takes resources in the same global order. */
+    readonly resources: readonly string[],
+    readonly timeoutMs: number,
+  ) {}
+}
+
+/** Whether `ancestor` is `frame` or encloses it: then its function is (indirectly) running `frame`'s code. */
+export function isAncestorOrSelf(ancestor: LockFrame, frame: LockFrame | undefined): boolean {
+  for (let current = frame; current !== undefined; current = current.parent) {
+    if (current === ancestor) return true;
+  }
+  return false;
+}
