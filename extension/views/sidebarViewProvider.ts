@@ -1,0 +1,106 @@
+import * as vscode from 'vscode';
+import type { InspectorModelReader } from '../inspector/inspectorSnapshot';
+import type { SidebarHostMessage, SidebarWebviewMessage } from '../protocol';
+import { Disposable } from '../util/dispose';
+import { VIEW_COMMANDS, assertNever, handleCommonMessage, reportFailure, runViewCommand } from './hostActions';
+import type { ServerStatus } from './serverStatus';
+import { WebviewChannel } from './webviewChannel';
+import { webviewHtml, webviewOptions } from './webviewHtml';
+
+/** The Locks view in the Lock Inspector activity bar container: server, sources, resources, warnings, tools. */
+export class SidebarViewProvider extends Disposable implements vscode.WebviewViewProvider {
+  /** Contributed in package.json under the `lockInspector` views container. */
+  static readonly viewId = 'lockInspector.sidebar';
+
+  #view: SidebarView | undefined;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly model: InspectorModelReader,
+    private readonly server: ServerStatus,
+  ) {
+    super();
+  }
+
+  resolveWebviewView(webviewView: vscode.WebviewView): void {
+    this.#view?.dispose();
+    this.#view = this._register(new SidebarView(webviewView, this.extensionUri, this.model, this.server));
+  }
+}
+
+/** One resolved webview view; lives until VS Code disposes the view. */
+class SidebarView extends Disposable {
+  readonly #channel: WebviewChannel<SidebarHostMessage, SidebarWebviewMessage>;
+  #unsubscribeModel: (() => void) | undefined;
+
+  constructor(
+    webviewView: vscode.WebviewView,
+    extensionUri: vscode.Uri,
+    private readonly model: InspectorModelReader,
+    private readonly server: ServerStatus,
+  ) {
+    super();
+    const { webview } = webviewView;
+    webview.options = webviewOptions(extensionUri);
+    this.#channel = this._register(
+      new WebviewChannel<SidebarHostMessage, SidebarWebviewMessage>(webview, {
+        onReady: () => this.start(),
+        onGone: () => this.stop(),
+        onMessage: (message) => this.receive(message),
+      }),
+    );
+    this._register(webviewView.onDidChangeVisibility(() => webviewView.visible || this.#channel.markGone()));
+    this._register(webviewView.onDidDispose(() => this.dispose()));
+    this._register(this.server.onDidChangeState((serverState) => this.#channel.isReady && this.#channel.post({ type: 'didChangeServerState', serverState })));
+    this._register({ dispose: () => this.stop() });
+    webview.html = webviewHtml(webview, extensionUri, 'sidebar', 'Locks');
+  }
+
+  private start(): void {
+    this.#channel.post({ type: 'didSnapshot', snapshot: this.model.snapshot(), serverState: this.server.state });
+    this.#unsubscribeModel = this.model.subscribe(({ snapshot }) => this.#channel.post({ type: 'didChangeSnapshot', snapshot }));
+  }
+
+  private stop(): void {
+    this.#unsubscribeModel?.();
+    this.#unsubscribeModel = undefined;
+  }
+
+  private receive(message: Exclude<SidebarWebviewMessage, { readonly type: 'ready' }>): void {
+    switch (message.type) {
+      case 'revealTool':
+      case 'revealSource':
+        handleCommonMessage(message);
+        return;
+      case 'startServer':
+        runViewCommand(VIEW_COMMANDS.startServer);
+        return;
+      case 'stopServer':
+        runViewCommand(VIEW_COMMANDS.stopServer);
+        return;
+      case 'restartServer':
+        runViewCommand(VIEW_COMMANDS.restartServer);
+        return;
+      case 'runDemo':
+        reportFailure(runDemo(this.server), 'run the demo');
+        return;
+      case 'showTimeline':
+        runViewCommand(VIEW_COMMANDS.showTimeline, message.filter);
+        return;
+      default:
+        assertNever(message);
+    }
+  }
+}
+
+async function runDemo(server: ServerStatus): Promise<void> {
+  if (server.state !== 'running') await vscode.commands.executeCommand(VIEW_COMMANDS.startServer);
+  await vscode.commands.executeCommand(VIEW_COMMANDS.runParallelCalls);
+}
+
+/** Registers the sidebar's webview view provider; everything it creates goes with `context`. */
+export function registerSidebarView(context: vscode.ExtensionContext, model: InspectorModelReader, server: ServerStatus): SidebarViewProvider {
+  const provider = new SidebarViewProvider(context.extensionUri, model, server);
+  context.subscriptions.push(provider, vscode.window.registerWebviewViewProvider(SidebarViewProvider.viewId, provider));
+  return provider;
+}

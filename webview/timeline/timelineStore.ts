@@ -1,0 +1,368 @@
+import type { LockMode, LockOwner } from '../../extension/locks/lockEvents';
+import type { ResourceView, SourcedEvent } from '../../extension/inspector/inspectorSnapshot';
+
+/** A bar on a swimlane: a call holding the resource, or waiting for it. */
+export interface Span {
+  readonly kind: 'hold' | 'wait';
+  readonly startMs: number;
+  /** For open spans, the time they were last drawn to; they grow with the clock. */
+  readonly endMs: number;
+  /** How it ended: holds end `released`, waits `acquired`, `timeout` or `aborted`; bars still growing are `open`. */
+  readonly outcome: 'released' | 'acquired' | 'timeout' | 'aborted' | 'open';
+  readonly chainId: number;
+  readonly owner?: LockOwner;
+  readonly mode: LockMode;
+  /** How many waited ahead when a wait began. */
+  readonly queueDepth?: number;
+}
+
+/** A point on a swimlane where something went wrong or took too long. */
+export interface Marker {
+  readonly kind: 'timeout' | 'aborted' | 'deadlock' | 'reentrant' | 'longHold';
+  readonly atMs: number;
+  readonly event: SourcedEvent;
+}
+
+interface OpenSpan {
+  readonly startMs: number;
+  readonly chainId: number;
+  readonly owner?: LockOwner;
+  readonly mode: LockMode;
+  readonly queueDepth?: number;
+}
+
+/** How much history the store keeps before it forgets the oldest bars and markers. */
+export interface RetentionLimits {
+  readonly maxSpans: number;
+  readonly maxMarkers: number;
+}
+
+/** Below this a wait is the lock's own overhead, not contention. */
+const CONTENDED_WAIT_MS = 1;
+
+/** One swimlane: a resource of one source, its closed bars (ordered by end), open bars and markers. */
+export class Lane {
+  /** Closed spans ordered by `endMs`; entries before `spanHead` are forgotten. */
+  spans: Span[] = [];
+  spanHead = 0;
+  /** Longest closed span, so a time-window query knows how far back a bar can start. */
+  longestSpanMs = 0;
+  markers: Marker[] = [];
+  markerHead = 0;
+  readonly openHolds = new Map<number, OpenSpan>();
+  readonly openWaits = new Map<number, OpenSpan>();
+  /** Somebody waited here, timed out, aborted or deadlocked. */
+  contended = false;
+  readonly tools = new Set<string>();
+  lastActivityMs = 0;
+  waitedTotalMs = 0;
+  incidents = 0;
+
+  constructor(
+    readonly key: string,
+    readonly sourceId: string,
+    readonly resource: string,
+  ) {}
+
+  /** Calls `visit` for each closed span that overlaps `[fromMs, toMs]`, oldest end first. */
+  forEachSpanIn(fromMs: number, toMs: number, visit: (span: Span) => void): void {
+    const spans = this.spans;
+    for (let index = firstIndexAtOrAfter(spans, this.spanHead, fromMs, (span) => span.endMs); index < spans.length; index++) {
+      const span = spans[index]!;
+      if (span.endMs - this.longestSpanMs > toMs) break;
+      if (span.startMs <= toMs) visit(span);
+    }
+  }
+
+  /** Calls `visit` for each marker in `[fromMs, toMs]`. */
+  forEachMarkerIn(fromMs: number, toMs: number, visit: (marker: Marker) => void): void {
+    const markers = this.markers;
+    for (let index = firstIndexAtOrAfter(markers, this.markerHead, fromMs, (marker) => marker.atMs); index < markers.length; index++) {
+      const marker = markers[index]!;
+      if (marker.atMs > toMs) break;
+      visit(marker);
+    }
+  }
+
+  /** Bars still growing, drawn up to `nowMs`. */
+  openSpans(nowMs: number): Span[] {
+    const open: Span[] = [];
+    for (const wait of this.openWaits.values()) open.push({ kind: 'wait', outcome: 'open', endMs: Math.max(nowMs, wait.startMs), ...wait });
+    for (const hold of this.openHolds.values()) open.push({ kind: 'hold', outcome: 'open', endMs: Math.max(nowMs, hold.startMs), ...hold });
+    return open;
+  }
+
+  /** Spans retained (closed and open). */
+  get spanCount(): number {
+    return this.spans.length - this.spanHead + this.openHolds.size + this.openWaits.size;
+  }
+
+  addSpan(span: Span): void {
+    const spans = this.spans;
+    let index = spans.length;
+    // Events of one source arrive in time order, so this loop runs only for spans closed in the same millisecond.
+    while (index > this.spanHead && spans[index - 1]!.endMs > span.endMs) index--;
+    if (index === spans.length) spans.push(span);
+    else spans.splice(index, 0, span);
+    this.longestSpanMs = Math.max(this.longestSpanMs, span.endMs - span.startMs);
+  }
+
+  addMarker(marker: Marker): void {
+    const markers = this.markers;
+    let index = markers.length;
+    while (index > this.markerHead && markers[index - 1]!.atMs > marker.atMs) index--;
+    if (index === markers.length) markers.push(marker);
+    else markers.splice(index, 0, marker);
+  }
+
+  forgetOldestSpan(): void {
+    if (this.spanHead >= this.spans.length) return;
+    this.spanHead++;
+    if (this.spanHead > 1024 && this.spanHead * 2 > this.spans.length) {
+      this.spans = this.spans.slice(this.spanHead);
+      this.spanHead = 0;
+    }
+  }
+
+  forgetOldestMarker(): void {
+    if (this.markerHead >= this.markers.length) return;
+    this.markerHead++;
+    if (this.markerHead > 256 && this.markerHead * 2 > this.markers.length) {
+      this.markers = this.markers.slice(this.markerHead);
+      this.markerHead = 0;
+    }
+  }
+}
+
+/** Index of the first item at or after `head` whose key is `>= value`, by binary search. */
+export function firstIndexAtOrAfter<T>(items: readonly T[], head: number, value: number, key: (item: T) => number): number {
+  let low = head;
+  let high = items.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (key(items[middle]!) < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** Oldest-first record of which lane got each retained item, so the globally oldest can be forgotten first. */
+class RetentionQueue {
+  #lanes: Lane[] = [];
+  #head = 0;
+
+  get size(): number {
+    return this.#lanes.length - this.#head;
+  }
+
+  push(lane: Lane): void {
+    this.#lanes.push(lane);
+  }
+
+  /** Forgets the oldest items until at most `limit` remain; `forget` drops one item from its lane. */
+  trimTo(limit: number, forget: (lane: Lane) => void): void {
+    while (this.size > limit) forget(this.#lanes[this.#head++]!);
+    if (this.#head > 4096 && this.#head * 2 > this.#lanes.length) {
+      this.#lanes = this.#lanes.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
+  clear(): void {
+    this.#lanes = [];
+    this.#head = 0;
+  }
+}
+
+/** Every swimlane the timeline knows, built from lock events; no DOM, so it is tested in Node. */
+export class TimelineStore {
+  readonly lanes = new Map<string, Lane>();
+  /** Newest event time seen, epoch milliseconds. */
+  newestEventMs = 0;
+  eventsIngested = 0;
+  /** Bumped when lanes appear or change what filters see (contended, tools), so the lane list is recomputed only then. */
+  laneSetVersion = 0;
+  readonly #spanQueue = new RetentionQueue();
+  readonly #markerQueue = new RetentionQueue();
+
+  constructor(private readonly limits: RetentionLimits = { maxSpans: 250_000, maxMarkers: 50_000 }) {}
+
+  /** Applies events in arrival order; events without a resource (calls, inversions) do not draw on lanes. */
+  ingest(events: readonly SourcedEvent[]): void {
+    for (const event of events) this.ingestOne(event);
+    this.#spanQueue.trimTo(this.limits.maxSpans, (lane) => lane.forgetOldestSpan());
+    this.#markerQueue.trimTo(this.limits.maxMarkers, (lane) => lane.forgetOldestMarker());
+  }
+
+  /**
+   * Reconciles open bars with the resources busy right now: adds holders and waiters whose start fell out of
+   * history, and closes bars the history left open but nobody holds any more.
+   */
+  reconcileBusy(busy: readonly ResourceView[]): void {
+    const busyParties = new Set<string>();
+    for (const resource of busy) {
+      const lane = this.laneFor(resource.sourceId, resource.id);
+      for (const holder of resource.holders) {
+        busyParties.add(`${lane.key}\u0000h${holder.chainId}`);
+        if (!lane.openHolds.has(holder.chainId)) lane.openHolds.set(holder.chainId, partyToOpen(holder));
+        this.noteTool(lane, holder.owner);
+      }
+      for (const waiter of resource.waiters) {
+        busyParties.add(`${lane.key}\u0000w${waiter.chainId}`);
+        if (!lane.openWaits.has(waiter.chainId)) lane.openWaits.set(waiter.chainId, partyToOpen(waiter));
+        this.noteTool(lane, waiter.owner);
+        this.markContended(lane);
+      }
+    }
+    for (const lane of this.lanes.values()) {
+      for (const chainId of lane.openHolds.keys()) if (!busyParties.has(`${lane.key}\u0000h${chainId}`)) lane.openHolds.delete(chainId);
+      for (const chainId of lane.openWaits.keys()) if (!busyParties.has(`${lane.key}\u0000w${chainId}`)) lane.openWaits.delete(chainId);
+    }
+  }
+
+  /** Stops growing the bars of a source that went away: nobody will report their end. */
+  closeSource(sourceId: string): void {
+    for (const lane of this.lanes.values()) {
+      if (lane.sourceId !== sourceId) continue;
+      lane.openHolds.clear();
+      lane.openWaits.clear();
+    }
+  }
+
+  clear(): void {
+    this.lanes.clear();
+    this.#spanQueue.clear();
+    this.#markerQueue.clear();
+    this.newestEventMs = 0;
+    this.eventsIngested = 0;
+    this.laneSetVersion++;
+  }
+
+  /** The span under time `atMs` on `lane` (within `toleranceMs`), preferring holds over waits and the nearest. */
+  spanAt(lane: Lane, atMs: number, toleranceMs: number, nowMs: number): Span | undefined {
+    let best: Span | undefined;
+    let bestScore = Infinity;
+    const consider = (span: Span): void => {
+      const distance = atMs < span.startMs ? span.startMs - atMs : atMs > span.endMs ? atMs - span.endMs : 0;
+      if (distance > toleranceMs) return;
+      const score = distance + (span.kind === 'wait' ? toleranceMs / 2 : 0);
+      if (score < bestScore) {
+        best = span;
+        bestScore = score;
+      }
+    };
+    lane.forEachSpanIn(atMs - toleranceMs, atMs + toleranceMs, consider);
+    for (const span of lane.openSpans(nowMs)) consider(span);
+    return best;
+  }
+
+  /** The marker nearest `atMs` on `lane`, within `toleranceMs`. */
+  markerNear(lane: Lane, atMs: number, toleranceMs: number): Marker | undefined {
+    let best: Marker | undefined;
+    lane.forEachMarkerIn(atMs - toleranceMs, atMs + toleranceMs, (marker) => {
+      if (!best || Math.abs(marker.atMs - atMs) < Math.abs(best.atMs - atMs)) best = marker;
+    });
+    return best;
+  }
+
+  private laneFor(sourceId: string, resource: string): Lane {
+    const key = `${sourceId}\u0000${resource}`;
+    let lane = this.lanes.get(key);
+    if (!lane) {
+      lane = new Lane(key, sourceId, resource);
+      this.lanes.set(key, lane);
+      this.laneSetVersion++;
+    }
+    return lane;
+  }
+
+  private ingestOne(event: SourcedEvent): void {
+    this.eventsIngested++;
+    if (event.atMs > this.newestEventMs) this.newestEventMs = event.atMs;
+    if (!('resource' in event)) return;
+    const lane = this.laneFor(event.sourceId, event.resource);
+    lane.lastActivityMs = Math.max(lane.lastActivityMs, event.atMs);
+    const { chainId, owner, atMs } = event;
+    switch (event.type) {
+      case 'requested':
+        lane.openWaits.set(chainId, { startMs: atMs, chainId, owner, mode: event.mode, queueDepth: event.queueDepth });
+        this.noteTool(lane, owner);
+        if (event.queueDepth > 0) this.markContended(lane);
+        return;
+      case 'acquired': {
+        const wait = lane.openWaits.get(chainId);
+        lane.openWaits.delete(chainId);
+        if (event.waitedMs >= CONTENDED_WAIT_MS) {
+          this.closeSpan(lane, { kind: 'wait', outcome: 'acquired', startMs: atMs - event.waitedMs, endMs: atMs, chainId, owner, mode: event.mode, queueDepth: wait?.queueDepth });
+          lane.waitedTotalMs += event.waitedMs;
+          this.markContended(lane);
+        }
+        lane.openHolds.set(chainId, { startMs: atMs, chainId, owner, mode: event.mode });
+        this.noteTool(lane, owner);
+        return;
+      }
+      case 'released': {
+        const hold = lane.openHolds.get(chainId);
+        lane.openHolds.delete(chainId);
+        this.closeSpan(lane, { kind: 'hold', outcome: 'released', startMs: hold?.startMs ?? atMs - event.heldMs, endMs: atMs, chainId, owner: owner ?? hold?.owner, mode: event.mode });
+        return;
+      }
+      case 'timeout':
+      case 'aborted': {
+        const wait = lane.openWaits.get(chainId);
+        lane.openWaits.delete(chainId);
+        this.closeSpan(lane, { kind: 'wait', outcome: event.type, startMs: atMs - event.waitedMs, endMs: atMs, chainId, owner, mode: event.mode, queueDepth: wait?.queueDepth });
+        lane.waitedTotalMs += event.waitedMs;
+        this.addIncident(lane, event.type, event);
+        return;
+      }
+      case 'deadlock':
+      case 'reentrant':
+        lane.openWaits.delete(chainId);
+        this.addIncident(lane, event.type, event);
+        return;
+      case 'longHold':
+        this.addMarker(lane, { kind: 'longHold', atMs, event });
+        return;
+      default:
+        assertNoResourceEvent(event);
+    }
+  }
+
+  private closeSpan(lane: Lane, span: Span): void {
+    lane.addSpan(span);
+    this.#spanQueue.push(lane);
+  }
+
+  private addMarker(lane: Lane, marker: Marker): void {
+    lane.addMarker(marker);
+    this.#markerQueue.push(lane);
+  }
+
+  private addIncident(lane: Lane, kind: Marker['kind'], event: SourcedEvent): void {
+    this.addMarker(lane, { kind, atMs: event.atMs, event });
+    lane.incidents++;
+    this.markContended(lane);
+  }
+
+  private markContended(lane: Lane): void {
+    if (lane.contended) return;
+    lane.contended = true;
+    this.laneSetVersion++;
+  }
+
+  private noteTool(lane: Lane, owner: LockOwner | undefined): void {
+    if (!owner?.tool || lane.tools.has(owner.tool)) return;
+    lane.tools.add(owner.tool);
+    this.laneSetVersion++;
+  }
+}
+
+function partyToOpen(party: { readonly chainId: number; readonly owner?: LockOwner; readonly mode: LockMode; readonly sinceMs: number }): OpenSpan {
+  return { startMs: party.sinceMs, chainId: party.chainId, owner: party.owner, mode: party.mode };
+}
+
+/** Every event type with a `resource` is handled above; this fails to compile when a new one is not. */
+function assertNoResourceEvent(event: never): void {
+  void event;
+}
