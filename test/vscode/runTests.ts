@@ -1,0 +1,142 @@
+// Runs the extension-host mocha suites in a real VS Code (code-server) through @vscode/test-electron's runTests():
+// first against the development folder, then against the packaged .vsix installed into a fresh extensions folder.
+import { runTests } from '@vscode/test-electron';
+import * as esbuild from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { resultsFileName, type VsCodeRunResults } from './harness/runResults';
+
+const repoRoot = resolve(__dirname, '..', '..');
+const testHostExecutable = join(repoRoot, 'tools', 'codeServerTestHost.mjs');
+const workspaceTemplate = join(repoRoot, 'test', 'vscode', 'workspace');
+
+/** One extension-host run: the test sources it compiles, where to, and what VS Code loads for it. */
+interface SuiteRun {
+  readonly name: string;
+  readonly sourceDir: string;
+  readonly outDir: string;
+  readonly prepare: () => { extensionDevelopmentPath: string; launchArgs: string[] };
+}
+
+const { values: options } = parseArgs({
+  options: {
+    'dev-only': { type: 'boolean', default: false },
+    grep: { type: 'string' },
+  },
+});
+
+/** Every `*.test.ts` under `dir`, sorted, as absolute paths. */
+function findTestFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.test.ts'))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+}
+
+/** Compiles the mocha entry to `outDir`/index.js and each test file to `outDir`/suite/, as CommonJS for the extension host. */
+async function compileSuite({ sourceDir, outDir }: SuiteRun, testFiles: readonly string[]): Promise<void> {
+  rmSync(outDir, { recursive: true, force: true });
+  await esbuild.build({
+    entryPoints: [
+      { in: join(repoRoot, 'test', 'vscode', 'index.ts'), out: 'index' },
+      ...testFiles.map((file) => ({ in: file, out: join('suite', relative(sourceDir, file).replace(/\.ts$/, '')) })),
+    ],
+    outdir: outDir,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: 'inline',
+    external: ['vscode', 'mocha'],
+    logLevel: 'warning',
+  });
+}
+
+function packageVsix(): string {
+  const result = spawnSync(process.execPath, [join(repoRoot, 'tools', 'packageVsix.mjs')], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.status !== 0) throw new Error('packaging the .vsix failed (node tools/packageVsix.mjs)');
+  const { name, version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+  return join(repoRoot, `${name}-${version}.vsix`);
+}
+
+/** A development "extension" that contributes nothing, so the extension under test comes only from the installed vsix. */
+function emptyDevelopmentExtension(parentDir: string): string {
+  const dir = join(parentDir, 'empty-development-extension');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'empty-test-host', publisher: 'lock-inspector-tests', version: '0.0.0', engines: { vscode: '*' } }));
+  return dir;
+}
+
+async function runSuite(run: SuiteRun, workspace: string): Promise<VsCodeRunResults | undefined> {
+  const testFiles = findTestFiles(run.sourceDir);
+  console.log(`\n--- extension-host tests: ${run.name} (${testFiles.length} files) ---`);
+  await compileSuite(run, testFiles);
+  const { extensionDevelopmentPath, launchArgs } = run.prepare();
+  const startMs = Date.now();
+  try {
+    await runTests({
+      vscodeExecutablePath: testHostExecutable,
+      extensionDevelopmentPath,
+      extensionTestsPath: join(run.outDir, 'index.js'),
+      launchArgs: [...launchArgs, workspace],
+      extensionTestsEnv: options.grep ? { LOCK_INSPECTOR_VSCODE_GREP: options.grep } : {},
+    });
+  } catch (error) {
+    console.error(`${run.name}: ${error instanceof Error ? error.message : error}`);
+  }
+  console.log(`${run.name}: ${((Date.now() - startMs) / 1000).toFixed(1)} s`);
+  const resultsPath = join(run.outDir, resultsFileName);
+  return existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as VsCodeRunResults) : undefined;
+}
+
+async function main(): Promise<number> {
+  const scratchDir = mkdtempSync(join(tmpdir(), 'lock-inspector-tests-'));
+  const workspace = join(scratchDir, 'workspace');
+  cpSync(workspaceTemplate, workspace, { recursive: true });
+  const runs: SuiteRun[] = [
+    {
+      name: 'development folder',
+      sourceDir: join(repoRoot, 'test', 'vscode', 'suite'),
+      outDir: join(repoRoot, 'out', 'test', 'vscode'),
+      prepare: () => ({ extensionDevelopmentPath: repoRoot, launchArgs: [] }),
+    },
+  ];
+  if (!options['dev-only']) {
+    runs.push({
+      name: 'installed vsix',
+      sourceDir: join(repoRoot, 'test', 'vscode', 'installed'),
+      outDir: join(repoRoot, 'out', 'test', 'vscode-installed'),
+      prepare: () => ({ extensionDevelopmentPath: emptyDevelopmentExtension(scratchDir), launchArgs: [`--install-extension=${packageVsix()}`] }),
+    });
+  }
+
+  let passed = 0;
+  let failed = 0;
+  try {
+    for (const run of runs) {
+      const results = await runSuite(run, workspace);
+      if (!results) {
+        console.error(`${run.name}: the extension host reported no results (it crashed or never ran the tests)`);
+        failed += 1;
+        continue;
+      }
+      passed += results.passed;
+      failed += results.failed;
+    }
+  } finally {
+    rmSync(scratchDir, { recursive: true, force: true });
+  }
+  console.log(`vscode: ${passed} passed, ${failed} failed`);
+  return failed > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,33 @@
+// Builds the production bundles and packs them into <name>-<version>.vsix with @vscode/vsce, then restores the development build.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isMainModule, progress, repoRoot, runOrThrow, secondsSince } from './processes.mjs';
+
+/** Path of the .vsix `packageVsix()` writes. */
+export function vsixPath() {
+  const { name, version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+  return join(repoRoot, `${name}-${version}.vsix`);
+}
+
+/** Packs the extension; the bundles carry their dependencies, so node_modules stays out of the vsix. */
+export async function packageVsix() {
+  const startMs = Date.now();
+  const outputPath = vsixPath();
+  await runOrThrow(process.execPath, ['esbuild.mjs', '--production']);
+  try {
+    await runOrThrow(process.execPath, [
+      join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce'),
+      'package',
+      '--no-dependencies',
+      '--allow-missing-repository',
+      '--out', outputPath,
+    ]);
+  } finally {
+    // The production build is minified without source maps; put back the build the tests and the debugger use.
+    await runOrThrow(process.execPath, ['esbuild.mjs']);
+  }
+  progress(`packaged ${outputPath} in ${secondsSince(startMs)}`);
+  return outputPath;
+}
+
+if (isMainModule(import.meta.url)) await packageVsix();
