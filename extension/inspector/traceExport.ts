@@ -72,7 +72,7 @@ export function exportChromeTrace(history: readonly SourcedEvent[], sources: rea
         cat: kind,
         ph: 'X',
         ts: micros(interval.startMs),
-        dur: Math.max(1, micros(interval.endMs) - micros(interval.startMs)),
+        dur: micros(interval.endMs) - micros(interval.startMs),
         pid,
         tid,
         args: interval.args,
