@@ -1,0 +1,95 @@
+import { parseArgs } from 'node:util';
+
+/** The bundled server's command line, parsed and checked. */
+export interface ServerArgs {
+  readonly help: boolean;
+  readonly http: boolean;
+  /** Port of the HTTP entry; 0 picks a free one. */
+  readonly port: number;
+  readonly dataDir?: string;
+  readonly latencyMs: number;
+  readonly timeoutMs: number;
+  readonly demoLoad: boolean;
+  readonly sessionIdleMs: number;
+}
+
+/** Simulated storage latency when `--demo-load` runs and none was given: enough for contention to show. */
+export const DEMO_LATENCY_MS = 20;
+
+/** What `--help` prints. */
+export const SERVER_USAGE = `mcp-lock-inspector-server: an MCP server whose tool calls share state under a per-resource lock map.
+
+Usage: mcp-lock-inspector-server [options]
+
+Transport:
+  (default)              MCP over stdio
+  --http                 Streamable HTTP at http://127.0.0.1:PORT/mcp (loopback only, Host header checked)
+  --port N               HTTP port; 0 picks a free port and prints the URL (default 0)
+  --session-idle-ms N    close HTTP sessions idle this long (default 1800000, 30 min)
+
+State and locks:
+  --data-dir DIR         keep balances and counters durably in DIR (journal with fsync); default: memory only
+  --latency-ms N         add N ms of simulated storage latency to every read and write (default 0,
+                         ${DEMO_LATENCY_MS} with --demo-load)
+  --timeout-ms N         lock wait timeout (default 5000)
+
+Demo:
+  --demo-load            keep an in-process client firing parallel calls: transfers, deposits,
+                         a hot account, and two handlers that take locks in opposite orders
+
+  --help                 show this text
+
+Tools: deposit, withdraw, get_balance, transfer, audit, lock_status, increment_counter,
+deposit_foreign, charge_fee, refund_fee. Resource: locks://snapshot.
+Lock events reach MCP Lock Inspector when MCP_LOCK_INSPECTOR_ADDRESS and MCP_LOCK_INSPECTOR_TOKEN are set.
+`;
+
+/** Parses argv (without node and script); throws an Error whose message says what was wrong and what to do. */
+export function parseServerArgs(argv: readonly string[]): ServerArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean', short: 'h', default: false },
+        http: { type: 'boolean', default: false },
+        port: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'latency-ms': { type: 'string' },
+        'timeout-ms': { type: 'string' },
+        'demo-load': { type: 'boolean', default: false },
+        'session-idle-ms': { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    throw new Error(`${(error as Error).message}. Run with --help to see the options.`);
+  }
+  if (values.port !== undefined && !values.http) throw new Error('--port needs --http (stdio has no port).');
+  const demoLoad = values['demo-load'];
+  return {
+    help: values.help,
+    http: values.http,
+    port: integerOption('--port', values.port, 0, 0, 65535),
+    ...(values['data-dir'] === undefined ? {} : { dataDir: nonEmpty('--data-dir', values['data-dir']) }),
+    latencyMs: integerOption('--latency-ms', values['latency-ms'], demoLoad ? DEMO_LATENCY_MS : 0, 0, 60_000),
+    timeoutMs: integerOption('--timeout-ms', values['timeout-ms'], 5000, 1, 3_600_000),
+    demoLoad,
+    sessionIdleMs: integerOption('--session-idle-ms', values['session-idle-ms'], 30 * 60_000, 1000, 7 * 24 * 3_600_000),
+  };
+}
+
+function integerOption(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${text}".`);
+  }
+  return value;
+}
+
+function nonEmpty(name: string, text: string): string {
+  if (text.trim() === '') throw new Error(`${name} needs a folder path.`);
+  return text;
+}
