@@ -9,6 +9,7 @@ export function describeOwner(owner: LockOwner | undefined, chainId?: number): s
 
 /** A duration for people: `850 µs`, `42 ms`, `3.2 s`, `4 min 10 s`. */
 export function formatDuration(durationMs: number): string {
+  if (durationMs <= 0) return '0 ms';
   if (durationMs < 1) return `${Math.round(durationMs * 1000)} µs`;
   if (durationMs < 1000) return `${durationMs < 10 ? durationMs.toFixed(1) : Math.round(durationMs)} ms`;
   if (durationMs < 60_000) return `${(durationMs / 1000).toFixed(1)} s`;

@@ -202,6 +202,12 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
     this.changed();
   }
 
+  /** Delivers a pending change now instead of at the next interval, e.g. before a process exits. */
+  flushChanges(): void {
+    if (this.notifyTimer !== undefined) this.clock.clearTimeout(this.notifyTimer);
+    this.notify();
+  }
+
   /** Events pushed out of history by newer ones since the last clear. */
   get historyEvicted(): number {
     return this.historyBuffer.evicted;
