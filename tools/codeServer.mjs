@@ -4,10 +4,10 @@ import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureCodeServerRuntime } from './codeServerRuntime.mjs';
-import { killProcessGroup, progress, runOrThrow } from './processes.mjs';
+import { killProcessGroup, runOrThrow } from './processes.mjs';
 
-/** User settings every launch starts from: no telemetry, update checks, welcome pages or trust prompts. */
-export const quietWorkbenchSettings = {
+// User settings every launch starts from: no telemetry, update checks, welcome pages or trust prompts.
+const quietWorkbenchSettings = {
   'telemetry.telemetryLevel': 'off',
   'update.mode': 'none',
   'extensions.autoUpdate': false,
@@ -19,6 +19,7 @@ export const quietWorkbenchSettings = {
   'workbench.welcomePage.walkthroughs.openOnInstall': false,
   'security.workspace.trust.enabled': false,
   'chat.disableAIFeatures': true,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'window.commandCenter': false,
 };
 
@@ -30,9 +31,9 @@ const inheritedVariablesToDrop = /^(VSCODE_|ELECTRON_RUN_AS_NODE$)/;
 /**
  * Launches code-server on 127.0.0.1 (a free port unless `port` is given) with its own user data, extensions,
  * HOME and XDG folders under one temp folder; installs `installExtensions` (.vsix paths) first.
- * Resolves once the server answers, with its URL, folders and a `stop()` that kills it and removes the folders.
+ * Resolves once the server answers, with its URL and a `stop()` that kills it by PID and removes the folders.
  */
-export async function launchCodeServer({ port = 0, settings = {}, installExtensions = [], env: extraEnv = {} } = {}) {
+export async function launchCodeServer({ port = 0, settings = {}, installExtensions = [] } = {}) {
   const { nodeBinary, codeServerEntry } = await ensureCodeServerRuntime();
   const stateDir = mkdtempSync(join(tmpdir(), 'lock-inspector-vscode-'));
   const dirs = {
@@ -53,7 +54,6 @@ export async function launchCodeServer({ port = 0, settings = {}, installExtensi
     XDG_CACHE_HOME: join(dirs.home, '.cache'),
     // An empty gallery turns the marketplace off: this machine has no route to it, and tests must not depend on it.
     EXTENSIONS_GALLERY: '{}',
-    ...extraEnv,
   });
   const commonArgs = [codeServerEntry, '--user-data-dir', dirs.userDataDir, '--extensions-dir', dirs.extensionsDir];
 
@@ -100,7 +100,7 @@ export async function launchCodeServer({ port = 0, settings = {}, installExtensi
   try {
     const url = await waitForListeningUrl(child, log);
     await waitForHealthy(url);
-    return { url, pid: child.pid, dirs, stop, logTail: () => logTail(dirs.logFile) };
+    return { url, stop, logTail: () => logTail(dirs.logFile) };
   } catch (error) {
     const tail = logTail(dirs.logFile);
     await stop();
@@ -153,7 +153,16 @@ function logTail(logFile, lines = 40) {
   }
 }
 
-/** Prints where a launched server keeps its state, for debugging a run. */
-export function describeCodeServer({ url, pid, dirs }) {
-  progress(`code-server pid ${pid} at ${url} (state in ${dirs.stateDir})`);
+/**
+ * The workbench URL that opens `folder` and, when given, loads the extension at `extensionDevelopmentPath`
+ * and runs the tests entry at `extensionTestsPath` (absolute paths on the code-server machine).
+ */
+export function workbenchUrl(serverUrl, { folder, extensionDevelopmentPath, extensionTestsPath }) {
+  const url = new URL(serverUrl);
+  if (folder) url.searchParams.set('folder', folder);
+  const payload = [];
+  if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', `vscode-remote://remote${extensionDevelopmentPath}`]);
+  if (extensionTestsPath) payload.push(['extensionTestsPath', `vscode-remote://remote${extensionTestsPath}`]);
+  if (payload.length > 0) url.searchParams.set('payload', JSON.stringify(payload));
+  return url.toString();
 }

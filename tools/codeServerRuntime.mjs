@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureSystemDeps } from './ensureSystemDeps.mjs';
-import { isMainModule, progress, repoRoot, runOrThrow, secondsSince } from './processes.mjs';
+import { progress, repoRoot, runOrThrow, runWhenMain, secondsSince } from './processes.mjs';
 
 /** The versions the harness runs; changing one reinstalls the runtime. */
 export const runtimeVersions = { node: '24.21.0', codeServer: '4.139.1' };
@@ -54,4 +54,4 @@ export async function ensureCodeServerRuntime() {
   return runtimePaths;
 }
 
-if (isMainModule(import.meta.url)) await ensureCodeServerRuntime();
+runWhenMain(import.meta.url, ensureCodeServerRuntime);

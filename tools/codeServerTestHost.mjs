@@ -2,9 +2,9 @@
 // Stands in for the VS Code executable that @vscode/test-electron's runTests() spawns: it reads the same
 // command line, runs the extension tests in code-server driven by headless Chromium, and exits with their code.
 import { format } from 'node:util';
-import { launchCodeServer } from './codeServer.mjs';
+import { launchChromium } from './chromium.mjs';
+import { launchCodeServer, workbenchUrl } from './codeServer.mjs';
 import { progress, secondsSince } from './processes.mjs';
-import { launchChromium, workbenchUrl } from './workbench.mjs';
 
 // The workbench's own start-up chatter, which says nothing about the tests; everything else is forwarded.
 const workbenchChatter =

@@ -1,7 +1,7 @@
 // Runs `npm ci` when node_modules is missing or older than package-lock.json, so a fresh clone needs no manual step.
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMainModule, progress, repoRoot, runOrThrow, secondsSince } from './processes.mjs';
+import { progress, repoRoot, runOrThrow, runWhenMain, secondsSince } from './processes.mjs';
 
 // npm writes this file on every install, so its time says when node_modules last matched the lock file.
 const installStampPath = join(repoRoot, 'node_modules', '.package-lock.json');
@@ -16,4 +16,4 @@ export async function ensureNpmDeps() {
   progress(`npm dependencies installed in ${secondsSince(startMs)}`);
 }
 
-if (isMainModule(import.meta.url)) await ensureNpmDeps();
+runWhenMain(import.meta.url, ensureNpmDeps);

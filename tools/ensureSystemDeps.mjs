@@ -1,6 +1,6 @@
 // Installs the Debian packages the harness needs: Chromium to drive the workbench, krb5 headers for code-server's native module.
 import { existsSync } from 'node:fs';
-import { isMainModule, progress, runOrThrow, secondsSince } from './processes.mjs';
+import { progress, runOrThrow, runWhenMain, secondsSince } from './processes.mjs';
 
 /** Debian packages, each with the file that shows it is installed. */
 const requiredPackages = [
@@ -26,4 +26,4 @@ export async function ensureSystemDeps() {
   progress(`Debian packages installed in ${secondsSince(startMs)}`);
 }
 
-if (isMainModule(import.meta.url)) await ensureSystemDeps();
+runWhenMain(import.meta.url, ensureSystemDeps);

@@ -1,10 +1,9 @@
 // Builds the production bundles and packs them into <name>-<version>.vsix with @vscode/vsce, then restores the development build.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMainModule, progress, repoRoot, runOrThrow, secondsSince } from './processes.mjs';
+import { progress, repoRoot, runOrThrow, runWhenMain, secondsSince } from './processes.mjs';
 
-/** Path of the .vsix `packageVsix()` writes. */
-export function vsixPath() {
+function vsixPath() {
   const { name, version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
   return join(repoRoot, `${name}-${version}.vsix`);
 }
@@ -30,4 +29,4 @@ export async function packageVsix() {
   return outputPath;
 }
 
-if (isMainModule(import.meta.url)) await packageVsix();
+runWhenMain(import.meta.url, packageVsix);

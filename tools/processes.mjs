@@ -42,7 +42,17 @@ export function secondsSince(startMs) {
   return `${((Date.now() - startMs) / 1000).toFixed(1)} s`;
 }
 
-/** True when this module file is the script Node was started with. */
-export function isMainModule(moduleUrl) {
-  return process.argv[1] !== undefined && fileURLToPath(moduleUrl) === process.argv[1];
+/**
+ * Runs `main` when the module at `moduleUrl` is the script Node was started with, setting the exit code from it.
+ * A promise chain, not top-level await, so the module still loads where it is bundled or required as CommonJS.
+ */
+export function runWhenMain(moduleUrl, main) {
+  if (process.argv[1] === undefined || fileURLToPath(moduleUrl) !== process.argv[1]) return;
+  main().then(
+    () => (process.exitCode ??= 0),
+    (error) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exitCode = 1;
+    },
+  );
 }

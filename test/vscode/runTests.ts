@@ -2,11 +2,11 @@
 // first against the development folder, then against the packaged .vsix installed into a fresh extensions folder.
 import { runTests } from '@vscode/test-electron';
 import * as esbuild from 'esbuild';
-import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { packageVsix } from '../../tools/packageVsix.mjs';
 import { resultsFileName, type VsCodeRunResults } from './harness/runResults';
 
 const repoRoot = resolve(__dirname, '..', '..');
@@ -18,7 +18,7 @@ interface SuiteRun {
   readonly name: string;
   readonly sourceDir: string;
   readonly outDir: string;
-  readonly prepare: () => { extensionDevelopmentPath: string; launchArgs: string[] };
+  readonly prepare: () => Promise<{ extensionDevelopmentPath: string; launchArgs: string[] }>;
 }
 
 const { values: options } = parseArgs({
@@ -55,13 +55,6 @@ async function compileSuite({ sourceDir, outDir }: SuiteRun, testFiles: readonly
   });
 }
 
-function packageVsix(): string {
-  const result = spawnSync(process.execPath, [join(repoRoot, 'tools', 'packageVsix.mjs')], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (result.status !== 0) throw new Error('packaging the .vsix failed (node tools/packageVsix.mjs)');
-  const { name, version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
-  return join(repoRoot, `${name}-${version}.vsix`);
-}
-
 /** A development "extension" that contributes nothing, so the extension under test comes only from the installed vsix. */
 function emptyDevelopmentExtension(parentDir: string): string {
   const dir = join(parentDir, 'empty-development-extension');
@@ -74,7 +67,7 @@ async function runSuite(run: SuiteRun, workspace: string): Promise<VsCodeRunResu
   const testFiles = findTestFiles(run.sourceDir);
   console.log(`\n--- extension-host tests: ${run.name} (${testFiles.length} files) ---`);
   await compileSuite(run, testFiles);
-  const { extensionDevelopmentPath, launchArgs } = run.prepare();
+  const { extensionDevelopmentPath, launchArgs } = await run.prepare();
   const startMs = Date.now();
   try {
     await runTests({
@@ -101,7 +94,7 @@ async function main(): Promise<number> {
       name: 'development folder',
       sourceDir: join(repoRoot, 'test', 'vscode', 'suite'),
       outDir: join(repoRoot, 'out', 'test', 'vscode'),
-      prepare: () => ({ extensionDevelopmentPath: repoRoot, launchArgs: [] }),
+      prepare: async () => ({ extensionDevelopmentPath: repoRoot, launchArgs: [] }),
     },
   ];
   if (!options['dev-only']) {
@@ -109,7 +102,7 @@ async function main(): Promise<number> {
       name: 'installed vsix',
       sourceDir: join(repoRoot, 'test', 'vscode', 'installed'),
       outDir: join(repoRoot, 'out', 'test', 'vscode-installed'),
-      prepare: () => ({ extensionDevelopmentPath: emptyDevelopmentExtension(scratchDir), launchArgs: [`--install-extension=${packageVsix()}`] }),
+      prepare: async () => ({ extensionDevelopmentPath: emptyDevelopmentExtension(scratchDir), launchArgs: [`--install-extension=${await packageVsix()}`] }),
     });
   }
 

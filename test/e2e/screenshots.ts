@@ -1,0 +1,132 @@
+// `npm run screenshots`: opens the real workbench (code-server in headless Chromium) with the extension from this
+// folder and the bundled server under demo load, and saves PNGs of its views into screenshots/.
+// Each capture waits for its UI for a bounded time; what could not be captured is reported and fails the run.
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { launchChromium } from '../../tools/chromium.mjs';
+import { launchCodeServer, workbenchUrl } from '../../tools/codeServer.mjs';
+
+const repoRoot = resolve(__dirname, '..', '..');
+const screenshotsDir = join(repoRoot, 'screenshots');
+const viewport = { width: 1600, height: 1000 };
+const uiTimeoutMs = 30_000;
+// Lets the demo load produce some lock activity before a view is captured.
+const activitySettleMs = 4_000;
+
+const settings = {
+  'lockInspector.server.autoStart': true,
+  'lockInspector.server.demoLoad': true,
+  'workbench.colorTheme': 'Default Dark Modern',
+  'editor.minimap.enabled': false,
+};
+
+/** The first TypeScript file under extension/server/ that registers MCP tools: the handlers the lenses annotate. */
+function toolHandlerFile(): string | undefined {
+  const serverDir = join(repoRoot, 'extension', 'server');
+  return readdirSync(serverDir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort()
+    .find((file) => /registerTool\(/.test(readFileSync(file, 'utf8')));
+}
+
+/** Runs a command by its title through the command palette, as a user would. */
+async function runCommandByTitle(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: uiTimeoutMs });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: uiTimeoutMs });
+  await page.keyboard.press('Enter');
+}
+
+/** Opens a workspace file through quick open. */
+async function openFile(page: Page, absolutePath: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: uiTimeoutMs });
+  await input.fill(relative(repoRoot, absolutePath));
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: uiTimeoutMs });
+  await page.keyboard.press('Enter');
+}
+
+/** Waits until a webview in `container` has rendered content in its inner frame. */
+async function waitForWebviewContent(page: Page, container: string): Promise<void> {
+  const content = page.frameLocator(`${container} iframe.webview.ready`).frameLocator('#active-frame').locator('body > *');
+  await content.first().waitFor({ state: 'attached', timeout: uiTimeoutMs });
+}
+
+const captures: { name: string; capture: (page: Page) => Promise<void> }[] = [
+  {
+    name: 'sidebar',
+    capture: async (page) => {
+      await page.locator('.activitybar .action-item a[aria-label^="Lock Inspector"], .activitybar .action-item[aria-label^="Lock Inspector"]').first().click({ timeout: uiTimeoutMs });
+      await waitForWebviewContent(page, '.part.sidebar');
+    },
+  },
+  {
+    name: 'timeline',
+    capture: async (page) => {
+      await runCommandByTitle(page, 'Lock Inspector: Show Lock Timeline');
+      await waitForWebviewContent(page, '.part.editor');
+    },
+  },
+  {
+    name: 'codelens',
+    capture: async (page) => {
+      const file = toolHandlerFile();
+      if (!file) throw new Error('no file under extension/server/ registers a tool (registerTool)');
+      await openFile(page, file);
+      await page.locator('.codelens-decoration').first().waitFor({ timeout: uiTimeoutMs });
+    },
+  },
+  {
+    name: 'notifications',
+    capture: async (page) => {
+      // Headless, notifications never pop up as toasts; the notification centre shows them.
+      await runCommandByTitle(page, 'Notifications: Show Notifications');
+      await page.locator('.notifications-center').waitFor({ state: 'visible', timeout: uiTimeoutMs });
+    },
+  },
+];
+
+async function main(): Promise<number> {
+  mkdirSync(screenshotsDir, { recursive: true });
+  const server = await launchCodeServer({ settings });
+  const browser = await launchChromium();
+  const captured: string[] = [];
+  const missed: string[] = [];
+  try {
+    const page = await browser.newPage({ viewport });
+    await page.goto(workbenchUrl(server.url, { folder: repoRoot, extensionDevelopmentPath: repoRoot }));
+    await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: uiTimeoutMs });
+    await page.waitForTimeout(activitySettleMs);
+    for (const { name, capture } of captures) {
+      try {
+        await capture(page);
+        await page.waitForTimeout(activitySettleMs);
+        const file = join(screenshotsDir, `${name}.png`);
+        await page.screenshot({ path: file });
+        captured.push(relative(repoRoot, file));
+      } catch (error) {
+        missed.push(`${name}: ${error instanceof Error ? error.message.split('\n')[0] : error}`);
+        await page.keyboard.press('Escape');
+      }
+    }
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+  console.log(`captured ${captured.length}: ${captured.join(', ') || 'nothing'}`);
+  if (missed.length > 0) console.log(`not captured ${missed.length}:\n  ${missed.join('\n  ')}`);
+  return missed.length === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
