@@ -10,6 +10,7 @@ import {
   returnedExpression,
   unwrapExpression,
 } from './sourceResolver';
+import { WILDCARD } from './resourcePattern';
 import { sampleArgumentsFromShape } from './zodShapeSample';
 
 /** A zero-based line and character, as VS Code counts them. */
@@ -84,9 +85,6 @@ interface PendingCallToolHandler {
   readonly node: ts.CallExpression;
   readonly nameNode: ts.Node;
 }
-
-/** Stands for any part of a resource id that is only known at run time. */
-export const WILDCARD = '*';
 
 /** Options of analyzeSource(). */
 export interface AnalyzeOptions {

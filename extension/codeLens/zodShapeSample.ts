@@ -56,7 +56,7 @@ class ShapeSampler {
     const { root, modifiers } = this.splitChain(resolved);
     if (!root) return undefined;
     const defaultCall = modifiers.find((modifier) => modifierName(modifier) === 'default');
-    const defaultValue = defaultCall?.arguments[0] && literalValue(defaultCall.arguments[0]);
+    const defaultValue = defaultCall?.arguments[0] && this.valueOf(defaultCall.arguments[0]);
     if (defaultValue !== undefined) return defaultValue;
     // A minimal valid call leaves optional fields out.
     if (modifiers.some((modifier) => OPTIONAL_MODIFIERS.has(modifierName(modifier)))) return undefined;
@@ -66,11 +66,11 @@ class ShapeSampler {
         return SAMPLE_STRINGS[this.stringsUsed++ % SAMPLE_STRINGS.length];
       case 'number':
       case 'int':
-        return sampleNumber(modifiers);
+        return this.sampleNumber(modifiers);
       case 'boolean':
         return true;
       case 'literal':
-        return firstArgument && literalValue(firstArgument);
+        return firstArgument && this.valueOf(firstArgument);
       case 'enum':
         return firstArgument && this.firstEnumValue(firstArgument);
       case 'union': {
@@ -98,11 +98,36 @@ class ShapeSampler {
   private firstEnumValue(values: ts.Expression): unknown {
     const resolved = this.resolve(values);
     if (!resolved) return undefined;
-    if (ts.isArrayLiteralExpression(resolved)) return resolved.elements[0] && literalValue(resolved.elements[0]);
+    if (ts.isArrayLiteralExpression(resolved)) return resolved.elements[0] && this.valueOf(resolved.elements[0]);
     if (!isObjectKeysCall(resolved)) return undefined;
     const object = this.resolve(resolved.arguments[0]!);
     const firstProperty = object && ts.isObjectLiteralExpression(object) ? object.properties[0] : undefined;
     return firstProperty?.name && propertyNameText(firstProperty.name);
+  }
+
+  /** 1 unless the schema's bounds exclude it. */
+  private sampleNumber(modifiers: readonly ts.CallExpression[]): number {
+    let lowest = -Infinity;
+    let highest = Infinity;
+    for (const modifier of modifiers) {
+      const bound = modifier.arguments[0] ? this.valueOf(modifier.arguments[0]) : undefined;
+      const name = modifierName(modifier);
+      if (name === 'positive') lowest = Math.max(lowest, Number.MIN_VALUE);
+      else if (name === 'negative') highest = Math.min(highest, -Number.MIN_VALUE);
+      if (typeof bound !== 'number') continue;
+      if (name === 'min' || name === 'gte') lowest = Math.max(lowest, bound);
+      else if (name === 'gt') lowest = Math.max(lowest, bound + 1);
+      else if (name === 'max' || name === 'lte') highest = Math.min(highest, bound);
+      else if (name === 'lt') highest = Math.min(highest, bound - 1);
+    }
+    if (lowest <= 1 && 1 <= highest) return 1;
+    return Number.isFinite(lowest) ? Math.ceil(lowest) : Math.floor(highest);
+  }
+
+  /** The JSON-like value an expression holds, following constants. */
+  private valueOf(expression: ts.Expression): unknown {
+    const resolved = this.resolve(expression);
+    return resolved && literalValue(resolved);
   }
 
   /** `z.number().int().min(1)` gives the root `z.number()` and the modifiers `int()`, `min(1)`. */
@@ -133,25 +158,6 @@ function rootName(root: ts.CallExpression): string | undefined {
 
 function modifierName(modifier: ts.CallExpression): string {
   return (modifier.expression as ts.PropertyAccessExpression).name.text;
-}
-
-/** 1 unless the schema's bounds exclude it. */
-function sampleNumber(modifiers: readonly ts.CallExpression[]): number {
-  let lowest = -Infinity;
-  let highest = Infinity;
-  for (const modifier of modifiers) {
-    const bound = modifier.arguments[0] ? literalValue(modifier.arguments[0]) : undefined;
-    const name = modifierName(modifier);
-    if (name === 'positive') lowest = Math.max(lowest, Number.MIN_VALUE);
-    else if (name === 'negative') highest = Math.min(highest, -Number.MIN_VALUE);
-    if (typeof bound !== 'number') continue;
-    if (name === 'min' || name === 'gte') lowest = Math.max(lowest, bound);
-    else if (name === 'gt') lowest = Math.max(lowest, bound + 1);
-    else if (name === 'max' || name === 'lte') highest = Math.min(highest, bound);
-    else if (name === 'lt') highest = Math.min(highest, bound - 1);
-  }
-  if (lowest <= 1 && 1 <= highest) return 1;
-  return Number.isFinite(lowest) ? Math.ceil(lowest) : Math.floor(highest);
 }
 
 /** The value of a JSON-like literal expression, or undefined when it is not one. */
