@@ -198,6 +198,7 @@ export class InspectorReporter {
     }
     if (message.type === 'rejected') {
       this.counters.rejectedReason = message.reason;
+      this.connected = false;
       process.stderr.write(`[mcp-lock-inspector] the inspector refused this server (${message.reason}); lock events will not be reported.\n`);
       this.socket?.destroy();
     }

@@ -64,7 +64,7 @@ export function parseServerArgs(argv: readonly string[]): ServerArgs {
       },
     }));
   } catch (error) {
-    throw new Error(`${(error as Error).message}. Run with --help to see the options.`);
+    throw new Error(`${(error as Error).message.replace(/\.$/, '')}. Run with --help to see the options.`);
   }
   if (values.port !== undefined && !values.http) throw new Error('--port needs --http (stdio has no port).');
   const demoLoad = values['demo-load'];
