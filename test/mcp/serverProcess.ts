@@ -1,0 +1,92 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import * as esbuild from 'esbuild';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+
+let bundle: Promise<string> | undefined;
+
+/**
+ * The server bin bundled the way esbuild.mjs bundles dist/server.js, but into a private folder, so test
+ * files running in parallel (and other people's builds) never race on dist/.
+ */
+export function serverBundle(): Promise<string> {
+  bundle ??= (async () => {
+    const outfile = join(mkdtempSync(join(tmpdir(), 'lock-server-bundle-')), 'server.js');
+    await esbuild.build({ entryPoints: ['extension/server/main.ts'], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, logLevel: 'warning' });
+    return outfile;
+  })();
+  return bundle;
+}
+
+/** An SDK client talking to a freshly spawned server over real stdio. */
+export interface StdioServer {
+  readonly client: Client;
+  readonly pid: number;
+  call(name: string, args?: Record<string, unknown>, options?: { signal?: AbortSignal }): Promise<CallToolResult>;
+  close(): Promise<void>;
+}
+
+/** Spawns the bundled server with `args` and connects the official SDK client over its stdio. */
+export async function connectStdio(args: readonly string[] = [], env: Record<string, string> = {}): Promise<StdioServer> {
+  const transport = new StdioClientTransport({ command: process.execPath, args: [await serverBundle(), ...args], env: { ...defaultEnv(), ...env }, stderr: 'inherit' });
+  const client = new Client({ name: 'e2e-test', version: '1.0.0' });
+  await client.connect(transport);
+  return {
+    client,
+    pid: transport.pid!,
+    call: (name, callArgs = {}, options = {}) => client.callTool({ name, arguments: callArgs }, undefined, { ...options, timeout: 60_000 }) as Promise<CallToolResult>,
+    close: () => client.close(),
+  };
+}
+
+/** A spawned server process (any transport) and what it printed. */
+export interface SpawnedServer {
+  readonly child: ChildProcess;
+  /** Resolves with the exit code (or the signal name). */
+  readonly exited: Promise<number | string>;
+}
+
+/** Spawns the bundled server with pipes of our own, for tests of its process behaviour. */
+export async function spawnServer(args: readonly string[], env: Record<string, string> = {}): Promise<SpawnedServer> {
+  const child = spawn(process.execPath, [await serverBundle(), ...args], { env: { ...defaultEnv(), ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  return { child, exited };
+}
+
+/** Starts `--http --port 0` and resolves with the URL it prints. */
+export async function startHttpServer(args: readonly string[] = [], env: Record<string, string> = {}): Promise<SpawnedServer & { url: string; stop(): Promise<number | string> }> {
+  const server = await spawnServer(['--http', '--port', '0', ...args], env);
+  const lines = createInterface({ input: server.child.stdout! });
+  const url = await new Promise<string>((resolve, reject) => {
+    lines.on('line', (line) => {
+      const match = /listening at (http:\/\/127\.0\.0\.1:\d+\/mcp)/.exec(line);
+      if (match) resolve(match[1]!);
+    });
+    void server.exited.then((code) => reject(new Error(`server exited (${code}) before printing its URL`)));
+  });
+  return {
+    ...server,
+    url,
+    stop() {
+      server.child.kill('SIGTERM');
+      return server.exited;
+    },
+  };
+}
+
+/** Sum of all balances, from the audit tool. */
+export async function auditTotal(call: (name: string, args?: Record<string, unknown>) => Promise<CallToolResult>): Promise<number> {
+  return ((await call('audit')).structuredContent as { total: number }).total;
+}
+
+function defaultEnv(): Record<string, string> {
+  // Tests must not report to an inspector the developer happens to run.
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith('MCP_LOCK_INSPECTOR_')) env[key] = value;
+  return env;
+}
