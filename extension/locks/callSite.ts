@@ -1,19 +1,28 @@
 import { fileURLToPath } from 'node:url';
 
+/** A caller's stack frame, captured but not yet formatted: V8 formats it (and applies source maps) only on first read. */
+export interface CapturedCallSite {
+  readonly stack?: string;
+}
+
 const FRAME_LOCATION = /\(?([^\s()]+):(\d+):(\d+)\)?\s*$/;
 
 /**
- * The `file:line:column` of whoever called `api` (a public method still on the stack), or undefined.
- * Costs a few microseconds, so it runs only when a new lock-order pair is first seen.
+ * Captures the frame of whoever called `api` (a public method still on the stack), wherever the library was bundled:
+ * V8 omits every frame from `api` up. About a microsecond, so it runs only when a new lock-order pair is first seen.
  */
-export function captureCallSite(api: (...args: never[]) => unknown): string | undefined {
-  const holder: { stack?: string } = {};
+export function captureCallSite(api: (...args: never[]) => unknown): CapturedCallSite {
+  const captured: { stack?: string } = {};
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 1;
-  // Frames from `api` up are omitted, so the one frame left is the caller's, wherever the library was bundled.
-  Error.captureStackTrace(holder, api);
+  Error.captureStackTrace(captured, api);
   Error.stackTraceLimit = stackTraceLimit;
-  const frame = holder.stack?.split('\n')[1];
+  return captured;
+}
+
+/** The `file:line:column` of a captured call site, or undefined when the stack has no usable frame. */
+export function callSiteLocation(callSite: CapturedCallSite): string | undefined {
+  const frame = callSite.stack?.split('\n')[1];
   const match = frame === undefined ? null : FRAME_LOCATION.exec(frame);
   if (match === null) return undefined;
   const file = match[1].startsWith('file://') ? fileURLToPath(match[1]) : match[1];

@@ -86,8 +86,8 @@ export class DeadlockError extends LockError {
   constructor(failure: LockFailure, cycle: readonly WaitForEdge[]) {
     super(
       failure,
-      `Deadlock: ${describeCycle(cycle)}. This request was refused at once, so the others can proceed as soon as the error unwinds this call chain. ` +
-        'proceed. Take resources in one global order, e.g. with one withLocks([...]) call, which sorts them, ' +
+      `Deadlock: ${describeCycle(cycle)}. This request was refused at once, so the others proceed as soon as ` +
+        'the error unwinds this call chain. Take resources in one global order, e.g. with one withLocks([...]) call, which sorts them, ' +
         'instead of nesting withLock calls in different orders.',
     );
     this.cycle = cycle;

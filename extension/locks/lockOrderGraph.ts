@@ -1,5 +1,3 @@
-import type { LockOrderSite } from './lockEvents';
-
 /** Default number of ordered pairs remembered. */
 export const DEFAULT_MAX_ORDER_PAIRS = 10_000;
 
@@ -10,8 +8,8 @@ export const DEFAULT_MAX_ORDER_PAIRS = 10_000;
  * Bounded by an LRU cap rather than by forgetting pairs when their entries go idle: an inversion usually shows
  * up between two calls that never overlap, after both resources went idle, so idle pairs must be remembered.
  */
-export class LockOrderGraph {
-  private readonly sites = new Map<string, LockOrderSite>();
+export class LockOrderGraph<Site> {
+  private readonly sites = new Map<string, Site>();
 
   constructor(private readonly maxPairs: number = DEFAULT_MAX_ORDER_PAIRS) {}
 
@@ -24,7 +22,7 @@ export class LockOrderGraph {
    * Records that `first` was held while `second` was requested. Returns the site that took them in the opposite
    * order when this order is new and the opposite one is known; `makeSite` runs only for a new pair.
    */
-  record(first: string, second: string, makeSite: () => LockOrderSite): LockOrderSite | undefined {
+  record(first: string, second: string, makeSite: () => Site): Site | undefined {
     const key = pairKey(first, second);
     const known = this.sites.get(key);
     if (known !== undefined) {

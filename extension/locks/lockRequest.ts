@@ -10,6 +10,8 @@ export interface ResourceEntry {
   queueHead: LockRequest | undefined;
   queueTail: LockRequest | undefined;
   queueLength: number;
+  /** Set once the entry left the map, so it is never deleted twice (a newer entry may hold its id by then). */
+  removed: boolean;
 }
 
 /** One request holding one resource. */

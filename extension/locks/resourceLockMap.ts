@@ -1,4 +1,4 @@
-import { captureCallSite } from './callSite';
+import { callSiteLocation, captureCallSite, type CapturedCallSite } from './callSite';
 import { currentLockFrame, newLockChain, runInLockFrame, withSignal, type LockFrame } from './lockContext';
 import {
   DeadlockError,
@@ -65,7 +65,7 @@ export class ResourceLockMap {
   private readonly entries = new Map<string, ResourceEntry>();
   private readonly timeoutMs: number;
   private readonly longHoldMs: number;
-  private readonly orderGraph: LockOrderGraph;
+  private readonly orderGraph: LockOrderGraph<RecordedOrder>;
   private listeners: readonly LockListener[] = [];
   private lastSeq = 0;
   private oldestWatched: Hold | undefined = undefined;
@@ -80,7 +80,7 @@ export class ResourceLockMap {
     if (!Number.isInteger(maxOrderPairs) || maxOrderPairs < 0) {
       throw new RangeError(`maxOrderPairs must be a non-negative integer, got ${String(maxOrderPairs)}.`);
     }
-    this.orderGraph = new LockOrderGraph(maxOrderPairs);
+    this.orderGraph = new LockOrderGraph<RecordedOrder>(maxOrderPairs);
   }
 
   /** Number of busy resources (held or waited for); idle ones are removed at once. */
@@ -188,12 +188,12 @@ export class ResourceLockMap {
       const id = ids[request.nextIndex];
       let entry = this.entries.get(id);
       if (this.listeners.length !== 0) {
-        this.emit({ ...this.eventBase(request), type: 'requested', resource: id, mode: request.mode, queueDepth: entry?.queueLength ?? 0 });
+        this.emit({ type: 'requested', seq: ++this.lastSeq, atMs: nowMs(), chainId: request.chain.id, owner: request.owner, resource: id, mode: request.mode, queueDepth: entry?.queueLength ?? 0 });
       }
       const abortedSignal = request.signals?.find((signal) => signal.aborted);
       if (abortedSignal !== undefined) throw this.abortedError(request, id, entry, abortedSignal, 0);
       if (entry === undefined) {
-        entry = { id, mode: request.mode, holders: [], queueHead: undefined, queueTail: undefined, queueLength: 0 };
+        entry = { id, mode: request.mode, holders: [], queueHead: undefined, queueTail: undefined, queueLength: 0, removed: false };
         this.entries.set(id, entry);
         this.hold(request, entry, 0);
         request.nextIndex++;
@@ -244,25 +244,26 @@ export class ResourceLockMap {
     entry.holders.push(hold);
     request.holds.push(hold);
     if (this.listeners.length === 0) return;
-    this.emit({ ...this.eventBase(request), type: 'acquired', resource: entry.id, mode: request.mode, waitedMs });
+    this.emit({ type: 'acquired', seq: ++this.lastSeq, atMs: nowMs(), chainId: request.chain.id, owner: request.owner, resource: entry.id, mode: request.mode, waitedMs });
     if (this.longHoldMs !== Infinity) this.watchLongHold(hold);
   }
 
   /** Lets go of everything the request holds, newest first, and serves the queues behind it. */
   private release(request: LockRequest): void {
     const holds = request.holds;
-    for (let index = holds.length - 1; index >= 0; index--) {
-      const hold = holds[index];
+    for (let hold = holds.pop(); hold !== undefined; hold = holds.pop()) {
       const entry = hold.entry;
       const holders = entry.holders;
-      holders.splice(holders.indexOf(hold), 1);
+      // Order among holders does not matter (they are all readers, or one writer): swap-remove.
+      const last = holders.pop() as Hold;
+      if (last !== hold) holders[holders.indexOf(hold)] = last;
       if (hold.watched) this.unwatchLongHold(hold);
       if (this.listeners.length !== 0) {
-        this.emit({ ...this.eventBase(request), type: 'released', resource: entry.id, mode: request.mode, heldMs: nowMs() - hold.sinceMs });
+        const atMs = nowMs();
+        this.emit({ type: 'released', seq: ++this.lastSeq, atMs, chainId: request.chain.id, owner: request.owner, resource: entry.id, mode: request.mode, heldMs: atMs - hold.sinceMs });
       }
       this.serve(entry);
     }
-    holds.length = 0;
   }
 
   /** Grants the queue head(s) the resource allows now (several readers at once), and drops the entry once idle. */
@@ -271,8 +272,9 @@ export class ResourceLockMap {
       if (entry.holders.length !== 0 && !(head.mode === 'read' && entry.mode === 'read')) break;
       this.grant(head, entry);
     }
-    // A nested serve may already have dropped this entry and a new one taken its id: delete only our own.
-    if (entry.holders.length === 0 && entry.queueLength === 0 && this.entries.get(entry.id) === entry) {
+    // A nested serve may already have dropped this entry and a new one taken its id: delete only once.
+    if (entry.holders.length === 0 && entry.queueLength === 0 && !entry.removed) {
+      entry.removed = true;
       this.entries.delete(entry.id);
     }
   }
@@ -372,7 +374,7 @@ export class ResourceLockMap {
   private refuseReentry(request: LockRequest, entry: ResourceEntry): void {
     if (!entry.holders.some((hold) => isAncestorOrSelf(hold.request, request.parent))) return;
     if (this.listeners.length !== 0) {
-      this.emit({ ...this.eventBase(request), type: 'reentrant', resource: entry.id, mode: request.mode });
+      this.emit({ type: 'reentrant', seq: ++this.lastSeq, atMs: nowMs(), chainId: request.chain.id, owner: request.owner, resource: entry.id, mode: request.mode });
     }
     throw new LockReentrantError(this.failure(request, entry.id, entry, 0));
   }
@@ -382,7 +384,7 @@ export class ResourceLockMap {
     const cycle = findWaitForCycle(request, entry);
     if (cycle === undefined) return;
     if (this.listeners.length !== 0) {
-      this.emit({ ...this.eventBase(request), type: 'deadlock', resource: entry.id, mode: request.mode, cycle });
+      this.emit({ type: 'deadlock', seq: ++this.lastSeq, atMs: nowMs(), chainId: request.chain.id, owner: request.owner, resource: entry.id, mode: request.mode, cycle });
     }
     throw new DeadlockError(this.failure(request, entry.id, entry, 0), cycle);
   }
@@ -390,7 +392,7 @@ export class ResourceLockMap {
   private timeoutError(request: LockRequest, entry: ResourceEntry, waitedMs: number): LockTimeoutError {
     const failure = this.failure(request, entry.id, entry, waitedMs);
     if (this.listeners.length !== 0) {
-      this.emit({ ...this.eventBase(request), type: 'timeout', resource: entry.id, mode: request.mode, waitedMs, holders: failure.holders });
+      this.emit({ type: 'timeout', seq: ++this.lastSeq, atMs: nowMs(), chainId: request.chain.id, owner: request.owner, resource: entry.id, mode: request.mode, waitedMs, holders: failure.holders });
     }
     return new LockTimeoutError(failure);
   }
@@ -404,7 +406,7 @@ export class ResourceLockMap {
   ): LockAbortedError {
     const reason = describeAbortReason(signal.reason);
     if (this.listeners.length !== 0) {
-      this.emit({ ...this.eventBase(request), type: 'aborted', resource, mode: request.mode, waitedMs, reason });
+      this.emit({ type: 'aborted', seq: ++this.lastSeq, atMs: nowMs(), chainId: request.chain.id, owner: request.owner, resource, mode: request.mode, waitedMs, reason });
     }
     return new LockAbortedError(this.failure(request, resource, entry, waitedMs), reason);
   }
@@ -423,24 +425,25 @@ export class ResourceLockMap {
     };
   }
 
-  /** Remembers in which order this request takes resources after those its chain holds, and reports inversions. */
+  /** Remembers in which order this request takes resources after those its chain holds, and reports inversions (only while subscribed). */
   private recordOrder(request: LockRequest, api: (...args: never[]) => unknown): void {
     const held: string[] = [];
     for (let frame: LockFrame | undefined = request.parent; frame !== undefined; frame = frame.parent) {
       if (frame instanceof LockRequest) held.push(...frame.resources);
     }
-    let location: string | undefined | null = null;
+    let callSite: CapturedCallSite | undefined;
     const atMs = nowMs();
     for (const second of request.resources) {
       for (const first of held) {
         if (first === second) continue;
+        let later: RecordedOrder | undefined;
         const earlier = this.orderGraph.record(first, second, () => {
-          location ??= captureCallSite(api) ?? undefined;
-          return orderSite(request, first, second, atMs, location);
+          callSite ??= captureCallSite(api);
+          later = { first, second, chainId: request.chain.id, owner: request.owner, atMs, callSite };
+          return later;
         });
-        if (earlier !== undefined) {
-          const later = orderSite(request, first, second, atMs, location ?? undefined);
-          this.emit({ ...this.eventBase(request), type: 'inversion', earlier, later });
+        if (earlier !== undefined && later !== undefined) {
+          this.emit({ type: 'inversion', seq: ++this.lastSeq, atMs, chainId: request.chain.id, owner: request.owner, earlier: orderSite(earlier), later: orderSite(later) });
         }
       }
       held.push(second);
@@ -486,8 +489,11 @@ export class ResourceLockMap {
       this.unwatchLongHold(hold);
       if (this.listeners.length !== 0) {
         this.emit({
-          ...this.eventBase(hold.request),
           type: 'longHold',
+          seq: ++this.lastSeq,
+          atMs: now,
+          chainId: hold.request.chain.id,
+          owner: hold.request.owner,
           resource: hold.entry.id,
           mode: hold.request.mode,
           heldMs,
@@ -495,10 +501,6 @@ export class ResourceLockMap {
         });
       }
     }
-  }
-
-  private eventBase(request: LockRequest): { seq: number; atMs: number; chainId: number; owner: LockOwner | undefined } {
-    return { seq: ++this.lastSeq, atMs: nowMs(), chainId: request.chain.id, owner: request.owner };
   }
 
   private emit(event: LockEvent): void {
@@ -540,16 +542,25 @@ function findWaitForCycle(request: LockRequest, entry: ResourceEntry): WaitForEd
   return leadsBack(request, entry) ? path : undefined;
 }
 
-function orderSite(request: LockRequest, first: string, second: string, atMs: number, location: string | undefined): LockOrderSite {
-  return { first, second, chainId: request.chain.id, owner: request.owner, atMs, location };
+/** An ordered pair as the order graph keeps it: the call site stays unformatted until an inversion is reported. */
+interface RecordedOrder extends Omit<LockOrderSite, 'location'> {
+  readonly callSite: CapturedCallSite;
+}
+
+function orderSite({ callSite, ...site }: RecordedOrder): LockOrderSite {
+  return { ...site, location: callSiteLocation(callSite) };
 }
 
 function partyOf(request: LockRequest, sinceMs: number): LockParty {
   return { chainId: request.chain.id, owner: request.owner, mode: request.mode, sinceMs };
 }
 
+// Read once: the global `performance` is a lazy getter in Node. Fake timers patch `now` on this same object.
+const clock = performance;
+const clockOriginMs = clock.timeOrigin;
+
 function nowMs(): number {
-  return performance.timeOrigin + performance.now();
+  return clockOriginMs + clock.now();
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
