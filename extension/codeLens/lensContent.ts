@@ -80,19 +80,20 @@ export function lockSiteLenses(site: LockSite, snapshot: InspectorSnapshot, warn
   const resources = snapshot.resources.filter((resource) => matchesAnyResourcePattern(site.resourcePatterns, resource.id));
   if (resources.length === 0 && !hasConnectedSource(snapshot)) return [];
   const label = `🔒 ${site.resourcePatterns.join(' + ')}`;
-  const parts = [label, ...(resources.length === 0 ? ['not taken yet'] : describeContention(resources))];
+  const parts = [label, ...(resources.length === 0 ? ['not taken yet'] : describeContention(resources, site.resourcePatterns))];
   if (warningCount > 0) parts.push(`⚠ ${count(warningCount, 'warning')}`);
   const [firstPattern = ''] = site.resourcePatterns;
   const filter = { resource: longestLiteralPart(firstPattern) };
   return [{ range: site.range, title: parts.join(' · '), tooltip: `Open the lock timeline filtered to resources like ${firstPattern}`, command: LENS_COMMANDS.showTimeline, arguments: [filter] }];
 }
 
-function describeContention(resources: readonly ResourceView[]): string[] {
+function describeContention(resources: readonly ResourceView[], patterns: readonly string[]): string[] {
   const queued = resources.reduce((sum, resource) => sum + resource.waiters.length, 0);
   const held = resources.filter((resource) => resource.holders.length > 0).length;
   const timeouts = resources.reduce((sum, resource) => sum + resource.timeouts, 0);
   const deadlocks = resources.reduce((sum, resource) => sum + resource.deadlocks, 0);
-  const parts = resources.length > 1 ? [count(resources.length, 'resource')] : [resources[0]!.id];
+  const [only] = resources;
+  const parts = resources.length > 1 ? [count(resources.length, 'resource')] : patterns.includes(only!.id) ? [] : [only!.id];
   if (held > 0) parts.push(`${held} held`);
   parts.push(`queue ${queued} now`, count(timeouts, 'timeout'));
   if (deadlocks > 0) parts.push(count(deadlocks, 'deadlock'));

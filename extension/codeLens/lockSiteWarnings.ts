@@ -4,7 +4,7 @@ import type { WarningView } from '../inspector/inspectorSnapshot';
 import type { LockOwner } from '../locks/lockEvents';
 import { type SourceLocation, parseSourceLocation } from '../views/sourceLocation';
 import type { LockSite } from './analyzeSource';
-import { matchesAnyResourcePattern } from './resourcePattern';
+import { WILDCARD, matchesResourcePattern } from './resourcePattern';
 
 /** The warnings of one kind that point at one lock site, newest first. */
 export interface SiteWarning {
@@ -97,9 +97,15 @@ function siteAtLocation(fileName: string, sites: readonly LockSite[], location: 
   return innermost;
 }
 
-/** Sites whose patterns match the resource; among them, those of the owner's tool when the source says which tool each belongs to. */
+/**
+ * The sites whose patterns match the resource, only the most specific ones (`account:fees` beats `account:*` for
+ * `account:fees`); among them, those of the owner's tool when the source says which tool each belongs to.
+ */
 function sitesForResource(sites: readonly LockSite[], resource: string, owner: LockOwner | undefined): LockSite[] {
-  const matching = sites.filter((site) => matchesAnyResourcePattern(site.resourcePatterns, resource));
+  const specificityOf = (site: LockSite): number =>
+    Math.max(-1, ...site.resourcePatterns.filter((pattern) => matchesResourcePattern(pattern, resource)).map((pattern) => pattern.replaceAll(WILDCARD, '').length));
+  const bestSpecificity = Math.max(-1, ...sites.map(specificityOf));
+  const matching = bestSpecificity < 0 ? [] : sites.filter((site) => specificityOf(site) === bestSpecificity);
   const ofTool = owner?.tool === undefined ? [] : matching.filter((site) => site.tool === owner.tool);
   return ofTool.length > 0 ? ofTool : matching.filter((site) => site.tool === undefined || owner?.tool === undefined);
 }
