@@ -30,12 +30,13 @@ export class LockOrderGraph<Site> {
       this.sites.set(key, known);
       return undefined;
     }
+    const opposite = this.sites.get(pairKey(second, first));
     this.sites.set(key, makeSite());
     if (this.sites.size > this.maxPairs) {
       const leastRecent = this.sites.keys().next().value as string;
       this.sites.delete(leastRecent);
     }
-    return this.sites.get(pairKey(second, first));
+    return opposite;
   }
 }
 
