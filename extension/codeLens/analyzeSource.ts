@@ -1,5 +1,6 @@
 import ts from 'typescript';
 import {
+  DECLARATION_KINDS,
   type ModuleReader,
   MAX_RESOLUTION_DEPTH,
   SourceResolver,
@@ -94,6 +95,9 @@ export interface AnalyzeOptions {
 
 const TOOL_CALL_SCHEMA_NAME = 'CallToolRequestSchema';
 
+/** A file mentions one of these if it has anything to find (`tool` also covers `registerTool`). */
+const RELEVANT_WORDS = ['tool', TOOL_CALL_SCHEMA_NAME, 'withLock'];
+
 /** Methods that reorder or filter a list of resource ids without changing which kinds of ids it holds. */
 const LIST_PRESERVING_METHODS = new Set(['sort', 'filter', 'slice', 'reverse', 'toSorted', 'toReversed']);
 
@@ -106,6 +110,8 @@ type PatternBindings = ReadonlyMap<string, string>;
  * so variable names and aliases of the server object do not matter.
  */
 export function analyzeSource(fileName: string, text: string, options: AnalyzeOptions = {}): SourceAnalysis {
+  // Most files of a workspace register no tool and take no lock; they are not worth parsing.
+  if (!RELEVANT_WORDS.some((word) => text.includes(word))) return { registrations: [], lockSites: [] };
   return new SourceAnalyzer(parseSource(fileName, text), new SourceResolver(fileName, options.readModule)).analyze();
 }
 
@@ -116,6 +122,8 @@ class SourceAnalyzer {
   private readonly pendingRegistrations: PendingRegistration[] = [];
   private readonly pendingLockSites: PendingLockSite[] = [];
   private readonly pendingCallToolHandlers: PendingCallToolHandler[] = [];
+  /** Calls of a plain name, `helper(...)`: candidates for following from a handler into a helper of this file. */
+  private readonly callsByName: ts.CallExpression[] = [];
 
   constructor(
     private readonly sourceFile: ts.SourceFile,
@@ -134,13 +142,17 @@ class SourceAnalyzer {
     return { registrations, lockSites };
   }
 
+  // Bound once: a closure per node would be a measurable share of the analysis of a large file.
+  private readonly visitChild = (node: ts.Node): void => this.visit(node);
+
   private visit(node: ts.Node): void {
-    this.resolver.note(node);
-    if (ts.isCallExpression(node)) this.noteCall(node);
-    ts.forEachChild(node, (child) => this.visit(child));
+    if (node.kind === ts.SyntaxKind.CallExpression) this.noteCall(node as ts.CallExpression);
+    else if (DECLARATION_KINDS.has(node.kind)) this.resolver.note(node);
+    ts.forEachChild(node, this.visitChild);
   }
 
   private noteCall(node: ts.CallExpression): void {
+    if (ts.isIdentifier(node.expression)) this.callsByName.push(node);
     const callee = unwrapExpression(node.expression);
     const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : ts.isIdentifier(callee) ? callee : undefined;
     if (!nameNode) return;
@@ -259,15 +271,11 @@ class SourceAnalyzer {
   private followLocalCallsFromToolScopes(): void {
     const directScopes = [...this.toolScopes];
     if (directScopes.length === 0) return;
-    const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression)) {
-        const scope = innermostScope(directScopes, node.pos);
-        const callee = scope && this.resolver.resolveFunction(node.expression);
-        if (scope && callee && this.resolver.isInAnalysedFile(callee)) this.toolScopes.push({ tool: scope.tool, pos: callee.pos, end: callee.end, direct: false });
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(this.sourceFile);
+    for (const call of this.callsByName) {
+      const scope = innermostScope(directScopes, call.pos);
+      const callee = scope && this.resolver.resolveFunction(call.expression);
+      if (scope && callee && this.resolver.isInAnalysedFile(callee)) this.toolScopes.push({ tool: scope.tool, pos: callee.pos, end: callee.end, direct: false });
+    }
   }
 
   private resolveLockSite({ method, resourceArgument, node, nameNode }: PendingLockSite): LockSite[] {
@@ -281,11 +289,16 @@ class SourceAnalyzer {
   }
 
   private toolAt(pos: number): string | undefined {
-    const direct = innermostScope(this.toolScopes.filter((scope) => scope.direct), pos);
+    const direct = innermostScope(this.toolScopes, pos, true);
     if (direct) return direct.tool;
     // A helper reached from several tools belongs to none of them in particular.
-    const tools = new Set(this.toolScopes.filter((scope) => !scope.direct && scope.pos <= pos && pos < scope.end).map((scope) => scope.tool));
-    return tools.size === 1 ? [...tools][0] : undefined;
+    let tool: string | undefined;
+    for (const scope of this.toolScopes) {
+      if (scope.direct || pos < scope.pos || pos >= scope.end) continue;
+      if (tool !== undefined && tool !== scope.tool) return undefined;
+      tool = scope.tool;
+    }
+    return tool;
   }
 
   /** The resource id pattern an expression evaluates to, `*` for the parts known only at run time. */
@@ -384,9 +397,10 @@ function collapseWildcards(pattern: string): string {
   return pattern.replace(/\*{2,}/g, WILDCARD);
 }
 
-function innermostScope(scopes: readonly ToolScope[], pos: number): ToolScope | undefined {
+function innermostScope(scopes: readonly ToolScope[], pos: number, directOnly = false): ToolScope | undefined {
   let innermost: ToolScope | undefined;
   for (const scope of scopes) {
+    if (directOnly && !scope.direct) continue;
     if (scope.pos <= pos && pos < scope.end && (!innermost || scope.end - scope.pos < innermost.end - innermost.pos)) innermost = scope;
   }
   return innermost;
