@@ -567,9 +567,14 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
+// Node's timers take at most 2^31 - 1 ms and fire after 1 ms when given more.
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
 function checkDuration(name: string, value: number): number {
-  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
-    throw new RangeError(`${name} must be a number of milliseconds >= 0 (or Infinity), got ${describeValue(value)}.`);
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0 || (value > LONGEST_TIMER_MS && value !== Infinity)) {
+    throw new RangeError(
+      `${name} must be a number of milliseconds from 0 to ${LONGEST_TIMER_MS} (about 24.8 days), or Infinity, got ${describeValue(value)}.`,
+    );
   }
   return value;
 }

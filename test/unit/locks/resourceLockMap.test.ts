@@ -275,7 +275,8 @@ describe('ResourceLockMap', () => {
   describe('options', () => {
     it('accepts a bare timeout number and rejects nonsense with a clear message', async () => {
       assert.doesNotThrow(() => new ResourceLockMap(5000));
-      assert.throws(() => new ResourceLockMap(-1), /timeoutMs must be a number of milliseconds >= 0/);
+      assert.throws(() => new ResourceLockMap(-1), /timeoutMs must be a number of milliseconds from 0 to 2147483647/);
+      assert.throws(() => new ResourceLockMap(2 ** 31), /about 24.8 days\), or Infinity, got 2147483648/);
       assert.throws(() => new ResourceLockMap({ longHoldMs: Number.NaN }), /longHoldMs must be/);
       assert.throws(() => new ResourceLockMap({ maxOrderPairs: 1.5 }), /maxOrderPairs must be a non-negative integer/);
       const locks = new ResourceLockMap();
