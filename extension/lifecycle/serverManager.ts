@@ -23,6 +23,9 @@ export interface ServerInfo {
   readonly error?: string;
 }
 
+/** Context key holding the state, for `when` clauses of menus. */
+export const SERVER_STATE_CONTEXT_KEY = 'lockInspector.serverState';
+
 /** Label of the launched server's source in the model. */
 export const LAUNCHED_SOURCE_LABEL = 'bundled server';
 
@@ -44,6 +47,7 @@ export class ServerManager extends Disposable implements ServerStatus {
 
   constructor(private readonly options: ServerManagerOptions) {
     super();
+    this.publishState();
   }
 
   /** stopped, starting, running or crashed. */
@@ -167,6 +171,11 @@ export class ServerManager extends Disposable implements ServerStatus {
   private setState(state: ServerState): void {
     if (state === this.currentState) return;
     this.currentState = state;
+    this.publishState();
     this.stateEmitter.fire(state);
+  }
+
+  private publishState(): void {
+    void vscode.commands.executeCommand('setContext', SERVER_STATE_CONTEXT_KEY, this.currentState);
   }
 }

@@ -1,0 +1,30 @@
+import * as vscode from 'vscode';
+import type { InspectorModelReader, InspectorSnapshot, ModelChange } from './inspector/inspectorSnapshot';
+import { Disposable } from './util/dispose';
+
+/**
+ * What `activate()` returns, for extensions and tests that build on the inspector:
+ * `vscode.extensions.getExtension('mcp-lock-inspector.mcp-lock-inspector').exports`.
+ */
+export interface LockInspectorApi {
+  /** Bumped on an incompatible change of this interface. */
+  readonly apiVersion: 1;
+  /** The model now: resources with holders and waiters, per-tool stats, warnings, connected sources. */
+  snapshot(): InspectorSnapshot;
+  /** Fires when the model changes (coalesced, at most about 20 times a second) with the new snapshot and the events since the last change. */
+  readonly onDidChange: vscode.Event<ModelChange>;
+}
+
+/** Owns the event behind the public API; dispose it with the extension. */
+export class LockInspectorApiHost extends Disposable {
+  private readonly changeEmitter = this._register(new vscode.EventEmitter<ModelChange>());
+
+  /** The object handed out from activate(). */
+  readonly api: LockInspectorApi;
+
+  constructor(model: InspectorModelReader) {
+    super();
+    this._register({ dispose: model.subscribe((change) => this.changeEmitter.fire(change)) });
+    this.api = Object.freeze({ apiVersion: 1, snapshot: () => model.snapshot(), onDidChange: this.changeEmitter.event });
+  }
+}
