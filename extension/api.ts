@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import type { InspectorModelReader, InspectorSnapshot, ModelChange } from './inspector/inspectorSnapshot';
+import type { ServerInfo } from './lifecycle/serverManager';
+import type { ServerState } from './protocol';
 import { Disposable } from './util/dispose';
 
 /**
@@ -13,6 +15,16 @@ export interface LockInspectorApi {
   snapshot(): InspectorSnapshot;
   /** Fires when the model changes (coalesced, at most about 20 times a second) with the new snapshot and the events since the last change. */
   readonly onDidChange: vscode.Event<ModelChange>;
+  /** The server the extension launches itself: state, pid while it runs, and why it last failed. */
+  serverInfo(): ServerInfo;
+  /** Fires when that server starts, stops or crashes. */
+  readonly onDidChangeServerState: vscode.Event<ServerState>;
+}
+
+/** The launched server as the API reads it (the ServerManager). */
+export interface LaunchedServer {
+  readonly info: ServerInfo;
+  readonly onDidChangeState: vscode.Event<ServerState>;
 }
 
 /** Owns the event behind the public API; dispose it with the extension. */
@@ -22,9 +34,15 @@ export class LockInspectorApiHost extends Disposable {
   /** The object handed out from activate(). */
   readonly api: LockInspectorApi;
 
-  constructor(model: InspectorModelReader) {
+  constructor(model: InspectorModelReader, server: LaunchedServer) {
     super();
     this._register({ dispose: model.subscribe((change) => this.changeEmitter.fire(change)) });
-    this.api = Object.freeze({ apiVersion: 1, snapshot: () => model.snapshot(), onDidChange: this.changeEmitter.event });
+    this.api = Object.freeze({
+      apiVersion: 1,
+      snapshot: () => model.snapshot(),
+      onDidChange: this.changeEmitter.event,
+      serverInfo: () => server.info,
+      onDidChangeServerState: server.onDidChangeState,
+    });
   }
 }

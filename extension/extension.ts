@@ -39,7 +39,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LockIn
   const timeline = registerTimelinePanel(context, model);
   registerSidebarView(context, model, server);
   registerCodeLenses(context, model);
-  const apiHost = new LockInspectorApiHost(model);
+  const apiHost = new LockInspectorApiHost(model, server);
   context.subscriptions.push(
     apiHost,
     ...registerCommands({
