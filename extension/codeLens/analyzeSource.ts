@@ -60,7 +60,7 @@ export interface SourceAnalysis {
   readonly lockSites: readonly LockSite[];
 }
 
-/** A span of source that runs on behalf of one tool; `direct` when the registration itself encloses it. */
+/** A span of source that runs on behalf of one tool; `direct` for the handler or branch itself, not a helper it calls. */
 interface ToolScope {
   readonly tool: string;
   readonly pos: number;

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { ToolCodeLensProvider } from '../../../extension/codeLens/toolCodeLensProvider';
+import type { InspectorModelReader, InspectorSnapshot, WarningView } from '../../../extension/inspector/inspectorSnapshot';
 import { activateLockInspector } from '../harness/lockInspectorExtension';
 
 const LENS_UPDATE_TIMEOUT_MS = 15_000;
@@ -99,5 +101,49 @@ describe('code lenses', function () {
     assert.equal(editor?.document.uri.toString(), revealed.uri);
     assert.equal(editor?.selection.active.line, revealed.line);
     assert.match(editor!.document.lineAt(revealed.line).text, /registerTool\('restock_item'/);
+  });
+
+  it("shows the model's lock warnings as diagnostics at the lock sites they name, with quick fixes", async () => {
+    const [folder] = vscode.workspace.workspaceFolders ?? [];
+    const uri = vscode.Uri.joinPath(folder!.uri, 'inventoryServer.ts');
+    const document = await vscode.workspace.openTextDocument(uri);
+    const reserveLine = await lineOf(uri, 'locks.withLock(`sku:${sku}`');
+    const restockLine = reserveLine + document.getText().split('\n').slice(reserveLine).findIndex((text) => text.includes('locks.withLock(')) + 1;
+    const inversion: WarningView = {
+      id: 'inversion:test', kind: 'inversion', sourceId: 's1', atMs: 1, message: 'sku:a and sku:b are taken in opposite orders',
+      earlier: { first: 'sku:a', second: 'sku:b', chainId: 1, atMs: 0, location: `${uri.fsPath}:${reserveLine}:17` },
+      later: { first: 'sku:b', second: 'sku:a', chainId: 2, atMs: 1, location: `${uri.fsPath}:${restockLine}:17` },
+    };
+    const snapshot: InspectorSnapshot = {
+      atMs: 1,
+      sources: [{ id: 's1', label: 'test', kind: 'external', pid: 1, connected: true, connectedAtMs: 0, eventsReceived: 0, eventsDroppedBySource: 0, linesRejected: 0 }],
+      resources: [],
+      tools: [],
+      warnings: [inversion],
+      totals: { held: 0, waiting: 0, timeouts: 0, deadlocks: 0, events: 0, linesRejected: 0 },
+    };
+    // A model of its own, so the test controls the warnings; the provider is the one the extension registers.
+    const model: InspectorModelReader = { snapshot: () => snapshot, history: () => [], subscribe: () => () => undefined };
+    const provider = new ToolCodeLensProvider(model);
+    try {
+      const lenses = await provider.provideCodeLenses(document);
+      const lockLens = lenses.find((lens) => lens.range.start.line === reserveLine - 1 && lens.command?.title.startsWith('🔒'));
+      assert.equal(lockLens?.command?.title, '🔒 sku:* · not taken yet · ⚠ 1 warning');
+
+      const diagnostics = vscode.languages.getDiagnostics(uri).filter((diagnostic) => diagnostic.source === 'Lock Inspector');
+      assert.deepEqual(diagnostics.map((diagnostic) => [diagnostic.range.start.line + 1, diagnostic.code, diagnostic.message]), [
+        [reserveLine, 'inversion', inversion.message],
+        [restockLine, 'inversion', inversion.message],
+      ]);
+      assert.equal(diagnostics[0]!.relatedInformation?.[0]?.location.range.start.line, restockLine - 1, 'links to the opposite order');
+
+      const context: vscode.CodeActionContext = { diagnostics, triggerKind: vscode.CodeActionTriggerKind.Invoke, only: undefined };
+      const actions = provider.provideCodeActions(document, diagnostics[0]!.range, context);
+      assert.deepEqual(actions.map((action) => action.title).slice(0, 2), ['Show in the lock timeline', 'Go to the lock taken in the opposite order']);
+      assert.deepEqual(actions[0]!.command?.arguments, [{ tool: 'reserve_item', resource: 'sku:b' }]);
+    } finally {
+      provider.dispose();
+    }
+    assert.deepEqual(vscode.languages.getDiagnostics(uri).filter((diagnostic) => diagnostic.source === 'Lock Inspector'), [], 'disposed with the provider');
   });
 });
