@@ -22,6 +22,26 @@ export async function timeOnce(run: () => Promise<unknown>): Promise<number> {
   return Number(process.hrtime.bigint() - startedNs) / 1e6;
 }
 
+/**
+ * Measures each contestant once per round, interleaved, and keeps its best value (`lower` or `higher` is better),
+ * so drift from GC, JIT or other processes on the machine hits every contestant alike.
+ */
+export async function bestOfRounds(
+  rounds: number,
+  contestants: readonly (readonly [label: string, measure: () => Promise<number>])[],
+  better: 'lower' | 'higher',
+): Promise<Map<string, number>> {
+  const best = new Map<string, number>();
+  for (let round = 0; round < rounds; round++) {
+    for (const [label, measure] of contestants) {
+      const value = await measure();
+      const known = best.get(label);
+      if (known === undefined || (better === 'lower' ? value < known : value > known)) best.set(label, value);
+    }
+  }
+  return best;
+}
+
 /** Bytes of live heap after a full collection (needs `node --expose-gc`, which `npm run bench` passes). */
 export function liveHeapBytes(): number {
   const collect = (globalThis as { gc?: () => void }).gc;

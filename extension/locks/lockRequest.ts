@@ -1,4 +1,4 @@
-import type { LockChain, LockFrame } from './lockContext';
+import { newLockChain, type LockChain, type LockFrame } from './lockContext';
 import type { LockMode, LockOwner } from './lockEvents';
 
 /** A busy resource: who holds it and the FIFO queue of requests waiting for it. Deleted as soon as it is idle. */
@@ -30,7 +30,9 @@ export interface Hold {
  * frame its function runs in (so nested calls see what it holds).
  */
 export class LockRequest implements LockFrame {
-  readonly holds: Hold[] = [];
+  /** The first resource taken, and the others (`withLocks`) in order: no array on the single-resource fast path. */
+  firstHold: Hold | undefined = undefined;
+  laterHolds: Hold[] | undefined = undefined;
   /** Index in `resources` of the next resource to take. */
   nextIndex = 0;
   /** The resource whose queue this request is in, if it waits. */
@@ -45,10 +47,10 @@ export class LockRequest implements LockFrame {
   rejectWait: ((error: Error) => void) | undefined = undefined;
   timeoutTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   abortListener: (() => void) | undefined = undefined;
+  private ownChain: LockChain | undefined = undefined;
 
   constructor(
     readonly parent: LockFrame | undefined,
-    readonly chain: LockChain,
     readonly owner: LockOwner | undefined,
     readonly signals: readonly AbortSignal[] | undefined,
     readonly mode: LockMode,
@@ -56,6 +58,11 @@ export class LockRequest implements LockFrame {
     readonly resources: readonly string[],
     readonly timeoutMs: number,
   ) {}
+
+  /** The chain this call belongs to; a root call creates its chain only when someone asks (events, snapshots, waits). */
+  get chain(): LockChain {
+    return (this.ownChain ??= this.parent?.chain ?? newLockChain());
+  }
 }
 
 /** Whether `ancestor` is `frame` or encloses it: then its function is (indirectly) running `frame`'s code. */

@@ -1,5 +1,5 @@
 import { callSiteLocation, captureCallSite, type CapturedCallSite } from './callSite';
-import { currentLockFrame, newLockChain, runInLockFrame, withSignal, type LockFrame } from './lockContext';
+import { currentLockFrame, runInLockFrame, withSignal, type LockFrame } from './lockContext';
 import {
   DeadlockError,
   LockAbortedError,
@@ -162,7 +162,6 @@ export class ResourceLockMap {
     const parent = currentLockFrame();
     const request = new LockRequest(
       parent,
-      parent?.chain ?? newLockChain(),
       options?.owner ?? parent?.owner,
       withSignal(parent?.signals, options?.signal),
       mode,
@@ -242,7 +241,8 @@ export class ResourceLockMap {
     const hold: Hold = { request, entry, sinceMs: nowMs(), olderWatched: undefined, newerWatched: undefined, watched: false };
     entry.mode = request.mode;
     entry.holders.push(hold);
-    request.holds.push(hold);
+    if (request.firstHold === undefined) request.firstHold = hold;
+    else (request.laterHolds ??= []).push(hold);
     if (this.listeners.length === 0) return;
     this.emit({ type: 'acquired', seq: ++this.lastSeq, atMs: nowMs(), chainId: request.chain.id, owner: request.owner, resource: entry.id, mode: request.mode, waitedMs });
     if (this.longHoldMs !== Infinity) this.watchLongHold(hold);
@@ -250,20 +250,28 @@ export class ResourceLockMap {
 
   /** Lets go of everything the request holds, newest first, and serves the queues behind it. */
   private release(request: LockRequest): void {
-    const holds = request.holds;
-    for (let hold = holds.pop(); hold !== undefined; hold = holds.pop()) {
-      const entry = hold.entry;
-      const holders = entry.holders;
-      // Order among holders does not matter (they are all readers, or one writer): swap-remove.
-      const last = holders.pop() as Hold;
-      if (last !== hold) holders[holders.indexOf(hold)] = last;
-      if (hold.watched) this.unwatchLongHold(hold);
-      if (this.listeners.length !== 0) {
-        const atMs = nowMs();
-        this.emit({ type: 'released', seq: ++this.lastSeq, atMs, chainId: request.chain.id, owner: request.owner, resource: entry.id, mode: request.mode, heldMs: atMs - hold.sinceMs });
-      }
-      this.serve(entry);
+    const laterHolds = request.laterHolds;
+    if (laterHolds !== undefined) {
+      for (let hold = laterHolds.pop(); hold !== undefined; hold = laterHolds.pop()) this.releaseHold(hold);
     }
+    const firstHold = request.firstHold;
+    if (firstHold === undefined) return;
+    request.firstHold = undefined;
+    this.releaseHold(firstHold);
+  }
+
+  private releaseHold(hold: Hold): void {
+    const { entry, request } = hold;
+    const holders = entry.holders;
+    // Order among holders does not matter (they are all readers, or one writer): swap-remove.
+    const last = holders.pop() as Hold;
+    if (last !== hold) holders[holders.indexOf(hold)] = last;
+    if (hold.watched) this.unwatchLongHold(hold);
+    if (this.listeners.length !== 0) {
+      const atMs = nowMs();
+      this.emit({ type: 'released', seq: ++this.lastSeq, atMs, chainId: request.chain.id, owner: request.owner, resource: entry.id, mode: request.mode, heldMs: atMs - hold.sinceMs });
+    }
+    this.serve(entry);
   }
 
   /** Grants the queue head(s) the resource allows now (several readers at once), and drops the entry once idle. */
