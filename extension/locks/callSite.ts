@@ -28,3 +28,22 @@ export function callSiteLocation(callSite: CapturedCallSite): string | undefined
   const file = match[1].startsWith('file://') ? fileURLToPath(match[1]) : match[1];
   return `${file}:${match[2]}:${match[3]}`;
 }
+
+/** A per-second allowance of call-site captures, so a flood of new lock-order pairs costs a bounded amount of CPU. */
+export class CallSiteBudget {
+  private windowStartMs = -Infinity;
+  private spent = 0;
+
+  constructor(private readonly perSecond: number) {}
+
+  /** Whether one more capture fits in the current second; counts it when it does. */
+  take(nowMs: number): boolean {
+    if (nowMs - this.windowStartMs >= 1000) {
+      this.windowStartMs = nowMs;
+      this.spent = 0;
+    }
+    if (this.spent >= this.perSecond) return false;
+    this.spent++;
+    return true;
+  }
+}

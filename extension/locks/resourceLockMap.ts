@@ -1,4 +1,4 @@
-import { callSiteLocation, captureCallSite, type CapturedCallSite } from './callSite';
+import { CallSiteBudget, callSiteLocation, captureCallSite, type CapturedCallSite } from './callSite';
 import { currentLockFrame, runInLockFrame, withSignal, type LockFrame } from './lockContext';
 import {
   DeadlockError,
@@ -24,6 +24,8 @@ import { isAncestorOrSelf, LockRequest, type Hold, type ResourceEntry } from './
 export const DEFAULT_TIMEOUT_MS = 5000;
 /** Default hold duration after which a `longHold` event fires, in milliseconds. */
 export const DEFAULT_LONG_HOLD_MS = 1000;
+// Each capture costs microseconds and pins a stack frame; beyond this many new pairs a second, pairs get no location.
+const CALL_SITES_PER_SECOND = 200;
 
 /** Options of a `ResourceLockMap`. */
 export interface ResourceLockMapOptions {
@@ -31,7 +33,7 @@ export interface ResourceLockMapOptions {
   readonly timeoutMs?: number;
   /** A hold longer than this emits one `longHold` event (default 1000; `Infinity` turns it off). */
   readonly longHoldMs?: number;
-  /** Most ordered resource pairs remembered for `inversion` events, least recently seen forgotten first (default 10000). */
+  /** Most ordered resource pairs remembered for `inversion` events, least recently seen forgotten first (default 4096). */
   readonly maxOrderPairs?: number;
 }
 
@@ -66,6 +68,7 @@ export class ResourceLockMap {
   private readonly timeoutMs: number;
   private readonly longHoldMs: number;
   private readonly orderGraph: LockOrderGraph<RecordedOrder>;
+  private readonly callSiteBudget = new CallSiteBudget(CALL_SITES_PER_SECOND);
   private listeners: readonly LockListener[] = [];
   private lastSeq = 0;
   private oldestWatched: Hold | undefined = undefined;
@@ -439,14 +442,14 @@ export class ResourceLockMap {
     for (let frame: LockFrame | undefined = request.parent; frame !== undefined; frame = frame.parent) {
       if (frame instanceof LockRequest) held.push(...frame.resources);
     }
-    let callSite: CapturedCallSite | undefined;
+    let callSite: CapturedCallSite | null | undefined;
     const atMs = nowMs();
     for (const second of request.resources) {
       for (const first of held) {
         if (first === second) continue;
         let later: RecordedOrder | undefined;
         const earlier = this.orderGraph.record(first, second, () => {
-          callSite ??= captureCallSite(api);
+          if (callSite === undefined) callSite = this.callSiteBudget.take(atMs) ? captureCallSite(api) : null;
           later = { first, second, chainId: request.chain.id, owner: request.owner, atMs, callSite };
           return later;
         });
@@ -552,11 +555,12 @@ function findWaitForCycle(request: LockRequest, entry: ResourceEntry): WaitForEd
 
 /** An ordered pair as the order graph keeps it: the call site stays unformatted until an inversion is reported. */
 interface RecordedOrder extends Omit<LockOrderSite, 'location'> {
-  readonly callSite: CapturedCallSite;
+  /** Null when the capture budget was spent. */
+  readonly callSite: CapturedCallSite | null;
 }
 
 function orderSite({ callSite, ...site }: RecordedOrder): LockOrderSite {
-  return { ...site, location: callSiteLocation(callSite) };
+  return { ...site, location: callSite === null ? undefined : callSiteLocation(callSite) };
 }
 
 function partyOf(request: LockRequest, sinceMs: number): LockParty {

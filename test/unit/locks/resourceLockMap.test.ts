@@ -297,13 +297,11 @@ describe('ResourceLockMap', () => {
       assert.equal(waiter.value(), 'eventually');
     });
 
-    it('remembers at most maxOrderPairs ordered pairs, least recently seen forgotten first', async () => {
-      const locks = new ResourceLockMap({ maxOrderPairs: 2 });
+    it('remembers at most maxOrderPairs ordered pairs, always the most recent half', async () => {
+      const locks = new ResourceLockMap({ maxOrderPairs: 4 });
       const events = recordEvents(locks);
-      await locks.withLocks(['A', 'B'], () => {});
-      await locks.withLocks(['C', 'D'], () => {});
-      await locks.withLocks(['E', 'F'], () => {});
-      // A -> B was forgotten, so B then A is no longer an inversion; E -> F is still known.
+      for (const pair of [['A', 'B'], ['C', 'D'], ['E', 'F'], ['G', 'H']]) await locks.withLocks(pair, () => {});
+      // A -> B and C -> D were forgotten, so B then A is no longer an inversion; E -> F is still known.
       await locks.withLock('B', () => locks.withLock('A', () => {}));
       assert.equal(eventsOfType(events, 'inversion').length, 0);
       await locks.withLock('F', () => locks.withLock('E', () => {}));
