@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { InspectorModelReader } from '../inspector/inspectorSnapshot';
+import type { InspectorModelReader, InspectorSnapshot } from '../inspector/inspectorSnapshot';
 import { Disposable } from '../util/dispose';
 import type { SourceAnalysis, SourceRange } from './analyzeSource';
 import { AnalysisCache } from './analysisCache';
@@ -30,7 +30,7 @@ const DIAGNOSTIC_SOURCE = 'Lock Inspector';
  * model's lock warnings as diagnostics at the sites they concern, with quick fixes that open the timeline.
  */
 export class ToolCodeLensProvider extends Disposable implements vscode.CodeLensProvider, vscode.CodeActionProvider {
-  private readonly analyses = new AnalysisCache<Promise<SourceAnalysis>>();
+  private readonly analyses = new AnalysisCache<Promise<SourceAnalysis | undefined>>();
   private readonly didChangeCodeLenses = this._register(new vscode.EventEmitter<void>());
   private readonly diagnostics = this._register(vscode.languages.createDiagnosticCollection('lockInspector'));
   private readonly siteWarningsByUri = new Map<string, SiteWarning[]>();
@@ -57,7 +57,7 @@ export class ToolCodeLensProvider extends Disposable implements vscode.CodeLensP
     const analysis = await this.analysisOf(document);
     if (!analysis) return [];
     const snapshot = this.model.snapshot();
-    const siteWarnings = this.updateDiagnostics(document, analysis);
+    const siteWarnings = this.updateDiagnostics(document, analysis, snapshot);
     const contents = [
       ...analysis.registrations.flatMap((registration) => toolLenses(registration, snapshot)),
       ...analysis.lockSites.flatMap((site) => lockSiteLenses(site, snapshot, siteWarnings.filter((warning) => warning.site === site).reduce((sum, warning) => sum + warning.warnings, 0))),
@@ -76,22 +76,22 @@ export class ToolCodeLensProvider extends Disposable implements vscode.CodeLensP
   }
 
   private async analysisOf(document: vscode.TextDocument): Promise<SourceAnalysis | undefined> {
-    if (document.getText().length > MAX_ANALYSED_CHARS) return undefined;
-    return this.analyses.get(document.uri.toString(), document.version, () =>
-      analyzeDocumentText(document.fileName, document.getText(), document.uri.scheme === 'file'),
-    );
+    return this.analyses.get(document.uri.toString(), document.version, async () => {
+      const text = document.getText();
+      return text.length > MAX_ANALYSED_CHARS ? undefined : analyzeDocumentText(document.fileName, text, document.uri.scheme === 'file');
+    });
   }
 
   private refreshNow(): void {
     this.didChangeCodeLenses.fire();
     for (const document of vscode.workspace.textDocuments) {
       const analysis = this.analyses.peek(document.uri.toString());
-      if (analysis) void analysis.then((settled) => this.updateDiagnostics(document, settled));
+      void analysis?.then((settled) => settled && this.updateDiagnostics(document, settled, this.model.snapshot()));
     }
   }
 
-  private updateDiagnostics(document: vscode.TextDocument, analysis: SourceAnalysis): SiteWarning[] {
-    const siteWarnings = warningsAtSites(document.fileName, analysis.lockSites, this.model.snapshot().warnings);
+  private updateDiagnostics(document: vscode.TextDocument, analysis: SourceAnalysis, snapshot: InspectorSnapshot): SiteWarning[] {
+    const siteWarnings = warningsAtSites(document.fileName, analysis.lockSites, snapshot.warnings);
     this.siteWarningsByUri.set(document.uri.toString(), siteWarnings);
     this.diagnostics.set(document.uri, siteWarnings.map(toDiagnostic));
     return siteWarnings;
