@@ -33,7 +33,7 @@ export type CliCommand =
       readonly failOn: readonly FailOnKind[];
       readonly durationMs: number | undefined;
       readonly maxEvents: number;
-      readonly envFile: string | undefined;
+      readonly envFilePath: string | undefined;
     };
 
 /** What `--help` prints. */
@@ -55,7 +55,7 @@ Options:
                          (comma separated), e.g. --fail-on deadlock,inversion,timeout
   --duration SECONDS     stop after this long (the server is stopped too)
   --label NAME           name of the source in the view (default: the server command)
-  --env-file FILE        with --listen: also write the environment as KEY=VALUE lines to FILE
+  --write-env FILE       with --listen: also write the environment as KEY=VALUE lines to FILE
   --max-events N         events kept for --trace (default ${DEFAULT_MAX_EVENTS})
   -h, --help             show this text
   --version              show the version
@@ -86,7 +86,8 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         'fail-on': { type: 'string' },
         duration: { type: 'string' },
         label: { type: 'string' },
-        'env-file': { type: 'string' },
+        // Not --env-file: Node 20 takes that flag for itself even after the script name.
+        'write-env': { type: 'string' },
         'max-events': { type: 'string' },
       },
     });
@@ -108,8 +109,8 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (!values.listen && (serverCommand === undefined || serverCommand.length === 0)) {
     throw new CliUsageError('Give the server command after "--" (e.g. watch -- node server.js), or use --listen.');
   }
-  if (values['env-file'] !== undefined && !values.listen) {
-    throw new CliUsageError('--env-file only makes sense with --listen (a server started by watch gets the environment directly).');
+  if (values['write-env'] !== undefined && !values.listen) {
+    throw new CliUsageError('--write-env only makes sense with --listen (a server started by watch gets the environment directly).');
   }
   return {
     kind: 'watch',
@@ -120,7 +121,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     failOn: values['fail-on'] === undefined ? [] : parseFailOn(values['fail-on']),
     durationMs: values.duration === undefined ? undefined : positiveNumber('--duration', values.duration) * 1000,
     maxEvents: values['max-events'] === undefined ? DEFAULT_MAX_EVENTS : positiveInteger('--max-events', values['max-events']),
-    envFile: values['env-file'] === undefined ? undefined : nonEmpty('--env-file', values['env-file']),
+    envFilePath: values['write-env'] === undefined ? undefined : nonEmpty('--write-env', values['write-env']),
   };
 }
 

@@ -45,6 +45,8 @@ export async function runWatch(command: WatchCommand, io: WatchIo): Promise<numb
   const kind: SourceKind = command.serverCommand ? 'launched' : 'external';
   const label = command.label ?? (command.serverCommand ? labelOf(command.serverCommand) : 'external');
   const env = hub.envFor(label, kind);
+  // Written before anything is printed, so a script that waits for our output finds the file complete.
+  if (command.envFilePath) await writeEnvFile(command.envFilePath, env);
   const failOnCounts = new Map<FailOnKind, number>();
   const serverOutput: string[] = [];
   const startedAtMs = Date.now();
@@ -74,12 +76,19 @@ export async function runWatch(command: WatchCommand, io: WatchIo): Promise<numb
       printedWarnings.add(warning.id);
       say(`WARNING ${warningLine(warning)}`);
     }
-    const status = statusLine(change.snapshot);
-    if (status !== lastStatusLine && Date.now() - lastStatusAtMs >= STATUS_LINE_INTERVAL_MS) {
-      lastStatusLine = status;
-      lastStatusAtMs = Date.now();
-      say(`${clockTime()} ${status}`);
-    }
+    requestStatusLine();
+  };
+  let statusTimer: NodeJS.Timeout | undefined;
+  const printStatusLine = () => {
+    statusTimer = undefined;
+    const status = statusLine(model.snapshot());
+    if (status === lastStatusLine) return;
+    lastStatusLine = status;
+    lastStatusAtMs = Date.now();
+    say(`${clockTime()} ${status}`);
+  };
+  const requestStatusLine = () => {
+    statusTimer ??= setTimeout(printStatusLine, Math.max(0, lastStatusAtMs + STATUS_LINE_INTERVAL_MS - Date.now()));
   };
   model.subscribe(onChange);
 
@@ -112,7 +121,6 @@ export async function runWatch(command: WatchCommand, io: WatchIo): Promise<numb
     for (const line of preamble.slice(1, -1)) say(line);
     say('Waiting for servers; Ctrl-C to stop.');
   }
-  if (command.envFile) await writeEnvFile(command.envFile, env);
 
   // The server, and what ends the watch.
   const outcome = await new Promise<WatchOutcome>((resolve) => {
@@ -165,6 +173,7 @@ export async function runWatch(command: WatchCommand, io: WatchIo): Promise<numb
   }
   model.flushChanges();
   if (redrawTimer) clearTimeout(redrawTimer);
+  if (statusTimer) clearTimeout(statusTimer);
   if (idleRedraw) clearInterval(idleRedraw);
   if (live) {
     display.off('resize', requestRedraw);

@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { build } from 'esbuild';
+
+/** Bundles the CLI and the bundled MCP server into a fresh temporary folder, exactly as esbuild.mjs ships them. */
+export async function bundleCliAndServer(): Promise<{ directory: string; cli: string; server: string }> {
+  const directory = await mkdtemp(path.join(os.tmpdir(), 'mcp-lock-inspector-cli-test-'));
+  const root = path.resolve(__dirname, '../../..');
+  const bundle = (entry: string, outfile: string) =>
+    build({ entryPoints: [path.join(root, entry)], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+  const cli = path.join(directory, 'cli.js');
+  const server = path.join(directory, 'server.js');
+  await Promise.all([bundle('extension/cli/main.ts', cli), bundle('extension/server/main.ts', server)]);
+  return { directory, cli, server };
+}
+
+/** A running `mcp-lock-inspector` process with its output collected. */
+export class CliProcess {
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private readonly waiters: Array<() => void> = [];
+
+  private constructor(readonly child: ChildProcess) {
+    child.stdout?.on('data', (chunk: Buffer) => this.collect('stdout', chunk));
+    child.stderr?.on('data', (chunk: Buffer) => this.collect('stderr', chunk));
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  private static readonly running = new Set<CliProcess>();
+
+  static start(cli: string, args: readonly string[], cwd: string): CliProcess {
+    const started = new CliProcess(spawn(process.execPath, [cli, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] }));
+    CliProcess.running.add(started);
+    void started.exited.then(() => CliProcess.running.delete(started));
+    return started;
+  }
+
+  /** Kills (by pid) every CLI a test started that is still running, e.g. after a failed assertion; they stop their servers. */
+  static async stopAll(): Promise<void> {
+    const stillRunning = [...CliProcess.running];
+    for (const cli of stillRunning) cli.child.kill('SIGTERM');
+    await Promise.all(stillRunning.map((cli) => cli.exited));
+  }
+
+  /** Resolves with the first match of `pattern` in stdout + stderr; rejects if the process exits first or after `timeoutMs`. */
+  async waitFor(pattern: RegExp, timeoutMs = 15_000): Promise<RegExpMatchArray> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const match = `${this.stdout}\n${this.stderr}`.match(pattern);
+      if (match) return match;
+      if (this.child.exitCode !== null || this.child.signalCode !== null) throw new Error(`CLI exited before ${pattern}:\n${this.stdout}\n${this.stderr}`);
+      if (Date.now() > deadline) throw new Error(`No ${pattern} within ${timeoutMs} ms:\n${this.stdout}\n${this.stderr}`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 200);
+      });
+    }
+  }
+
+  /** Sends Ctrl-C's signal and waits for the exit code. */
+  async interrupt(): Promise<number | null> {
+    this.child.kill('SIGINT');
+    return (await this.exited).code;
+  }
+
+  private collect(stream: 'stdout' | 'stderr', chunk: Buffer): void {
+    this[stream] += chunk.toString('utf8');
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+}

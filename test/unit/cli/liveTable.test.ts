@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { renderLiveTable, renderSummary } from '../../../extension/cli/liveTable';
+import { InspectorModel } from '../../../extension/inspector/inspectorModel';
+import { LockEventFactory } from '../inspector/lockEventFactory';
+
+function busyModel(resources = 1) {
+  const model = new InspectorModel();
+  model.addSource({ id: 's1', label: 'bundled server', kind: 'launched', pid: 42, connectedAtMs: 0 });
+  const make = new LockEventFactory();
+  model.ingest('s1', [
+    make.callStarted({ tool: 'transfer', requestId: 1 }, 0),
+    make.acquired('account:alice', 1, 1000, 0, { tool: 'transfer', requestId: 1 }),
+    ...[2, 3, 4, 5].map((chainId) => make.requested('account:alice', chainId, 1000 + chainId, { tool: 'deposit', requestId: chainId })),
+    make.timeout('account:bob', 9, 1100, 5000, { tool: 'audit', requestId: 9 }),
+    make.deadlock('account:fees', 7, 'account:alice', 1, 1200, { tool: 'charge_fee', requestId: 7 }, { tool: 'transfer', requestId: 1 }),
+    ...Array.from({ length: resources - 1 }, (_, index) => make.acquired(`extra:${index}`, 100 + index, 1300, 0)),
+  ]);
+  return model;
+}
+
+describe('renderLiveTable', () => {
+  it('shows busy resources with holder, time held, queue depth and waiters; tools with p95; warnings', () => {
+    const snapshot = { ...busyModel().snapshot(), atMs: 1250 };
+    const text = renderLiveTable(snapshot, { title: 'MCP Lock Inspector', columns: 200, rows: 50 }).join('\n');
+    assert.match(text, /sources: bundled server \(launched, pid 42, connected\)/);
+    assert.match(text, /held 1 {2}waiting 4 {2}timeouts 1 {2}deadlocks 1/);
+    assert.match(text, /account:alice\s+transfer #1\s+250 ms\s+4\s+deposit #2, deposit #3, deposit #4, \+1/);
+    assert.match(text, /^audit\s+0\s+0\s+-\s+-\s+-\s+1\s+0\s+0$/m);
+    assert.match(text, /deadlock\s+Deadlock averted: charge_fee #7 asked for 'account:fees'/);
+  });
+
+  it('fits the terminal: lines cut to its width, extra busy resources summarised', () => {
+    const lines = renderLiveTable(busyModel(200).snapshot(), { title: 'x', columns: 60, rows: 30 });
+    assert.ok(lines.every((line) => line.length <= 60));
+    assert.ok(lines.some((line) => /^\.\.\. and \d+ more busy resources$/.test(line)));
+    assert.ok(lines.length <= 40);
+  });
+
+  it('says so when nothing is busy yet', () => {
+    const text = renderLiveTable(new InspectorModel().snapshot(), { title: 'x', columns: 80, rows: 30 }).join('\n');
+    assert.match(text, /sources: none connected yet/);
+    assert.match(text, /\(no lock is held or awaited right now\)/);
+    assert.match(text, /\(no tool calls yet\)/);
+  });
+});
+
+describe('renderSummary', () => {
+  it('lists totals, per-tool figures, the most contended resources and every warning', () => {
+    const text = renderSummary(busyModel().snapshot()).join('\n');
+    assert.match(text, /^TOOL\s+CALLS\s+ERRORS\s+WAIT p50/m);
+    assert.match(text, /^transfer\s+1\s+0\s/m);
+    assert.match(text, /Warnings \(1, newest first\):/);
+  });
+});

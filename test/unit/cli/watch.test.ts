@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { readFile, rm } from 'node:fs/promises';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { spawn } from 'node:child_process';
+import type { ChromeTrace } from '../../../extension/inspector/traceExport';
+import { EXIT_CODES } from '../../../extension/cli/cliArgs';
+import { bundleCliAndServer, CliProcess } from './cliProcess';
+
+// These run the bundled CLI (dist/cli.js as esbuild builds it) around the bundled MCP server (dist/server.js),
+// through real processes, the real inspector socket and the official SDK client over Streamable HTTP.
+describe('mcp-lock-inspector watch (bundled CLI around the bundled server)', { timeout: 180_000 }, () => {
+  let bundles: Awaited<ReturnType<typeof bundleCliAndServer>>;
+  before(async () => {
+    bundles = await bundleCliAndServer();
+  });
+  after(async () => {
+    await CliProcess.stopAll();
+    await rm(bundles.directory, { recursive: true, force: true });
+  });
+
+  async function connectClient(url: string): Promise<Client> {
+    const client = new Client({ name: 'cli-test', version: '0.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    return client;
+  }
+
+  it('watches an HTTP server under parallel SDK calls, writes a trace holding the calls, and passes --fail-on deadlock', async () => {
+    const tracePath = path.join(bundles.directory, 'calls.trace.json');
+    const cli = CliProcess.start(
+      bundles.cli,
+      ['watch', '--trace', tracePath, '--fail-on', 'deadlock,inversion', '--', process.execPath, bundles.server, '--http', '--latency-ms', '15'],
+      bundles.directory,
+    );
+    const [, url] = await cli.waitFor(/MCP server listening at (http:\/\/\S+)/);
+    await cli.waitFor(/source .* \(launched, pid \d+, connected\)/);
+    const client = await connectClient(url as string);
+    await Promise.all([
+      ...Array.from({ length: 6 }, () => client.callTool({ name: 'deposit', arguments: { account: 'alice', amount: 10 } })),
+      client.callTool({ name: 'transfer', arguments: { from: 'alice', to: 'bob', amount: 1 } }),
+      client.callTool({ name: 'transfer', arguments: { from: 'bob', to: 'alice', amount: 1 } }),
+    ]);
+    await client.close();
+    const exitCode = await cli.interrupt();
+
+    assert.equal(exitCode, EXIT_CODES.ok, cli.stdout + cli.stderr);
+    assert.match(cli.stdout, /Stopped \(Ctrl-C\)/);
+    assert.match(cli.stdout, /--fail-on deadlock,inversion: none happened/);
+    assert.match(cli.stdout, /^deposit\s+6\s+0\s/m, 'the summary counts the six deposit calls');
+    const trace = JSON.parse(await readFile(tracePath, 'utf8')) as ChromeTrace;
+    const calls = trace.traceEvents.filter((event) => event.ph === 'X' && event.cat === 'call');
+    assert.equal(calls.filter((event) => event.name.startsWith('deposit')).length, 6);
+    assert.equal(calls.filter((event) => event.name.startsWith('transfer')).length, 2);
+    const aliceHolds = trace.traceEvents.filter((event) => event.cat === 'hold' && /alice/.test(String(trace.traceEvents.find((meta) => meta.name === 'thread_name' && meta.tid === event.tid)?.args?.name)));
+    assert.ok(aliceHolds.length >= 8, `every call held alice once, got ${aliceHolds.length}`);
+    assert.ok(trace.traceEvents.some((event) => event.cat === 'wait'), 'parallel deposits on one account waited');
+  });
+
+  it('fails --fail-on deadlock on a server that deadlocks (its demo load), streaming events with --json', async () => {
+    const cli = CliProcess.start(bundles.cli, ['watch', '--json', '--fail-on', 'deadlock', '--', process.execPath, bundles.server, '--demo-load'], bundles.directory);
+    await cli.waitFor(/"type":"deadlock"/, 30_000);
+    const exitCode = await cli.interrupt();
+    assert.equal(exitCode, EXIT_CODES.lockProblem, cli.stderr);
+    const events = cli.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; sourceId: string });
+    assert.ok(events.length > 10 && events.every((event) => typeof event.type === 'string' && event.sourceId === 's1'));
+    assert.match(cli.stderr, /--fail-on: deadlock happened \d+ time\(s\)\. Exit code 1\./);
+    assert.doesNotMatch(cli.stdout, /Summary/, 'with --json, stdout carries only events');
+  });
+
+  it('--listen prints the environment, and a server started elsewhere with it shows up', async () => {
+    const envFilePath = path.join(bundles.directory, 'channel.env');
+    const cli = CliProcess.start(bundles.cli, ['watch', '--listen', '--write-env', envFilePath], bundles.directory);
+    await cli.waitFor(/Waiting for servers/);
+    assert.match(cli.stdout, /export MCP_LOCK_INSPECTOR_ADDRESS='[^']+'/);
+    assert.match(cli.stdout, /export MCP_LOCK_INSPECTOR_TOKEN='[^']+'/);
+    const env = Object.fromEntries((await readFile(envFilePath, 'utf8')).trim().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2)));
+    const server = spawn(process.execPath, [bundles.server, '--demo-load'], {
+      env: { ...process.env, ...env, MCP_LOCK_INSPECTOR_LABEL: 'elsewhere' },
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    try {
+      await cli.waitFor(/source elsewhere \(external, pid \d+, connected\)/);
+      await cli.waitFor(/WARNING /, 30_000);
+    } finally {
+      server.kill();
+    }
+    await cli.waitFor(/source elsewhere .*disconnected/);
+    assert.equal(await cli.interrupt(), EXIT_CODES.ok);
+  });
+
+  it('exits 4 with the server\'s code when the server fails, and 3 with advice when it cannot start', async () => {
+    const failing = CliProcess.start(bundles.cli, ['watch', '--', process.execPath, '-e', 'console.error("boom"); process.exit(7)'], bundles.directory);
+    assert.equal((await failing.exited).code, EXIT_CODES.serverFailed);
+    assert.match(failing.stdout, /Server exited with code 7/);
+    assert.match(failing.stderr, /server\| boom/);
+    const missing = CliProcess.start(bundles.cli, ['watch', '--', 'no-such-command-for-mcp-lock-inspector'], bundles.directory);
+    assert.equal((await missing.exited).code, EXIT_CODES.serverDidNotStart);
+    assert.match(missing.stderr, /could not start "no-such-command-for-mcp-lock-inspector": command not found\. Check the command after "--" and your PATH/);
+  });
+
+  it('explains itself with --help and refuses a bad flag with exit 2 and what to do', async () => {
+    const help = CliProcess.start(bundles.cli, ['--help'], bundles.directory);
+    assert.equal((await help.exited).code, 0);
+    for (const option of ['watch', '--listen', '--trace', '--json', '--fail-on', 'deadlock,inversion,timeout']) assert.ok(help.stdout.includes(option), option);
+    const bad = CliProcess.start(bundles.cli, ['watch', '--tarce', 'x', '--', 'node'], bundles.directory);
+    assert.equal((await bad.exited).code, EXIT_CODES.usage);
+    assert.match(bad.stderr, /Unknown option '--tarce'.*Run "mcp-lock-inspector --help"/);
+  });
+});
