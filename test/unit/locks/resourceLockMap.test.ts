@@ -110,6 +110,9 @@ describe('ResourceLockMap', () => {
       const locks = new ResourceLockMap();
       await assert.rejects(locks.withLocks('AB' as unknown as string[], () => {}), /array of resource id strings, got "AB"/);
       await assert.rejects(locks.withLocks(['A', 7 as unknown as string], () => {}), /got an array containing 7/);
+      await assert.rejects(locks.withLocks([undefined as unknown as string], () => {}), /got an array containing undefined/);
+      await assert.rejects(locks.withLocks({} as unknown as string[], () => {}), /got an object/);
+      assert.equal(await locks.withLocks(new Set(['B', 'A']), () => 'any iterable'), 'any iterable');
       await assert.rejects(locks.withLock(undefined as unknown as string, () => {}), /resource id string, got undefined/);
     });
   });
