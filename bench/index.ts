@@ -1,5 +1,7 @@
 // `npm run bench [-- name...]`: runs every bench/*.bench.ts (or those whose name contains an argument), each in
 // its own process with --expose-gc, so one bench's state (heap, AsyncLocalStorage hooks, timers) cannot skew another.
+// A bench file is a plain script: it measures with ./measure.ts, prints tables with ratios against baselines
+// measured in the same run, and exits non-zero only when it could not measure (a missed target is printed, not fatal).
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
