@@ -1,4 +1,4 @@
-import { describeParty } from '../locks/lockErrors';
+import { describeParty } from '../locks';
 import type { LockEvent, LockOrderSite } from '../locks/lockEvents';
 
 /** One sentence about a lock event worth a warning (deadlock, inversion, long hold, timeout), for logs and MCP logging messages. */

@@ -31,7 +31,7 @@ export interface InspectorReporterOptions {
   readonly server?: { readonly name: string; readonly version: string };
   /** Events held while the socket is busy; beyond this, events are dropped and counted. Default 65536. */
   readonly maxBufferedEvents?: number;
-  /** Most events in one line; a line longer than MAX_LINE_BYTES is split further. Default 2048. */
+  /** Most events in one line (about 200 bytes each); a line longer than MAX_LINE_BYTES is split further. Default 1024. */
   readonly maxBatchEvents?: number;
   /** How long the first event of a batch waits for company. Default 20 ms. */
   readonly flushDelayMs?: number;
@@ -45,12 +45,17 @@ export interface InspectorReporterOptions {
 export interface InspectorReporterStats {
   readonly connected: boolean;
   readonly connections: number;
+  /** Events accepted and not yet written to the socket. */
+  readonly eventsBuffered: number;
   readonly eventsSent: number;
   /** Events dropped because the buffer was full. */
   readonly eventsDropped: number;
   /** Set when the hub refused the hello; the reporter then stops trying. */
   readonly rejectedReason?: string;
 }
+
+/** Bytes written to the socket but not yet taken by the hub, beyond which the reporter waits for 'drain'. */
+const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
 
 type CallEventFields = Omit<CallStartedEvent, 'seq'> | Omit<CallEndedEvent, 'seq'>;
 
@@ -73,6 +78,8 @@ export class InspectorReporter {
   private connected = false;
   private waitingForDrain = false;
   private buffer: InspectorEvent[] = [];
+  /** Index of the oldest unsent event in `buffer`; batches are taken from here without copying the rest. */
+  private bufferHead = 0;
   private flushTimer: NodeJS.Timeout | undefined;
   private flushImmediate: NodeJS.Immediate | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -87,7 +94,7 @@ export class InspectorReporter {
     private readonly options: InspectorReporterOptions,
   ) {
     this.maxBufferedEvents = options.maxBufferedEvents ?? 65_536;
-    this.maxBatchEvents = options.maxBatchEvents ?? 2048;
+    this.maxBatchEvents = options.maxBatchEvents ?? 1024;
     this.flushDelayMs = options.flushDelayMs ?? 20;
     this.reconnectDelayMs = options.reconnectDelayMs ?? 100;
     this.maxReconnectDelayMs = options.maxReconnectDelayMs ?? 5000;
@@ -115,15 +122,15 @@ export class InspectorReporter {
   /** Queues one event for the hub; O(1), never throws, never waits. */
   report(event: InspectorEvent): void {
     if (!this.connected) return;
-    if (this.buffer.length >= this.maxBufferedEvents) {
+    if (this.buffer.length - this.bufferHead >= this.maxBufferedEvents) {
       this.droppedSinceLastBatch++;
       this.counters.eventsDropped++;
       return;
     }
-    this.buffer.push(event);
-    if (this.buffer.length >= this.maxBatchEvents) {
+    const buffered = this.buffer.push(event) - this.bufferHead;
+    if (buffered >= this.maxBatchEvents) {
       this.flushImmediate ??= setImmediate(() => this.flush());
-    } else if (this.buffer.length === 1) {
+    } else if (buffered === 1) {
       this.flushTimer ??= setTimeout(() => this.flush(), this.flushDelayMs).unref();
     }
   }
@@ -136,7 +143,7 @@ export class InspectorReporter {
 
   /** Counters of what was sent and dropped. */
   stats(): InspectorReporterStats {
-    return { connected: this.connected, ...this.counters };
+    return { connected: this.connected, eventsBuffered: this.bufferedCount(), ...this.counters };
   }
 
   /** Sends what is buffered, then disconnects for good and stops listening to the lock map. */
@@ -145,7 +152,9 @@ export class InspectorReporter {
     this.closed = true;
     this.unsubscribe();
     clearTimeout(this.reconnectTimer);
-    this.flush();
+    this.cancelScheduledFlush();
+    // The socket queues what the hub has not taken yet; end() below still delivers it.
+    while (this.connected && this.bufferedCount() > 0) this.sendNextBatch();
     const socket = this.socket;
     if (!socket || socket.destroyed) return;
     await new Promise<void>((resolve) => {
@@ -209,10 +218,8 @@ export class InspectorReporter {
     this.connected = false;
     this.waitingForDrain = false;
     this.buffer = [];
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    if (this.flushImmediate) clearImmediate(this.flushImmediate);
-    this.flushImmediate = undefined;
+    this.bufferHead = 0;
+    this.cancelScheduledFlush();
     if (this.closed || this.counters.rejectedReason !== undefined) return;
     const delayMs = Math.min(this.maxReconnectDelayMs, this.reconnectDelayMs * 2 ** this.failedAttempts);
     this.failedAttempts++;
@@ -220,15 +227,33 @@ export class InspectorReporter {
   }
 
   private flush(): void {
+    this.cancelScheduledFlush();
+    if (!this.connected || this.waitingForDrain) return;
+    this.sendNextBatch();
+    // One batch per turn: between turns the socket moves what was written while the next batch is serialised.
+    if (this.bufferedCount() > 0) this.flushImmediate = setImmediate(() => this.flush());
+  }
+
+  private cancelScheduledFlush(): void {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     if (this.flushImmediate) clearImmediate(this.flushImmediate);
     this.flushImmediate = undefined;
-    while (this.connected && !this.waitingForDrain && this.buffer.length > 0) {
-      const batch = this.buffer.length <= this.maxBatchEvents ? this.buffer : this.buffer.slice(0, this.maxBatchEvents);
-      this.buffer = batch === this.buffer ? [] : this.buffer.slice(this.maxBatchEvents);
-      this.sendBatch(batch);
+  }
+
+  private bufferedCount(): number {
+    return this.buffer.length - this.bufferHead;
+  }
+
+  private sendNextBatch(): void {
+    const end = Math.min(this.buffer.length, this.bufferHead + this.maxBatchEvents);
+    const batch = this.bufferHead === 0 && end === this.buffer.length ? this.buffer : this.buffer.slice(this.bufferHead, end);
+    this.bufferHead = end;
+    if (this.bufferHead === this.buffer.length) {
+      this.buffer = [];
+      this.bufferHead = 0;
     }
+    if (batch.length > 0) this.sendBatch(batch);
   }
 
   private sendBatch(events: readonly InspectorEvent[]): void {
@@ -260,6 +285,10 @@ export class InspectorReporter {
   }
 
   private write(text: string): void {
-    if (!this.socket!.write(text)) this.waitingForDrain = true;
+    const socket = this.socket!;
+    socket.write(text);
+    // Several batches may be in flight (one batch alone is far above the stream's high-water mark); past this much
+    // unsent data the hub is not keeping up, so stop writing until it drains and let the event buffer absorb or drop.
+    if (socket.writableLength >= MAX_UNSENT_BYTES) this.waitingForDrain = true;
   }
 }

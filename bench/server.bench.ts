@@ -1,0 +1,284 @@
+// MCP server benchmark: one tools/call round trip in memory and over stdio, bare and with the lock library's work
+// and events, the lock overhead as a share of a stdio round trip, and the reporter's delivery rate to a listening
+// hub. Targets come from issue 4: lock work + events <= 2% of a stdio round trip; delivery >= 1,000,000 events/s.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { CHANNEL_ENV } from '../extension/channel/wireFormat';
+import { ResourceLockMap, runWithLockContext } from '../extension/locks';
+import type { LockEvent, LockSnapshot } from '../extension/locks/lockEvents';
+import { InspectorReporter, type LockEventSource } from '../extension/server/inspectorReporter';
+import { createBenchToolServer, type BenchServerMode } from './benchToolServer';
+import { printTable, timeOnce, timeOps, type BenchRow } from './measure';
+
+const IN_MEMORY_CALLS = 20_000;
+const STDIO_CALLS = 4000;
+const LOCK_WORK_CALLS = 200_000;
+const ROUNDS = 5;
+const DELIVERY_EVENTS = 3_000_000;
+const EVENTS_PER_TURN = 4096;
+
+/**
+ * A hub on another thread. `count` mode counts the events in the bytes as they arrive (one `"seq":` per event), which
+ * is what delivery means; `parse` mode also JSON.parses every line, as the extension's hub does, to show that cost.
+ */
+const HUB_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const net = require('node:net');
+const marker = Buffer.from('"seq":');
+let events = 0;
+net.createServer((socket) => {
+  let tail = Buffer.alloc(0);
+  const chunks = [];
+  socket.on('data', (chunk) => {
+    if (workerData.parse) {
+      let start = 0;
+      let newline;
+      while ((newline = chunk.indexOf(10, start)) !== -1) {
+        chunks.push(chunk.subarray(start, newline));
+        const message = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        chunks.length = 0;
+        if (message.type === 'events') events += message.events.length;
+        start = newline + 1;
+      }
+      if (start < chunk.length) chunks.push(chunk.subarray(start));
+      return;
+    }
+    const bytes = tail.length === 0 ? chunk : Buffer.concat([tail, chunk]);
+    for (let at = bytes.indexOf(marker); at !== -1; at = bytes.indexOf(marker, at + marker.length)) events++;
+    tail = Buffer.from(bytes.subarray(Math.max(0, bytes.length - marker.length + 1)));
+  });
+  socket.on('end', () => parentPort.postMessage({ type: 'closed', events }));
+}).listen(workerData.address, () => parentPort.postMessage({ type: 'listening' }));
+`;
+
+interface BenchHub {
+  readonly address: string;
+  /** Resolves with the events counted when the next connection ends. */
+  nextClose(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+async function startHub(folder: string, mode: 'count' | 'parse'): Promise<BenchHub> {
+  const address = join(folder, `hub-${mode}.sock`);
+  const worker = new Worker(HUB_SOURCE, { eval: true, workerData: { address, parse: mode === 'parse' } });
+  await new Promise<void>((resolve) => worker.once('message', () => resolve()));
+  return {
+    address,
+    nextClose: () =>
+      new Promise((resolve) => {
+        const onMessage = (message: { type: string; events: number }): void => {
+          if (message.type !== 'closed') return;
+          worker.off('message', onMessage);
+          resolve(message.events);
+        };
+        worker.on('message', onMessage);
+      }),
+    stop: () => worker.terminate().then(() => undefined),
+  };
+}
+
+type CallTouch = () => Promise<unknown>;
+
+async function inMemoryClient(mode: BenchServerMode): Promise<{ call: CallTouch; close(): Promise<void> }> {
+  const server = createBenchToolServer(mode);
+  const client = new Client({ name: 'bench', version: '1.0.0' });
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverTransport);
+  await client.connect(clientTransport);
+  return { call: () => client.callTool({ name: 'touch', arguments: { id: 'k' } }), close: () => client.close() };
+}
+
+async function stdioClient(mode: BenchServerMode, env: Record<string, string> = {}): Promise<{ call: CallTouch; close(): Promise<void> }> {
+  const client = new Client({ name: 'bench', version: '1.0.0' });
+  const inherited = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !entry[0].startsWith('MCP_LOCK_INSPECTOR_')));
+  await client.connect(new StdioClientTransport({ command: process.execPath, args: ['--import', 'tsx', join(__dirname, 'benchToolServer.ts'), mode], env: { ...inherited, ...env }, stderr: 'inherit' }));
+  return { call: () => client.callTool({ name: 'touch', arguments: { id: 'k' } }), close: () => client.close() };
+}
+
+/** Fastest of interleaved rounds, so drift hits every contestant alike. */
+async function bestOfRounds(contestants: ReadonlyArray<readonly [string, CallTouch]>, calls: number): Promise<Map<string, number>> {
+  const best = new Map<string, number>();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [label, call] of contestants) {
+      const { nsPerOp } = await timeOps(call, calls);
+      best.set(label, Math.min(best.get(label) ?? Infinity, nsPerOp));
+    }
+  }
+  return best;
+}
+
+async function roundTrips(hub: BenchHub, deliveredPerSecond: number): Promise<void> {
+  // Before anything in this process uses AsyncLocalStorage (its promise hook slows every promise on Node 20).
+  const pristine = await inMemoryClient('bare');
+  const pristineNs = (await bestOfRounds([['bare', pristine.call]], IN_MEMORY_CALLS)).get('bare')!;
+  await pristine.close();
+
+  const bare = await inMemoryClient('bare');
+  const locked = await inMemoryClient('locked');
+  process.env[CHANNEL_ENV.address] = hub.address;
+  process.env[CHANNEL_ENV.token] = 'bench';
+  const reported = await inMemoryClient('locked');
+  delete process.env[CHANNEL_ENV.address];
+  delete process.env[CHANNEL_ENV.token];
+  const memory = await bestOfRounds(
+    [
+      ['bare', bare.call],
+      ['locked', locked.call],
+      ['reported', reported.call],
+    ],
+    IN_MEMORY_CALLS,
+  );
+  await Promise.all([bare.close(), locked.close(), reported.close()]);
+
+  const hubEnv = { [CHANNEL_ENV.address]: hub.address, [CHANNEL_ENV.token]: 'bench' };
+  const stdioBare = await stdioClient('bare');
+  const stdioLocked = await stdioClient('locked');
+  const stdioReported = await stdioClient('locked', hubEnv);
+  const stdio = await bestOfRounds(
+    [
+      ['bare', stdioBare.call],
+      ['locked', stdioLocked.call],
+      ['reported', stdioReported.call],
+    ],
+    STDIO_CALLS,
+  );
+  await Promise.all([stdioBare.close(), stdioLocked.close(), stdioReported.close()]);
+
+  const lockWork = await lockWorkPerCall();
+  const stdioBareNs = stdio.get('bare')!;
+  const rows: BenchRow[] = [
+    { label: 'stdio, bare', value: stdioBareNs, unit: 'ns/call' },
+    { label: 'stdio, lock + events', value: stdio.get('locked')!, unit: 'ns/call', versus: 'stdio, bare' },
+    { label: 'stdio, lock + events + reporter', value: stdio.get('reported')!, unit: 'ns/call', versus: 'stdio, bare' },
+    { label: 'in memory, bare (no ALS in process)', value: pristineNs, unit: 'ns/call' },
+    { label: 'in memory, bare', value: memory.get('bare')!, unit: 'ns/call', versus: 'in memory, bare (no ALS in process)' },
+    { label: 'in memory, lock + events', value: memory.get('locked')!, unit: 'ns/call', versus: 'in memory, bare' },
+    { label: 'in memory, lock + events + reporter', value: memory.get('reported')!, unit: 'ns/call', versus: 'in memory, bare' },
+    {
+      label: 'lock work + events per call, measured alone',
+      value: lockWork,
+      unit: 'ns/call',
+      versus: 'stdio, bare',
+      target: '<= 0.02',
+      note: 'runWithLockContext + withLock + 3 events to a listener',
+    },
+    {
+      label: 'reporter per call: 5 events at the delivery rate',
+      value: (5 * 1e9) / deliveredPerSecond,
+      unit: 'ns/call',
+      versus: 'stdio, bare',
+      note: 'callStarted, requested, acquired, released, callEnded',
+    },
+  ];
+  printTable(
+    `tools/call round trip, sequential, best of ${ROUNDS} interleaved rounds (${IN_MEMORY_CALLS.toLocaleString('en-US')} calls in memory, ${STDIO_CALLS.toLocaleString('en-US')} over stdio); lock share of a stdio round trip, goal <= 2%`,
+    rows,
+  );
+}
+
+/** Nanoseconds one tool call spends on its lock: the context, one uncontended withLock, and its events to a listener. */
+async function lockWorkPerCall(): Promise<number> {
+  const locks = new ResourceLockMap();
+  let lastType = '';
+  locks.subscribe((event) => {
+    lastType = event.type;
+  });
+  const signal = new AbortController().signal;
+  const answer = { content: [] };
+  let requestId = 0;
+  const contestants: Array<readonly [string, CallTouch]> = [
+    ['bare', async () => answer],
+    ['locked', () => runWithLockContext({ owner: { tool: 'touch', requestId: ++requestId, sessionId: 'bench' }, signal }, () => locks.withLock('k', () => answer))],
+  ];
+  const best = await bestOfRounds(contestants, LOCK_WORK_CALLS);
+  void lastType;
+  return best.get('locked')! - best.get('bare')!;
+}
+
+/**
+ * A lock map stand-in that hands the reporter realistic events as fast as the bench asks. The events are built once
+ * and handed out again and again, so the rate measures the reporter (and the hub), not the cost of making events.
+ */
+class EventFirehose implements LockEventSource {
+  private listener: ((event: LockEvent) => void) | undefined;
+  private readonly pool: LockEvent[] = Array.from({ length: EVENTS_PER_TURN }, (_, seq) => ({
+    type: 'acquired',
+    seq,
+    atMs: performance.timeOrigin + performance.now() + seq / 100,
+    chainId: seq >> 2,
+    owner: { tool: 'transfer', requestId: seq >> 2, sessionId: 'stdio' },
+    resource: `account:${seq % 64}`,
+    mode: 'write',
+    waitedMs: 0.0123,
+  }));
+
+  snapshot(): LockSnapshot {
+    return { atMs: Date.now(), resources: [] };
+  }
+
+  subscribe(listener: (event: LockEvent) => void): () => void {
+    this.listener = listener;
+    return () => (this.listener = undefined);
+  }
+
+  emitPool(): void {
+    const listener = this.listener!;
+    for (const event of this.pool) listener(event);
+  }
+}
+
+/** Events per second that reach `hub` when the reporter is fed as fast as its event loop turns allow. */
+async function deliveryRate(hub: BenchHub): Promise<{ eventsPerSecond: number; note: string }> {
+  const firehose = new EventFirehose();
+  const reporter = new InspectorReporter(firehose, { address: hub.address, token: 'bench', label: 'bench' });
+  while (!reporter.stats().connected) await new Promise((resolve) => setImmediate(resolve));
+  const closed = hub.nextClose();
+  let received = 0;
+  const elapsedMs = await timeOnce(async () => {
+    for (let emitted = 0; emitted < DELIVERY_EVENTS; ) {
+      // Offer more only when the last offer is on its way, so the rate is what the pipeline sustains, not what it drops.
+      if (reporter.stats().eventsBuffered === 0) {
+        firehose.emitPool();
+        emitted += EVENTS_PER_TURN;
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await reporter.close();
+    received = await closed;
+  });
+  const { eventsDropped, eventsSent } = reporter.stats();
+  if (received !== eventsSent) throw new Error(`The hub counted ${received} events but the reporter sent ${eventsSent}.`);
+  return { eventsPerSecond: (received / elapsedMs) * 1000, note: `received ${received.toLocaleString('en-US')}, dropped ${eventsDropped.toLocaleString('en-US')}` };
+}
+
+/** Prints both delivery rates; returns the one to a counting hub. */
+async function delivery(countingHub: BenchHub, parsingHub: BenchHub): Promise<number> {
+  const counted = await deliveryRate(countingHub);
+  const parsed = await deliveryRate(parsingHub);
+  printTable(`Reporter delivery: ${DELIVERY_EVENTS.toLocaleString('en-US')} lock events offered ${EVENTS_PER_TURN} at a time whenever the reporter has sent the last ones, to a hub on another thread over a Unix socket`, [
+    { label: 'goal', value: 1_000_000, unit: 'events/s' },
+    { label: 'delivered to a hub that counts them', value: counted.eventsPerSecond, unit: 'events/s', versus: 'goal', target: '>= 1', note: counted.note },
+    { label: 'delivered to a hub that JSON.parses each line', value: parsed.eventsPerSecond, unit: 'events/s', versus: 'goal', note: parsed.note },
+  ]);
+  return counted.eventsPerSecond;
+}
+
+async function main(): Promise<void> {
+  const folder = mkdtempSync(join(tmpdir(), 'server-bench-'));
+  const countingHub = await startHub(folder, 'count');
+  const parsingHub = await startHub(folder, 'parse');
+  try {
+    const deliveredPerSecond = await delivery(countingHub, parsingHub);
+    await roundTrips(countingHub, deliveredPerSecond);
+  } finally {
+    await Promise.all([countingHub.stop(), parsingHub.stop()]);
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+void main().then(() => process.exit(0));
