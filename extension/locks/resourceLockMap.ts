@@ -190,10 +190,12 @@ export class ResourceLockMap {
     const ids = request.resources;
     while (request.nextIndex < ids.length) {
       const id = ids[request.nextIndex];
-      let entry = this.entries.get(id);
       if (this.listeners.length !== 0) {
-        this.emit({ type: 'requested', seq: ++this.lastSeq, atMs: nowMs(), chainId: request.chain.id, owner: request.owner, resource: id, mode: request.mode, queueDepth: entry?.queueLength ?? 0 });
+        const queueDepth = this.entries.get(id)?.queueLength ?? 0;
+        this.emit({ type: 'requested', seq: ++this.lastSeq, atMs: nowMs(), chainId: request.chain.id, owner: request.owner, resource: id, mode: request.mode, queueDepth });
       }
+      // Looked up after the event: a listener may have taken or released locks synchronously.
+      let entry = this.entries.get(id);
       const abortedSignal = request.signals?.find((signal) => signal.aborted);
       if (abortedSignal !== undefined) throw this.abortedError(request, id, entry, abortedSignal, 0);
       if (entry === undefined) {

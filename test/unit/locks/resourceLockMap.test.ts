@@ -256,6 +256,27 @@ describe('ResourceLockMap', () => {
       assert.equal(clock.countTimers(), 0);
     });
 
+    it('stays consistent when a listener takes a lock synchronously from inside an event', async () => {
+      const locks = new ResourceLockMap(1000);
+      const listenerHolds = gate();
+      let listenerCall: Promise<unknown> | undefined;
+      let tookLock = false;
+      locks.subscribe((event) => {
+        if (event.type !== 'requested' || tookLock) return;
+        tookLock = true;
+        listenerCall = locks.withLock('A', () => listenerHolds.promise);
+      });
+      const call = probe(locks.withLock('A', () => 'after the listener'));
+      await clock.tickAsync(0);
+      assert.equal(call.state(), 'pending');
+      assert.equal(locks.snapshot().resources[0]?.waiters.length, 1);
+      listenerHolds.open();
+      await clock.tickAsync(0);
+      assert.equal(call.value(), 'after the listener');
+      await listenerCall;
+      assert.equal(locks.size, 0);
+    });
+
     it('keeps locking when a listener throws', async () => {
       const locks = new ResourceLockMap();
       const warnings: string[] = [];
