@@ -240,9 +240,10 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
       this.totalEvents += 1;
       this.apply(sourced);
     }
-    // Listeners that fall far behind get the newest events; the history still holds the rest.
+    // Listeners that fall far behind get the newest events; the history still holds the rest. Trimming only at
+    // twice the bound keeps the copy amortised O(1) per event.
     const maxPending = this.historyBuffer.capacity;
-    if (this.pendingEvents.length > maxPending) this.pendingEvents = this.pendingEvents.slice(-maxPending);
+    if (this.pendingEvents.length > 2 * maxPending) this.pendingEvents = this.pendingEvents.slice(-maxPending);
     this.changed();
   }
 
