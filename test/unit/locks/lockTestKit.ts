@@ -1,7 +1,6 @@
 // Shared helpers of the lock library tests: a fake clock, manual gates, and promise state probes.
 import FakeTimers from '@sinonjs/fake-timers';
-import type { LockEvent } from '../../../extension/locks';
-import type { ResourceLockMap } from '../../../extension/locks';
+import type { LockEvent, ResourceLockMap } from '../../../extension/locks';
 
 /** Installs fake timers (timeouts, Date, performance) for one test; `uninstall` in afterEach. */
 export function installClock(): FakeTimers.Clock {
