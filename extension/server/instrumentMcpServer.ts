@@ -153,28 +153,30 @@ export function instrumentMcpServer(server: McpServer, locks: ResourceLockMap, o
       requestId: extra.requestId,
       ...(sessionId === undefined ? {} : { sessionId }),
     };
-    if (!reporter) return runWithLockContext({ owner, signal: extra.signal }, () => inner(request, extra));
-    const startedMs = nowMs();
-    reporter.reportCall({ type: 'callStarted', atMs: startedMs, owner });
+    const startedMs = reporter ? nowMs() : 0;
+    reporter?.reportCall({ type: 'callStarted', atMs: startedMs, owner });
     failedCalls.set(owner, undefined);
     let outcome: CallEndedEvent['outcome'] = 'error';
+    let errorCode: string | undefined;
     try {
       const result = await runWithLockContext({ owner, signal: extra.signal }, () => inner(request, extra));
       outcome = result.isError === true ? 'error' : 'ok';
-      return result;
+      errorCode = failedCalls.get(owner);
+      return outcome === 'error' && (errorCode === 'E_LOCK_TIMEOUT' || errorCode === 'E_DEADLOCK') ? withRetryAdvice(result) : result;
     } finally {
-      const errorCode = failedCalls.get(owner);
       failedCalls.delete(owner);
-      const endedMs = nowMs();
       if (extra.signal.aborted) outcome = 'cancelled';
-      reporter.reportCall({
-        type: 'callEnded',
-        atMs: endedMs,
-        owner,
-        durationMs: endedMs - startedMs,
-        outcome,
-        ...(outcome !== 'ok' && errorCode !== undefined ? { errorCode } : {}),
-      });
+      if (reporter) {
+        const endedMs = nowMs();
+        reporter.reportCall({
+          type: 'callEnded',
+          atMs: endedMs,
+          owner,
+          durationMs: endedMs - startedMs,
+          outcome,
+          ...(outcome !== 'ok' && errorCode !== undefined ? { errorCode } : {}),
+        });
+      }
     }
   }
 
@@ -191,6 +193,12 @@ export function instrumentMcpServer(server: McpServer, locks: ResourceLockMap, o
 function sharedReporter(locks: ResourceLockMap): InspectorReporter | undefined {
   if (!sharedReporters.has(locks)) sharedReporters.set(locks, InspectorReporter.fromEnvironment(locks));
   return sharedReporters.get(locks);
+}
+
+/** Adds to a tool error caused by lock contention that it is worth retrying: clients (and models) read this text. */
+function withRetryAdvice(result: Result): Result {
+  const content = Array.isArray(result.content) ? result.content : [];
+  return { ...result, content: [...content, { type: 'text', text: 'This failure comes from lock contention and is temporary: retry the call.' }] };
 }
 
 function uriOf(request: JSONRPCRequest): unknown {

@@ -67,6 +67,7 @@ describe('createLockDemoServer', () => {
       const result = await harness.call(tool, args);
       assert.equal(result.isError, true);
       assert.match(harness.textOf(result), expected);
+      assert.equal(result.content.length, 1, 'no retry advice: retrying bad input cannot help');
       assert.deepEqual((await harness.call('get_balance', { account: 'alice' })).structuredContent, { account: 'alice', balance: 10 });
     });
   }

@@ -61,7 +61,7 @@ describe('instrumentMcpServer', () => {
     assert.deepEqual((await harness.call('get_balance', { account: 'alice' })).structuredContent, { account: 'alice', balance: 5 });
   });
 
-  it('a lock timeout is a tool error naming the resource and its holder, and the server keeps serving', async () => {
+  it('a lock timeout is a tool error naming the resource and its holder, advising a retry, and the server keeps serving', async () => {
     harness = await startDemoHarness({ timeoutMs: 20 });
     await harness.call('deposit', { account: 'alice', amount: 5 });
     let release!: () => void;
@@ -69,6 +69,7 @@ describe('instrumentMcpServer', () => {
     const result = await harness.call('withdraw', { account: 'alice', amount: 1 });
     assert.equal(result.isError, true);
     assert.match(harness.textOf(result), /Timed out after \d+ ms waiting for "account:alice".*"slow batch job"/);
+    assert.match((result.content[1] as { text: string }).text, /temporary: retry the call/);
     release();
     await held;
     assert.equal((await harness.call('withdraw', { account: 'alice', amount: 1 })).isError, undefined);
