@@ -267,6 +267,8 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
     if (!source) return;
     source.connected = false;
     this.clearLiveLocks(sourceId);
+    // Resources kept only because they were busy may now be over the cap.
+    this.evictResources();
     const prefix = `${sourceId}\u0000`;
     for (const [callKey, toolName] of this.activeCalls) {
       if (!callKey.startsWith(prefix)) continue;
