@@ -135,7 +135,8 @@ export function instrumentMcpServer(server: McpServer, locks: ResourceLockMap, o
     const failureCode = FAILURE_CODES[event.type];
     if (failureCode !== undefined && event.owner !== undefined && failedCalls.has(event.owner)) failedCalls.set(event.owner, failureCode);
     const level = WARNING_LEVELS[event.type];
-    if (level !== undefined && (minimumLevel === undefined || LEVEL_SEVERITY.get(level)! >= LEVEL_SEVERITY.get(minimumLevel)!)) {
+    // Before initialize completes the client may not expect notifications yet.
+    if (level !== undefined && protocol.getClientVersion() !== undefined && (minimumLevel === undefined || LEVEL_SEVERITY.get(level)! >= LEVEL_SEVERITY.get(minimumLevel)!)) {
       sendQuietly(() => protocol.notification({ method: 'notifications/message', params: { level, logger: LOCK_LOGGER, data: { message: describeLockWarning(event), event } } }));
     }
     if (snapshotSubscribed && snapshotNotifyTimer === undefined) {
