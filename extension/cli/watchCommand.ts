@@ -61,7 +61,7 @@ export async function runWatch(command: WatchCommand, io: WatchIo): Promise<numb
   let lastStatusAtMs = 0;
   const onChange = (change: ModelChange) => {
     for (const event of change.events) {
-      if (command.json) io.stdout.write(`${JSON.stringify(event)}\n`);
+      if (command.json) io.stdout.write(`${JSON.stringify({ type: event.type, sourceId: event.sourceId, ...event })}\n`);
       const failOn = failOnKindOf(event.type);
       if (failOn) failOnCounts.set(failOn, (failOnCounts.get(failOn) ?? 0) + 1);
     }
@@ -138,6 +138,8 @@ export async function runWatch(command: WatchCommand, io: WatchIo): Promise<numb
         resolve({ kind: 'stopped', reason });
       });
     };
+    // `watch --json ... | head` closes our stdout: stop cleanly instead of dying on EPIPE.
+    io.stdout.on('error', () => stop('stdout closed'));
     process.once('SIGINT', () => stop('Ctrl-C'));
     process.once('SIGTERM', () => stop('SIGTERM'));
     if (command.durationMs !== undefined) setTimeout(() => stop(`--duration ${command.durationMs! / 1000} s`), command.durationMs).unref();
@@ -150,6 +152,10 @@ export async function runWatch(command: WatchCommand, io: WatchIo): Promise<numb
       windowsHide: true,
     });
     child.once('error', (error) => resolve({ kind: 'spawnFailed', error }));
+    // Whatever ends this process, the server must not outlive it (an HTTP server has no stdin to notice).
+    const killOrphan = () => child?.kill('SIGKILL');
+    process.once('exit', killOrphan);
+    child.once('exit', () => process.off('exit', killOrphan));
     child.stdin?.on('error', () => {});
     for (const stream of [child.stdout, child.stderr]) {
       if (!stream) continue;
