@@ -16,11 +16,14 @@ export interface Span {
   readonly queueDepth?: number;
 }
 
+/** The events drawn as markers. */
+export type MarkerEvent = Extract<SourcedEvent, { readonly type: 'timeout' | 'aborted' | 'deadlock' | 'reentrant' | 'longHold' }>;
+
 /** A point on a swimlane where something went wrong or took too long. */
 export interface Marker {
-  readonly kind: 'timeout' | 'aborted' | 'deadlock' | 'reentrant' | 'longHold';
+  readonly kind: MarkerEvent['type'];
   readonly atMs: number;
-  readonly event: SourcedEvent;
+  readonly event: MarkerEvent;
 }
 
 interface OpenSpan {
@@ -313,13 +316,13 @@ export class TimelineStore {
         lane.openWaits.delete(chainId);
         this.closeSpan(lane, { kind: 'wait', outcome: event.type, startMs: atMs - event.waitedMs, endMs: atMs, chainId, owner, mode: event.mode, queueDepth: wait?.queueDepth });
         lane.waitedTotalMs += event.waitedMs;
-        this.addIncident(lane, event.type, event);
+        this.addIncident(lane, event);
         return;
       }
       case 'deadlock':
       case 'reentrant':
         lane.openWaits.delete(chainId);
-        this.addIncident(lane, event.type, event);
+        this.addIncident(lane, event);
         return;
       case 'longHold':
         this.addMarker(lane, { kind: 'longHold', atMs, event });
@@ -339,8 +342,8 @@ export class TimelineStore {
     this.#markerQueue.push(lane);
   }
 
-  private addIncident(lane: Lane, kind: Marker['kind'], event: SourcedEvent): void {
-    this.addMarker(lane, { kind, atMs: event.atMs, event });
+  private addIncident(lane: Lane, event: MarkerEvent): void {
+    this.addMarker(lane, { kind: event.type, atMs: event.atMs, event });
     lane.incidents++;
     this.markContended(lane);
   }

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { formatAgo, formatClock, formatDuration, formatOwner } from '../../../webview/shared/format';
+import { percentiles } from '../../../webview/sidebar/toolTable';
 
 test('durations read naturally at every scale', () => {
   const cases: [number, string][] = [
@@ -33,4 +34,11 @@ test('ago is coarse', () => {
 
 test('clock shows milliseconds', () => {
   assert.equal(formatClock(new Date(2026, 0, 1, 9, 5, 7, 42).getTime()), '09:05:07.042');
+});
+
+test('tool percentiles share a unit when they can', () => {
+  const stats = (p50: number, p95: number) => ({ count: 3, p50, p95, max: p95 });
+  assert.equal(percentiles(stats(3, 40)), '3 / 40 ms');
+  assert.equal(percentiles(stats(800, 1200)), '800 ms / 1.2 s');
+  assert.equal(percentiles({ count: 0, p50: 0, p95: 0, max: 0 }), '–');
 });

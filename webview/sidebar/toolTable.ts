@@ -1,0 +1,82 @@
+import type { DurationStats, ToolView } from '../../extension/inspector/inspectorSnapshot';
+import { codicon } from '../shared/codicons';
+import { el } from '../shared/dom';
+import { formatCount, formatDuration } from '../shared/format';
+import type { ToolPalette } from '../shared/toolPalette';
+
+/** What clicking a tool does. */
+export interface ToolTableActions {
+  filterTimeline(tool: string): void;
+  revealTool(tool: string): void;
+}
+
+/** Per-tool figures: calls, wait and hold p50/p95, failures. A row click filters the timeline to the tool. */
+export class ToolTable {
+  readonly element: HTMLElement;
+  #renderedKey = '';
+
+  constructor(
+    private readonly actions: ToolTableActions,
+    private readonly palette: ToolPalette,
+  ) {
+    this.element = el('div', { class: 'tool-table-wrapper' });
+  }
+
+  show(tools: readonly ToolView[]): void {
+    const key = tools.map((tool) => `${tool.tool}:${tool.calls}:${tool.active}:${tool.timeouts}:${tool.deadlocks}:${tool.wait.p50}:${tool.wait.p95}:${tool.hold.p50}:${tool.hold.p95}`).join('|');
+    if (key === this.#renderedKey) return;
+    this.#renderedKey = key;
+    if (tools.length === 0) {
+      this.element.replaceChildren(el('p', { class: 'muted quiet' }, 'No tool calls yet.'));
+      return;
+    }
+    const header = el(
+      'div',
+      { class: 'tool-row header', role: 'row' },
+      el('div', { role: 'columnheader', class: 'cell col-name' }, 'Tool'),
+      el('div', { role: 'columnheader', class: 'cell col-calls number' }, 'Calls'),
+      el('div', { role: 'columnheader', class: 'cell col-failed number', title: 'Lock timeouts and deadlocks' }, 'Failed'),
+      el('div', { role: 'columnheader', class: 'cell col-reveal' }, el('span', { class: 'visually-hidden' }, 'Handler')),
+      el('div', { role: 'columnheader', class: 'cell col-wait visually-hidden' }, 'Lock wait, median / 95th percentile'),
+      el('div', { role: 'columnheader', class: 'cell col-hold visually-hidden' }, 'Lock hold, median / 95th percentile'),
+    );
+    this.element.replaceChildren(
+      el('div', { class: 'tool-table', role: 'table', 'aria-label': 'Tools', 'aria-rowcount': tools.length + 1 }, el('div', { role: 'rowgroup' }, header), el('div', { role: 'rowgroup' }, ...tools.map((tool) => this.row(tool)))),
+    );
+  }
+
+  private row(tool: ToolView): HTMLElement {
+    const failures = tool.timeouts + tool.deadlocks;
+    const reveal = el('button', { type: 'button', class: 'icon-button', title: `Go to the ${tool.tool} handler`, 'aria-label': `Go to the ${tool.tool} handler` }, codicon('go-to-file'));
+    reveal.addEventListener('click', (event) => {
+      event.stopPropagation();
+      this.actions.revealTool(tool.tool);
+    });
+    const row = el(
+      'div',
+      { class: 'tool-row', role: 'row', tabindex: 0, title: `Show only ${tool.tool} in the timeline`, 'data-tool': tool.tool },
+      el('div', { role: 'cell', class: 'cell col-name tool-name' }, el('span', { class: 'tool-swatch', 'data-slot': this.palette.slotOf(tool.tool), 'aria-hidden': 'true' }), el('span', { class: 'ellipsis' }, tool.tool), tool.active > 0 && el('span', { class: 'active-count', title: `${tool.active} running now` }, String(tool.active))),
+      el('div', { role: 'cell', class: 'cell col-calls number' }, formatCount(tool.calls)),
+      el('div', { role: 'cell', class: `cell col-failed number${failures > 0 ? ' nonzero' : ''}` }, failures > 0 ? formatCount(failures) : '–'),
+      el('div', { role: 'cell', class: 'cell col-reveal' }, reveal),
+      el('div', { role: 'cell', class: 'cell col-wait' }, el('span', { class: 'stat-label', 'aria-hidden': 'true' }, 'wait '), percentiles(tool.wait)),
+      el('div', { role: 'cell', class: 'cell col-hold' }, el('span', { class: 'stat-label', 'aria-hidden': 'true' }, 'hold '), percentiles(tool.hold)),
+    );
+    row.addEventListener('click', () => this.actions.filterTimeline(tool.tool));
+    row.addEventListener('keydown', (event) => {
+      if (event.target !== row || (event.key !== 'Enter' && event.key !== ' ')) return;
+      event.preventDefault();
+      this.actions.filterTimeline(tool.tool);
+    });
+    return row;
+  }
+}
+
+/** `3 / 40 ms`: the p50 drops its unit when the p95 has the same one, to save width. */
+export function percentiles(stats: DurationStats): string {
+  if (stats.count === 0) return '–';
+  const p50 = formatDuration(stats.p50);
+  const p95 = formatDuration(stats.p95);
+  const sameUnit = /^[\d.]+ (ms|s)$/.test(p50) && p50.split(' ')[1] === p95.split(' ')[1];
+  return `${sameUnit ? p50.split(' ')[0] : p50} / ${p95}`;
+}

@@ -1,0 +1,176 @@
+import type { WarningView } from '../../extension/inspector/inspectorSnapshot';
+import type { LockOrderSite, LockOwner } from '../../extension/locks/lockEvents';
+import { codicon } from '../shared/codicons';
+import { cycleNodes, cycleText } from '../shared/deadlockCycle';
+import { el, setText } from '../shared/dom';
+import { formatAgo, formatDuration, formatOwner } from '../shared/format';
+import type { ToolPalette } from '../shared/toolPalette';
+
+/** Where a warning's links lead. */
+export interface WarningActions {
+  revealTool(tool: string): void;
+  revealSource(location: string): void;
+  openTimeline(resource: string): void;
+}
+
+/** Warnings shown before "Show all". */
+const FIRST_WARNINGS = 6;
+
+/** Deadlock cycles drawn as loops, inversions with both code locations, long holds and timeout storms; newest first. */
+export class WarningList {
+  readonly element: HTMLElement;
+  #renderedKey = '';
+  #showAll = false;
+  #warnings: readonly WarningView[] = [];
+  #nowMs = 0;
+  /** Warnings the person opened or closed; otherwise only the newest is open. */
+  readonly #userExpanded = new Set<string>();
+  readonly #userCollapsed = new Set<string>();
+
+  constructor(
+    private readonly actions: WarningActions,
+    private readonly palette: ToolPalette,
+  ) {
+    this.element = el('div', { class: 'warning-list' });
+  }
+
+  /** Re-renders only when the warnings changed; the "ago" labels refresh through `tick`. */
+  show(warnings: readonly WarningView[], nowMs: number): void {
+    this.#warnings = warnings;
+    this.#nowMs = nowMs;
+    const key = `${this.#showAll}\u0000${warnings.map((warning) => `${warning.id}@${warning.atMs}:${warning.message}`).join('\u0000')}`;
+    if (key === this.#renderedKey) return;
+    this.#renderedKey = key;
+    this.render();
+  }
+
+  /** Updates the "2 s ago" labels. */
+  tick(nowMs: number): void {
+    this.#nowMs = nowMs;
+    for (const label of this.element.querySelectorAll<HTMLElement>('[data-at-ms]')) setText(label, formatAgo(Number(label.dataset['atMs']), nowMs));
+  }
+
+  private render(): void {
+    const warnings = this.#warnings;
+    if (warnings.length === 0) {
+      this.element.replaceChildren(el('p', { class: 'muted quiet' }, codicon('check'), ' No deadlocks, lock-order inversions, long holds or timeout storms so far.'));
+      return;
+    }
+    const shown = this.#showAll ? warnings : warnings.slice(0, FIRST_WARNINGS);
+    const more = warnings.length - shown.length;
+    const toggle =
+      warnings.length > FIRST_WARNINGS &&
+      el('button', { type: 'button', class: 'link show-more' }, more > 0 ? `Show all ${warnings.length} warnings` : 'Show fewer');
+    if (toggle) {
+      toggle.addEventListener('click', () => {
+        this.#showAll = !this.#showAll;
+        this.show(this.#warnings, this.#nowMs);
+      });
+    }
+    const items = shown.map((warning, index) => this.collapsible(warning, index === 0));
+    this.element.replaceChildren(el('ul', { class: 'warnings', 'aria-label': 'Warnings, newest first' }, ...items), ...(toggle ? [toggle] : []));
+  }
+
+  /** A card that shows its gist when closed and everything, with links, when open. */
+  private collapsible(warning: WarningView, newest: boolean): HTMLElement {
+    const [icon, title, gist] = this.headline(warning);
+    const open = this.#userExpanded.has(warning.id) || (newest && !this.#userCollapsed.has(warning.id));
+    const details = el(
+      'details',
+      { open },
+      el(
+        'summary',
+        {},
+        el('span', { class: 'warning-heading' }, codicon(icon), el('strong', {}, title), el('span', { class: 'muted ago', 'data-at-ms': warning.atMs }, formatAgo(warning.atMs, this.#nowMs))),
+        el('span', { class: 'gist muted' }, gist),
+      ),
+      ...this.body(warning),
+    );
+    details.addEventListener('toggle', () => {
+      (details.open ? this.#userExpanded : this.#userCollapsed).add(warning.id);
+      (details.open ? this.#userCollapsed : this.#userExpanded).delete(warning.id);
+    });
+    return el('li', { class: `warning ${warning.kind}`, 'data-kind': warning.kind, title: warning.message }, details);
+  }
+
+  private headline(warning: WarningView): readonly ['error' | 'warning' | 'watch', string, string] {
+    switch (warning.kind) {
+      case 'deadlock':
+        return ['error', 'Deadlock averted', cycleText(warning.cycle)];
+      case 'inversion':
+        return ['warning', 'Lock order inversion', `${formatOwner(warning.earlier.owner, warning.earlier.chainId)} and ${formatOwner(warning.later.owner, warning.later.chainId)} take ${warning.earlier.first} and ${warning.earlier.second} in opposite orders`];
+      case 'longHold':
+        return ['watch', 'Long hold', `${formatOwner(warning.owner, 0)} held ${warning.resource} for ${formatDuration(warning.heldMs)}`];
+      case 'timeoutStorm':
+        return ['warning', 'Timeout storm', `${warning.timeouts} timeouts on ${warning.resource} within ${formatDuration(warning.windowMs)}`];
+    }
+  }
+
+  private body(warning: WarningView): HTMLElement[] {
+    switch (warning.kind) {
+      case 'deadlock':
+        return [
+          this.cycle(warning.cycle),
+          el('p', { class: 'muted hint' }, 'The last request failed at once with E_DEADLOCK. Take these locks in one global order.'),
+        ];
+      case 'inversion':
+        return [
+          this.orderSite(warning.earlier),
+          this.orderSite(warning.later),
+          el('p', { class: 'muted hint' }, 'Two such calls at once can deadlock. Take both resources in one order.'),
+        ];
+      case 'longHold':
+        return [el('p', {}, this.callLink(warning.owner), ` held `, this.resourceLink(warning.resource), ` for ${formatDuration(warning.heldMs)}. Held across a slow call?`)];
+      case 'timeoutStorm':
+        return [el('p', {}, `${warning.timeouts} timeouts on `, this.resourceLink(warning.resource), ` within ${formatDuration(warning.windowMs)}.`)];
+    }
+  }
+
+  /** call -> resource -> call -> ..., with a return arrow from the last step back to the first. */
+  private cycle(edges: Parameters<typeof cycleNodes>[0]): HTMLElement {
+    const nodes = cycleNodes(edges);
+    const items = nodes.map((node, index) => {
+      const connector = index === nodes.length - 1 ? 'held by the first call' : node.kind === 'call' ? 'waits for' : 'held by';
+      const body = node.kind === 'call' ? this.callLink(node.owner, node.chainId) : this.resourceLink(node.id);
+      return el('li', { class: `cycle-node ${node.kind}` }, body, el('span', { class: 'cycle-connector muted' }, connector));
+    });
+    return el('ol', { class: 'cycle', 'aria-label': `Wait-for cycle: ${nodes.map((node) => (node.kind === 'call' ? node.label : node.id)).join(', then ')}, back to the first` }, ...items);
+  }
+
+  private orderSite(site: LockOrderSite): HTMLElement {
+    const location = site.location;
+    return el(
+      'p',
+      { class: 'order-site' },
+      this.callLink(site.owner, site.chainId),
+      ' took ',
+      this.resourceLink(site.first),
+      el('span', { class: 'arrow', 'aria-label': 'then' }, ' → '),
+      this.resourceLink(site.second),
+      location && el('br'),
+      location && this.sourceLink(location),
+    );
+  }
+
+  private callLink(owner: LockOwner | undefined, chainId = 0): HTMLElement {
+    const label = formatOwner(owner, chainId);
+    const tool = owner?.tool;
+    if (!tool) return el('span', { class: 'call' }, label);
+    const link = el('button', { type: 'button', class: 'link call', title: `Go to the ${tool} handler` }, el('span', { class: 'tool-swatch', 'data-slot': this.palette.slotOf(tool), 'aria-hidden': 'true' }), label);
+    link.addEventListener('click', () => this.actions.revealTool(tool));
+    return link;
+  }
+
+  private resourceLink(resource: string): HTMLElement {
+    const link = el('button', { type: 'button', class: 'link resource', title: `Show ${resource} in the timeline` }, resource);
+    link.addEventListener('click', () => this.actions.openTimeline(resource));
+    return link;
+  }
+
+  private sourceLink(location: string): HTMLElement {
+    const shortName = location.split(/[\\/]/).pop() ?? location;
+    const link = el('button', { type: 'button', class: 'link source', title: location }, codicon('go-to-file'), shortName);
+    link.addEventListener('click', () => this.actions.revealSource(location));
+    return link;
+  }
+}

@@ -1,0 +1,378 @@
+import { CssColorResolver } from '../shared/themeColors';
+import { TOOL_COLOR_COUNT, type ToolPalette } from '../shared/toolPalette';
+import type { RowRange } from '../shared/virtualRange';
+import type { TimelineItem } from './timelineDetails';
+import { formatTick, tickStep, ticksIn, timeToX, type TimeWindow } from './timeScale';
+import type { Lane, Marker, Span } from './timelineStore';
+
+/** Fixed geometry of the canvas, in CSS pixels. */
+export const LAYOUT = { axisHeight: 26, laneHeight: 26, minGutterWidth: 120, maxGutterWidth: 240 } as const;
+
+/** Inside a lane: holds on top, waits in a strip below them, so a queue never hides who holds. */
+const HOLD_TOP = 3;
+const HOLD_HEIGHT = 13;
+const WAIT_TOP = 18;
+const WAIT_HEIGHT = 6;
+
+/** An item and the lane it is on. */
+export interface LanePick {
+  readonly lane: Lane;
+  readonly item: TimelineItem;
+}
+
+/** Everything one frame needs to know. */
+export interface TimelineFrame {
+  readonly widthPx: number;
+  readonly heightPx: number;
+  readonly gutterPx: number;
+  /** The time area, right of the gutter. */
+  readonly window: TimeWindow;
+  readonly lanes: readonly Lane[];
+  readonly rows: RowRange;
+  readonly scrollTop: number;
+  readonly nowMs: number;
+  readonly live: boolean;
+  /** Bars of other tools are dimmed. */
+  readonly focusTool?: string;
+  readonly focusedLane?: Lane;
+  readonly selected?: LanePick;
+  readonly hovered?: LanePick;
+  /** Shown after the resource id when several servers report. */
+  readonly sourceLabelOf?: (lane: Lane) => string;
+}
+
+interface TimelineTheme {
+  readonly background: string;
+  readonly stripe: string;
+  readonly foreground: string;
+  readonly muted: string;
+  readonly grid: string;
+  readonly gutter: string;
+  readonly focusBorder: string;
+  readonly laneFocus: string;
+  readonly contrastBorder: string | undefined;
+  readonly failure: string;
+  readonly warning: string;
+  readonly aborted: string;
+  readonly tools: readonly string[];
+  readonly waitPatterns: readonly (CanvasPattern | string)[];
+  readonly fontFamily: string;
+}
+
+/** Draws swimlanes, bars, markers, the time axis and lane labels onto one canvas. */
+export class TimelineRenderer {
+  readonly #context: CanvasRenderingContext2D;
+  #theme: TimelineTheme;
+  readonly #labelCache = new Map<string, string>();
+
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly palette: ToolPalette,
+  ) {
+    const context = canvas.getContext('2d', { alpha: false });
+    if (!context) throw new Error('The timeline needs a 2D canvas, and this webview could not create one.');
+    this.#context = context;
+    this.#theme = this.readTheme();
+  }
+
+  /** Re-reads colours and fonts after a theme change. */
+  refreshTheme(): void {
+    this.#theme = this.readTheme();
+    this.#labelCache.clear();
+  }
+
+  /** Sizes the backing store for the device pixel ratio; cheap when nothing changed. */
+  resize(widthPx: number, heightPx: number): void {
+    const ratio = window.devicePixelRatio || 1;
+    const width = Math.max(1, Math.round(widthPx * ratio));
+    const height = Math.max(1, Math.round(heightPx * ratio));
+    if (this.canvas.width !== width || this.canvas.height !== height) {
+      this.canvas.width = width;
+      this.canvas.height = height;
+      this.canvas.style.width = `${widthPx}px`;
+      this.canvas.style.height = `${heightPx}px`;
+      this.#labelCache.clear();
+    }
+    this.#context.setTransform(ratio, 0, 0, ratio, 0, 0);
+  }
+
+  draw(frame: TimelineFrame): void {
+    const context = this.#context;
+    const theme = this.#theme;
+    context.fillStyle = theme.background;
+    context.fillRect(0, 0, frame.widthPx, frame.heightPx);
+    const ticks = ticksIn(frame.window, tickStep(frame.window.msPerPixel));
+    for (let row = frame.rows.first; row < frame.rows.end; row++) this.drawLane(frame, row, ticks);
+    this.drawGutter(frame);
+    this.drawAxis(frame, ticks);
+  }
+
+  private drawLane(frame: TimelineFrame, row: number, ticks: readonly number[]): void {
+    const context = this.#context;
+    const theme = this.#theme;
+    const lane = frame.lanes[row]!;
+    const top = LAYOUT.axisHeight + row * LAYOUT.laneHeight - frame.scrollTop;
+    const left = frame.gutterPx;
+    const right = frame.widthPx;
+    if (lane === frame.focusedLane) context.fillStyle = theme.laneFocus;
+    else context.fillStyle = row % 2 === 1 ? theme.stripe : theme.background;
+    context.fillRect(left, top, right - left, LAYOUT.laneHeight);
+    context.fillStyle = theme.grid;
+    for (const tick of ticks) context.fillRect(Math.round(left + timeToX(frame.window, tick)), top, 1, LAYOUT.laneHeight);
+
+    const fromMs = frame.window.endMs - frame.window.widthPx * frame.window.msPerPixel;
+    const toMs = frame.window.endMs;
+    // Many bars can fall on one pixel when zoomed out; skipping repeats keeps a frame cheap at any event rate.
+    let lastHoldPixel = -1;
+    let lastHoldSlot = -1;
+    let lastWaitPixel = -1;
+    const drawSpan = (span: Span): void => {
+      const slot = this.palette.slotOf(span.owner?.tool);
+      const x0 = Math.max(left, left + timeToX(frame.window, span.startMs));
+      const x1 = Math.min(right, left + timeToX(frame.window, span.endMs));
+      if (x1 < left || x0 > right) return;
+      const pixel = Math.floor(x1);
+      if (span.kind === 'hold') {
+        if (pixel === lastHoldPixel && slot === lastHoldSlot && x1 - x0 < 1) return;
+        lastHoldPixel = pixel;
+        lastHoldSlot = slot;
+      } else {
+        if (pixel === lastWaitPixel && x1 - x0 < 1) return;
+        lastWaitPixel = pixel;
+      }
+      const dimmed = frame.focusTool !== undefined && span.owner?.tool !== frame.focusTool;
+      context.globalAlpha = dimmed ? 0.2 : span.kind === 'hold' && span.mode === 'read' ? 0.7 : 1;
+      this.fillSpan(span, slot, x0, Math.max(x1 - x0, 1), top);
+      context.globalAlpha = 1;
+    };
+    lane.forEachSpanIn(fromMs, toMs, drawSpan);
+    for (const span of lane.openSpans(frame.nowMs)) drawSpan(span);
+    lane.forEachMarkerIn(fromMs - frame.window.msPerPixel * 6, toMs, (marker) => this.drawMarker(marker, left + timeToX(frame.window, marker.atMs), top, left));
+
+    for (const [pick, color, width] of [
+      [frame.hovered, theme.muted, 1],
+      [frame.selected, theme.focusBorder, 2],
+    ] as const) {
+      if (!pick || pick.lane !== lane) continue;
+      if ('span' in pick.item) this.outlineSpan(frame, pick.item.span, top, color, width);
+      else {
+        const x = left + timeToX(frame.window, pick.item.marker.atMs);
+        context.strokeStyle = color;
+        context.lineWidth = width;
+        context.strokeRect(x - 8, top + 1.5, 16, LAYOUT.laneHeight - 3);
+      }
+    }
+  }
+
+  private fillSpan(span: Span, slot: number, x: number, width: number, top: number): void {
+    const context = this.#context;
+    const theme = this.#theme;
+    if (span.kind === 'hold') {
+      context.fillStyle = theme.tools[slot]!;
+      // A hairline gap keeps back-to-back holds of one tool apart.
+      context.fillRect(x, top + HOLD_TOP, width > 3 ? width - 1 : width, HOLD_HEIGHT);
+      if (theme.contrastBorder && width > 3) {
+        context.strokeStyle = theme.contrastBorder;
+        context.lineWidth = 1;
+        context.strokeRect(x + 0.5, top + HOLD_TOP + 0.5, width - 2, HOLD_HEIGHT - 1);
+      }
+      return;
+    }
+    // Waits: a hatched strip in the waiting tool's colour, underlined so it reads even when tiny; red when it failed.
+    context.fillStyle = theme.waitPatterns[slot]!;
+    context.fillRect(x, top + WAIT_TOP, width, WAIT_HEIGHT - 1.5);
+    context.fillStyle = span.outcome === 'timeout' || span.outcome === 'aborted' ? theme.failure : theme.tools[slot]!;
+    context.fillRect(x, top + WAIT_TOP + WAIT_HEIGHT - 1.5, width, 1.5);
+  }
+
+  private outlineSpan(frame: TimelineFrame, span: Span, top: number, color: string, lineWidth: number): void {
+    const left = frame.gutterPx;
+    const x0 = Math.max(left, left + timeToX(frame.window, span.startMs));
+    const endMs = span.outcome === 'open' ? frame.nowMs : span.endMs;
+    const x1 = Math.min(frame.widthPx, left + timeToX(frame.window, endMs));
+    if (x1 < left) return;
+    const context = this.#context;
+    context.strokeStyle = color;
+    context.lineWidth = lineWidth;
+    const [barTop, barHeight] = span.kind === 'hold' ? [HOLD_TOP, HOLD_HEIGHT] : [WAIT_TOP, WAIT_HEIGHT];
+    context.strokeRect(x0 - 1.5, top + barTop - 1.5, Math.max(x1 - x0, 1) + 3, barHeight + 3);
+  }
+
+  private drawMarker(marker: Marker, x: number, top: number, left: number): void {
+    if (x < left - 6) return;
+    const context = this.#context;
+    const theme = this.#theme;
+    const middle = top + HOLD_TOP + HOLD_HEIGHT / 2;
+    context.beginPath();
+    switch (marker.kind) {
+      case 'timeout':
+        // A red downward triangle, the "it fell off here" mark.
+        context.moveTo(x - 5.5, top + 3);
+        context.lineTo(x + 5.5, top + 3);
+        context.lineTo(x, top + 12);
+        context.fillStyle = theme.failure;
+        break;
+      case 'deadlock':
+      case 'reentrant':
+        context.moveTo(x, middle - 7);
+        context.lineTo(x + 7, middle);
+        context.lineTo(x, middle + 7);
+        context.lineTo(x - 7, middle);
+        context.fillStyle = theme.failure;
+        break;
+      case 'aborted':
+        context.arc(x, middle, 4.5, 0, Math.PI * 2);
+        context.fillStyle = theme.aborted;
+        break;
+      case 'longHold':
+        context.moveTo(x - 5, top + LAYOUT.laneHeight - 2);
+        context.lineTo(x + 5, top + LAYOUT.laneHeight - 2);
+        context.lineTo(x, top + LAYOUT.laneHeight - 10);
+        context.fillStyle = theme.warning;
+        break;
+    }
+    context.closePath();
+    context.fill();
+    context.strokeStyle = theme.background;
+    context.lineWidth = 1.5;
+    context.stroke();
+    if (marker.kind === 'deadlock' || marker.kind === 'reentrant') {
+      context.fillStyle = theme.background;
+      context.fillRect(x - 0.75, middle - 3.5, 1.5, 4.5);
+      context.fillRect(x - 0.75, middle + 2, 1.5, 1.5);
+    }
+  }
+
+  private drawGutter(frame: TimelineFrame): void {
+    const context = this.#context;
+    const theme = this.#theme;
+    context.fillStyle = theme.gutter;
+    context.fillRect(0, LAYOUT.axisHeight, frame.gutterPx, frame.heightPx - LAYOUT.axisHeight);
+    context.fillStyle = theme.grid;
+    context.fillRect(frame.gutterPx - 1, 0, 1, frame.heightPx);
+    context.font = `12px ${theme.fontFamily}`;
+    context.textBaseline = 'middle';
+    for (let row = frame.rows.first; row < frame.rows.end; row++) {
+      const lane = frame.lanes[row]!;
+      const middle = LAYOUT.axisHeight + row * LAYOUT.laneHeight - frame.scrollTop + LAYOUT.laneHeight / 2;
+      const waiting = lane.openWaits.size;
+      let available = frame.gutterPx - 16;
+      if (waiting > 0) {
+        const badge = `${waiting}`;
+        const badgeWidth = context.measureText(badge).width + 10;
+        context.fillStyle = theme.warning;
+        roundedRect(context, frame.gutterPx - 8 - badgeWidth, middle - 8, badgeWidth, 16, 8);
+        context.fill();
+        context.fillStyle = theme.background;
+        context.fillText(badge, frame.gutterPx - 8 - badgeWidth + 5, middle + 0.5);
+        available -= badgeWidth + 6;
+      }
+      if (lane.incidents > 0) {
+        context.fillStyle = theme.failure;
+        context.fillRect(0, middle - LAYOUT.laneHeight / 2 + 3, 3, LAYOUT.laneHeight - 6);
+      }
+      const source = frame.sourceLabelOf?.(lane);
+      context.fillStyle = lane === frame.focusedLane ? theme.foreground : lane.contended ? theme.foreground : theme.muted;
+      const label = this.fitLabel(source ? `${lane.resource} · ${source}` : lane.resource, available);
+      context.fillText(label, 10, middle + 0.5);
+    }
+    if (frame.focusedLane) {
+      const row = frame.lanes.indexOf(frame.focusedLane);
+      if (row >= frame.rows.first && row < frame.rows.end) {
+        context.strokeStyle = theme.focusBorder;
+        context.lineWidth = 1;
+        context.strokeRect(0.5, LAYOUT.axisHeight + row * LAYOUT.laneHeight - frame.scrollTop + 0.5, frame.widthPx - 1, LAYOUT.laneHeight - 1);
+      }
+    }
+  }
+
+  private drawAxis(frame: TimelineFrame, ticks: readonly number[]): void {
+    const context = this.#context;
+    const theme = this.#theme;
+    context.fillStyle = theme.gutter;
+    context.fillRect(0, 0, frame.widthPx, LAYOUT.axisHeight);
+    context.fillStyle = theme.grid;
+    context.fillRect(0, LAYOUT.axisHeight - 1, frame.widthPx, 1);
+    context.font = `11px ${theme.fontFamily}`;
+    context.textBaseline = 'middle';
+    const step = tickStep(frame.window.msPerPixel);
+    for (const tick of ticks) {
+      const x = Math.round(frame.gutterPx + timeToX(frame.window, tick));
+      if (x < frame.gutterPx) continue;
+      context.fillStyle = theme.grid;
+      context.fillRect(x, LAYOUT.axisHeight - 6, 1, 6);
+      context.fillStyle = theme.muted;
+      context.fillText(formatTick(tick, step), x + 4, LAYOUT.axisHeight / 2);
+    }
+    context.fillStyle = theme.muted;
+    context.fillText(`${frame.lanes.length.toLocaleString('en-US')} resources`, 10, LAYOUT.axisHeight / 2);
+    if (frame.live) {
+      context.fillStyle = theme.failure;
+      context.fillRect(frame.widthPx - 2, 0, 2, LAYOUT.axisHeight);
+    }
+  }
+
+  private fitLabel(text: string, maxWidth: number): string {
+    const key = `${maxWidth}\u0000${text}`;
+    const cached = this.#labelCache.get(key);
+    if (cached !== undefined) return cached;
+    let fitted = text;
+    if (this.#context.measureText(text).width > maxWidth) {
+      // Keep the end of the id (account:10472) rather than its shared prefix.
+      let keep = text.length;
+      while (keep > 1 && this.#context.measureText(`…${text.slice(text.length - keep)}`).width > maxWidth) keep--;
+      fitted = `…${text.slice(text.length - keep)}`;
+    }
+    if (this.#labelCache.size > 20_000) this.#labelCache.clear();
+    this.#labelCache.set(key, fitted);
+    return fitted;
+  }
+
+  private readTheme(): TimelineTheme {
+    const colors = new CssColorResolver();
+    const tools = Array.from({ length: TOOL_COLOR_COUNT }, (_, slot) => colors.variable(`--tool-color-${slot}`));
+    const contrast = colors.variable('--vscode-contrastBorder', '');
+    const style = getComputedStyle(document.body);
+    return {
+      background: colors.variable('--timeline-background', 'rgb(30, 30, 30)'),
+      stripe: colors.variable('--timeline-stripe'),
+      foreground: colors.variable('--vscode-foreground', 'rgb(204, 204, 204)'),
+      muted: colors.variable('--vscode-descriptionForeground', 'rgb(150, 150, 150)'),
+      grid: colors.variable('--timeline-grid'),
+      gutter: colors.variable('--timeline-gutter'),
+      focusBorder: colors.variable('--vscode-focusBorder', 'rgb(0, 127, 212)'),
+      laneFocus: colors.variable('--timeline-lane-focus'),
+      contrastBorder: contrast === '' ? undefined : contrast,
+      failure: colors.variable('--marker-failure', 'rgb(241, 76, 76)'),
+      warning: colors.variable('--marker-warning', 'rgb(204, 167, 0)'),
+      aborted: colors.variable('--marker-aborted', 'rgb(150, 150, 150)'),
+      tools,
+      waitPatterns: tools.map((color) => this.hatch(color)),
+      fontFamily: style.getPropertyValue('--vscode-font-family').trim() || 'sans-serif',
+    };
+  }
+
+  private hatch(color: string): CanvasPattern | string {
+    const tile = document.createElement('canvas');
+    tile.width = 6;
+    tile.height = 6;
+    const context = tile.getContext('2d');
+    if (!context) return color;
+    context.strokeStyle = color;
+    context.lineWidth = 1.5;
+    context.beginPath();
+    context.moveTo(-1, 7);
+    context.lineTo(7, -1);
+    context.moveTo(5, 7);
+    context.lineTo(7, 5);
+    context.moveTo(-1, 1);
+    context.lineTo(1, -1);
+    context.stroke();
+    return this.#context.createPattern(tile, 'repeat') ?? color;
+  }
+}
+
+function roundedRect(context: CanvasRenderingContext2D, x: number, y: number, width: number, height: number, radius: number): void {
+  context.beginPath();
+  context.roundRect(x, y, width, height, radius);
+}
