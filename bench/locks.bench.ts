@@ -38,9 +38,12 @@ async function uncontended(): Promise<void> {
   const asyncLock = new AsyncLock();
   const quiet = new ResourceLockMap();
   const subscribed = subscribedLocks();
+  // What `import { Mutex } from 'async-mutex'` gives an ES module: another build (native generators), slower.
+  const esmMutex = new (await import('async-mutex')).Mutex();
   const contestants: [string, () => Promise<unknown>, number?][] = [
     ['no lock', work],
     ['runExclusive', () => mutex.runExclusive(work)],
+    ['runExclusive, ESM build', () => esmMutex.runExclusive(work)],
     ['async-lock', () => asyncLock.acquire('k', work), UNCONTENDED_OPS / 10],
     ['withLock, no subscriber', () => quiet.withLock('k', work)],
     ['withLock, one subscriber', () => subscribed.withLock('k', work)],
