@@ -82,18 +82,21 @@ async function runSuite(run: SuiteRun, workspace: string): Promise<VsCodeRunResu
   }
   console.log(`${run.name}: ${((Date.now() - startMs) / 1000).toFixed(1)} s`);
   const resultsPath = join(run.outDir, resultsFileName);
-  return existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as VsCodeRunResults) : undefined;
+  const results = existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as VsCodeRunResults) : undefined;
+  rmSync(run.outDir, { recursive: true, force: true });
+  return results;
 }
 
 async function main(): Promise<number> {
   const scratchDir = mkdtempSync(join(tmpdir(), 'lock-inspector-tests-'));
   const workspace = join(scratchDir, 'workspace');
   cpSync(workspaceTemplate, workspace, { recursive: true });
+  // Compiled suites go to folders named after this process, so runs started side by side in one checkout do not collide.
   const runs: SuiteRun[] = [
     {
       name: 'development folder',
       sourceDir: join(repoRoot, 'test', 'vscode', 'suite'),
-      outDir: join(repoRoot, 'out', 'test', 'vscode'),
+      outDir: join(repoRoot, 'out', 'test', `vscode-${process.pid}`),
       prepare: async () => ({ extensionDevelopmentPath: repoRoot, launchArgs: [] }),
     },
   ];
@@ -101,7 +104,7 @@ async function main(): Promise<number> {
     runs.push({
       name: 'installed vsix',
       sourceDir: join(repoRoot, 'test', 'vscode', 'installed'),
-      outDir: join(repoRoot, 'out', 'test', 'vscode-installed'),
+      outDir: join(repoRoot, 'out', 'test', `vscode-installed-${process.pid}`),
       prepare: async () => ({ extensionDevelopmentPath: emptyDevelopmentExtension(scratchDir), launchArgs: [`--install-extension=${await packageVsix()}`] }),
     });
   }

@@ -90,7 +90,7 @@ describe('code lenses', function () {
     assert.deepEqual(live.command!.arguments, [{ tool: 'deposit' }]);
 
     const lockTitles = await titlesAt(bundledServerSource, lockLine);
-    assert.ok(lockTitles.some((title) => /^🔒 account:\* · .*queue \d+ now · \d+ timeouts?/.test(title)), `lock site lens: ${JSON.stringify(lockTitles)}`);
+    assert.ok(lockTitles.some((title) => /^\$\(lock\) account:\* · .*queue \d+ now · \d+ timeouts?/.test(title)), `lock site lens: ${JSON.stringify(lockTitles)}`);
   });
 
   it('lockInspector.revealTool opens the registration of a tool in the workspace', async () => {
@@ -127,8 +127,8 @@ describe('code lenses', function () {
     const provider = new ToolCodeLensProvider(model);
     try {
       const lenses = await provider.provideCodeLenses(document);
-      const lockLens = lenses.find((lens) => lens.range.start.line === reserveLine - 1 && lens.command?.title.startsWith('🔒'));
-      assert.equal(lockLens?.command?.title, '🔒 sku:* · not taken yet · ⚠ 1 warning');
+      const lockLens = lenses.find((lens) => lens.range.start.line === reserveLine - 1 && lens.command?.title.startsWith('$(lock)'));
+      assert.equal(lockLens?.command?.title, '$(lock) sku:* · not taken yet · $(warning) 1 warning');
 
       const diagnostics = vscode.languages.getDiagnostics(uri).filter((diagnostic) => diagnostic.source === 'Lock Inspector');
       assert.deepEqual(diagnostics.map((diagnostic) => [diagnostic.range.start.line + 1, diagnostic.code, diagnostic.message]), [
