@@ -36,7 +36,7 @@ describe('commands', function () {
     await assert.rejects(run('lockInspector.debugServer', { port: 'x' }), /debugServer takes \{ port/);
   });
 
-  it('counts tool errors by code', async () => {
+  it('counts failed tool calls as errors, grouped by code', async () => {
     const info = await vscode.commands.executeCommand<ServerInfo>('lockInspector.startServer');
     assert.equal(info.state, 'running', info.error);
     const outcome = await vscode.commands.executeCommand<ParallelCallsOutcome>('lockInspector.runParallelCalls', {
