@@ -79,9 +79,10 @@ function callToolHandlerLens(range: SourceRange, snapshot: InspectorSnapshot): L
 export function lockSiteLenses(site: LockSite, snapshot: InspectorSnapshot, warningCount: number): LensContent[] {
   const resources = snapshot.resources.filter((resource) => matchesAnyResourcePattern(site.resourcePatterns, resource.id));
   if (resources.length === 0 && !hasConnectedSource(snapshot)) return [];
-  const label = `🔒 ${site.resourcePatterns.join(' + ')}`;
+  // Codicons, not emoji: lens titles render `$(name)` as VS Code's own icons, which every font setup can show.
+  const label = `$(lock) ${site.resourcePatterns.join(' + ')}`;
   const parts = [label, ...(resources.length === 0 ? ['not taken yet'] : describeContention(resources, site.resourcePatterns))];
-  if (warningCount > 0) parts.push(`⚠ ${count(warningCount, 'warning')}`);
+  if (warningCount > 0) parts.push(`$(warning) ${count(warningCount, 'warning')}`);
   const [firstPattern = ''] = site.resourcePatterns;
   const filter = { resource: longestLiteralPart(firstPattern) };
   return [{ range: site.range, title: parts.join(' · '), tooltip: `Open the lock timeline filtered to resources like ${firstPattern}`, command: LENS_COMMANDS.showTimeline, arguments: [filter] }];

@@ -4,7 +4,8 @@ import type { ToolRegistration } from './analyzeSource';
 import { analyzeDocumentText } from './analyzeDocumentText';
 
 const SOURCE_GLOB = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}';
-const EXCLUDED_GLOB = '**/node_modules/**';
+// node_modules holds other packages' servers, not the user's, and files.exclude does not list it by default.
+const EXCLUDED_GLOB = '{**/node_modules/**,**/.git/**}';
 const MAX_FILES_SEARCHED = 5000;
 /** Build output repeats the source; a registration there is only used when the source has none. */
 const BUILD_OUTPUT = /(^|[\\/])(dist|out|build)[\\/]|\.d\.[cm]?ts$|\.min\.js$/;
@@ -64,7 +65,7 @@ async function findRegistrations(tool: string | undefined): Promise<FoundRegistr
     const text = openDocuments.get(uri.toString())?.getText() ?? new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
     if (!REGISTRATION_HINTS.some((hint) => text.includes(hint)) || (tool !== undefined && !text.includes(tool))) continue;
     const analysis = await analyzeDocumentText(uri.fsPath, text, uri.scheme === 'file');
-    for (const registration of analysis.registrations) {
+    for (const registration of analysis?.registrations ?? []) {
       if (registration.tool !== undefined && (tool === undefined || registration.tool === tool)) found.push({ uri, registration });
     }
     if (tool !== undefined && found.length > 0) break;

@@ -20,9 +20,6 @@ export const ANALYSED_LANGUAGES: vscode.DocumentSelector = [
 /** Lenses refresh at most twice a second, however fast the model changes. */
 const REFRESH_INTERVAL_MS = 500;
 
-/** Larger documents (generated bundles, minified code) are not analysed. */
-const MAX_ANALYSED_CHARS = 3_000_000;
-
 const DIAGNOSTIC_SOURCE = 'Lock Inspector';
 
 /**
@@ -76,10 +73,9 @@ export class ToolCodeLensProvider extends Disposable implements vscode.CodeLensP
   }
 
   private async analysisOf(document: vscode.TextDocument): Promise<SourceAnalysis | undefined> {
-    return this.analyses.get(document.uri.toString(), document.version, async () => {
-      const text = document.getText();
-      return text.length > MAX_ANALYSED_CHARS ? undefined : analyzeDocumentText(document.fileName, text, document.uri.scheme === 'file');
-    });
+    return this.analyses.get(document.uri.toString(), document.version, () =>
+      analyzeDocumentText(document.fileName, document.getText(), document.uri.scheme === 'file'),
+    );
   }
 
   private refreshNow(): void {

@@ -83,7 +83,7 @@ describe('lockSiteLenses', () => {
 
   it('says the pattern was not taken yet when a server reports but no resource matches', () => {
     const [lens] = lockSiteLenses(site, snapshotWith({ connected: true, resources: [resourceView('counter:x')] }), 0);
-    assert.equal(lens!.title, '🔒 account:* · not taken yet');
+    assert.equal(lens!.title, '$(lock) account:* · not taken yet');
     assert.deepEqual(lens!.arguments, [{ resource: 'account:' }]);
   });
 
@@ -94,13 +94,13 @@ describe('lockSiteLenses', () => {
       resourceView('counter:alice', { waiters: [{ chainId: 4, mode: 'write', sinceMs: 0 }], timeouts: 9 }),
     ];
     const [lens] = lockSiteLenses(site, snapshotWith({ connected: true, resources }), 2);
-    assert.equal(lens!.title, '🔒 account:* · 2 resources · 1 held · queue 2 now · 3 timeouts · wait p95 40 ms (worst) · ⚠ 2 warnings');
+    assert.equal(lens!.title, '$(lock) account:* · 2 resources · 1 held · queue 2 now · 3 timeouts · wait p95 40 ms (worst) · $(warning) 2 warnings');
   });
 
   it('names the one resource a pattern matched, but does not repeat a literal id', () => {
     const [literal] = lockSiteLenses({ ...site, resourcePatterns: ['account:fees'] }, snapshotWith({ resources: [resourceView('account:fees')] }), 0);
-    assert.equal(literal!.title, '🔒 account:fees · queue 0 now · 0 timeouts');
+    assert.equal(literal!.title, '$(lock) account:fees · queue 0 now · 0 timeouts');
     const [pattern] = lockSiteLenses(site, snapshotWith({ resources: [resourceView('account:fees')] }), 0);
-    assert.equal(pattern!.title, '🔒 account:* · account:fees · queue 0 now · 0 timeouts');
+    assert.equal(pattern!.title, '$(lock) account:* · account:fees · queue 0 now · 0 timeouts');
   });
 });
