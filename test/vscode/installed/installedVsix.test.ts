@@ -1,3 +1,5 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -24,5 +26,19 @@ describe('the installed .vsix', () => {
 
   it('registers every contributed command', async () => {
     assert.deepEqual(await unregisteredContributedCommands(await activateLockInspector()), []);
+  });
+
+  it('runs the bundled MCP server from the installed copy alone (no node_modules anywhere above it)', async () => {
+    const { extensionPath } = await activateLockInspector();
+    const serverBundle = join(extensionPath, 'dist', 'server.js');
+    assert.ok(existsSync(serverBundle), 'dist/server.js is missing from the vsix');
+    const client = new Client({ name: 'installed-vsix-test', version: '0.0.0' });
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [serverBundle], cwd: extensionPath, stderr: 'pipe' }));
+    try {
+      const { tools } = await client.listTools();
+      assert.ok(tools.length > 0, 'the bundled server lists no tools');
+    } finally {
+      await client.close();
+    }
   });
 });
