@@ -11,7 +11,7 @@ import { sampleToolArguments } from './client/sampleToolArguments';
 import type { DebugServerLauncher } from './debug/debugServer';
 import type { InspectorModelReader } from './inspector/inspectorSnapshot';
 import { exportChromeTrace } from './inspector/traceExport';
-import type { ServerManager } from './lifecycle/serverManager';
+import type { ServerInfo, ServerManager } from './lifecycle/serverManager';
 import type { TimelineFilter } from './protocol';
 import type { TimelineOpener } from './views/timelinePanel';
 
@@ -68,11 +68,11 @@ export function registerCommands(targets: CommandTargets): vscode.Disposable[] {
     void vscode.window.showErrorMessage(`Lock Inspector: ${message}`, 'Show Output').then((choice) => choice && log.show());
   };
 
-  const startServer = async () => {
-    const info = await server.start();
+  const reportFailure = (info: ServerInfo): ServerInfo => {
     if (info.error) showErrorWithOutput(info.error);
     return info;
   };
+  const startServer = async () => reportFailure(await server.start());
 
   const runParallelCalls = async (argument?: unknown): Promise<ParallelCallsOutcome | undefined> => {
     const request = argument === undefined ? undefined : parseParallelCallsArgument(argument);
@@ -136,11 +136,7 @@ export function registerCommands(targets: CommandTargets): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(COMMANDS.startServer, startServer),
     vscode.commands.registerCommand(COMMANDS.stopServer, () => server.stop()),
-    vscode.commands.registerCommand(COMMANDS.restartServer, async () => {
-      const info = await server.restart();
-      if (info.error) showErrorWithOutput(info.error);
-      return info;
-    }),
+    vscode.commands.registerCommand(COMMANDS.restartServer, async () => reportFailure(await server.restart())),
     vscode.commands.registerCommand(COMMANDS.showTimeline, (filter?: TimelineFilter) => timeline.showTimeline(filter)),
     vscode.commands.registerCommand(COMMANDS.runParallelCalls, runParallelCalls),
     vscode.commands.registerCommand(COMMANDS.exportTrace, exportTrace),

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../commands';
 import { describeExit, ServerProcess, type ServerExit } from '../client/serverProcess';
 import type { ServerState } from '../protocol';
 import { Disposable } from '../util/dispose';
@@ -163,7 +164,8 @@ export class ServerManager extends Disposable implements ServerStatus {
     this.setState('crashed');
     if (this.isDisposed) return;
     void vscode.window.showErrorMessage(`Lock Inspector: ${this.lastError}`, 'Restart', 'Show Output').then((choice) => {
-      if (choice === 'Restart') void this.restart();
+      // Through the command, so a failed restart is reported like any other.
+      if (choice === 'Restart') void vscode.commands.executeCommand(COMMANDS.restartServer);
       else if (choice === 'Show Output') this.options.log.show();
     });
   }
