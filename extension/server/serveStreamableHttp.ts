@@ -18,7 +18,7 @@ export interface ServeStreamableHttpOptions {
   readonly port: number;
   /** Builds the server of a new session; every session may share one state. */
   readonly createSession: () => HttpSession;
-  /** Sessions with no request for this long are closed (clients rarely DELETE theirs). */
+  /** Sessions with nothing in flight and no request for this long are closed (clients rarely DELETE theirs). */
   readonly sessionIdleMs: number;
 }
 
@@ -33,6 +33,8 @@ export interface StreamableHttpHost {
 interface OpenSession {
   readonly transport: StreamableHTTPServerTransport;
   readonly session: HttpSession;
+  /** Requests (and SSE streams) not yet answered or closed; a session with any is not idle. */
+  inFlight: number;
   lastActiveMs: number;
 }
 
@@ -50,7 +52,7 @@ export async function serveStreamableHttp(options: ServeStreamableHttpOptions): 
         rpcError(response, 404, -32001, 'Session not found: it expired or the server restarted. Send a new initialize request without mcp-session-id.');
         return;
       }
-      open.lastActiveMs = Date.now();
+      trackActivity(open, response);
       await open.transport.handleRequest(request, response, request.body);
       return;
     }
@@ -62,7 +64,9 @@ export async function serveStreamableHttp(options: ServeStreamableHttpOptions): 
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       onsessioninitialized: (id) => {
-        sessions.set(id, { transport, session, lastActiveMs: Date.now() });
+        const open: OpenSession = { transport, session, inFlight: 0, lastActiveMs: Date.now() };
+        sessions.set(id, open);
+        trackActivity(open, response);
       },
     });
     transport.onclose = () => {
@@ -81,7 +85,7 @@ export async function serveStreamableHttp(options: ServeStreamableHttpOptions): 
   const sweepTimer = setInterval(
     () => {
       const idleSince = Date.now() - options.sessionIdleMs;
-      for (const open of sessions.values()) if (open.lastActiveMs < idleSince) void open.transport.close();
+      for (const open of sessions.values()) if (open.inFlight === 0 && open.lastActiveMs < idleSince) void open.transport.close();
     },
     Math.min(60_000, options.sessionIdleMs),
   ).unref();
@@ -97,6 +101,15 @@ export async function serveStreamableHttp(options: ServeStreamableHttpOptions): 
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };
+}
+
+function trackActivity(open: OpenSession, response: ServerResponse): void {
+  open.inFlight++;
+  open.lastActiveMs = Date.now();
+  response.once('close', () => {
+    open.inFlight--;
+    open.lastActiveMs = Date.now();
+  });
 }
 
 function rpcError(response: ServerResponse, status: number, code: number, message: string): void {

@@ -25,7 +25,7 @@ Transport:
   (default)              MCP over stdio
   --http                 Streamable HTTP at http://127.0.0.1:PORT/mcp (loopback only, Host header checked)
   --port N               HTTP port; 0 picks a free port and prints the URL (default 0)
-  --session-idle-ms N    close HTTP sessions idle this long (default 1800000, 30 min)
+  --session-idle-ms N    close HTTP sessions with nothing in flight for this long (default 1800000, 30 min)
 
 State and locks:
   --data-dir DIR         keep balances and counters durably in DIR (journal with fsync); default: memory only

@@ -77,18 +77,48 @@ describe('bundled server over Streamable HTTP, through the official SDK client',
     assert.equal(status, 403);
   });
 
-  it('expires a session left idle, and says how to start a new one', async () => {
-    const idle = await connectHttp(server.url);
-    const sessionId = idle.transport.sessionId!;
-    // Idle limit 1 s, swept every second: after 2.5 s untouched the session must be gone.
-    await new Promise((resolve) => setTimeout(resolve, 2500));
-    const response = await fetch(server.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
-    });
-    assert.equal(response.status, 404);
-    assert.match(await response.text(), /Session not found.*initialize/);
-    await idle.client.close().catch(() => undefined);
+  it('expires a session left idle, keeps one whose client listens on its stream, and says how to start anew', async () => {
+    const idle = await openRawSession(server.url);
+    const listening = await connectHttp(server.url);
+    try {
+      // Idle limit 1 s, swept every second: after 2.5 s untouched the idle session must be gone.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      const expired = await idle.post({ jsonrpc: '2.0', id: 2, method: 'ping' });
+      assert.equal(expired.status, 404);
+      assert.match(await expired.text(), /Session not found.*initialize/);
+      assert.deepEqual(await listening.client.ping(), {});
+    } finally {
+      await listening.client.close();
+    }
+  });
+
+  it('never expires a session while one of its calls is still running', async () => {
+    const slow = await startHttpServer(['--latency-ms', '1500', '--session-idle-ms', '1000']);
+    try {
+      const session = await openRawSession(slow.url);
+      // A deposit reads and writes with 1.5 s latency each: 3 s in flight, three times the idle limit.
+      const response = await session.post({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'deposit', arguments: { account: 'patient', amount: 5 } } });
+      assert.equal(response.status, 200);
+      assert.match(await response.text(), /Deposited 5\.00 to patient/);
+    } finally {
+      assert.equal(await slow.stop(), 0);
+    }
   });
 });
+
+/** A session opened with bare HTTP requests: unlike the SDK client, it keeps no GET stream open. */
+async function openRawSession(url: string): Promise<{ post(message: object): Promise<Response> }> {
+  let sessionId: string | undefined;
+  const post = (message: object): Promise<Response> =>
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18', ...(sessionId ? { 'mcp-session-id': sessionId } : {}) },
+      body: JSON.stringify(message),
+    });
+  const initialized = await post({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+  sessionId = initialized.headers.get('mcp-session-id') ?? undefined;
+  await initialized.text();
+  assert.ok(sessionId, 'the server named a session');
+  await (await post({ jsonrpc: '2.0', method: 'notifications/initialized' })).text();
+  return { post };
+}
