@@ -52,7 +52,7 @@ export function toolLenses(registration: ToolRegistration, snapshot: InspectorSn
 }
 
 /** `transfer · 42 calls · wait p95 12 ms · hold p95 3.1 ms · 2 timeouts · holding account:alice`. */
-export function describeTool(view: ToolView): string {
+function describeTool(view: ToolView): string {
   const parts = [view.tool, count(view.calls, 'call')];
   if (view.active > 0) parts.push(`${view.active} running`);
   parts.push(...percentile('wait', view.wait), ...percentile('hold', view.hold));
