@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import type { InspectorModelReader } from '../inspector/inspectorSnapshot';
+import type { InspectorModelReader, InspectorSnapshot } from '../inspector/inspectorSnapshot';
 import type { SidebarHostMessage, SidebarWebviewMessage } from '../protocol';
 import { Disposable } from '../util/dispose';
 import { VIEW_COMMANDS, assertNever, handleCommonMessage, reportFailure, runViewCommand } from './hostActions';
+import { LatestThrottle, SIDEBAR_SNAPSHOT_INTERVAL_MS } from './latestThrottle';
 import type { ServerStatus } from './serverStatus';
 import { WebviewChannel } from './webviewChannel';
 import { webviewHtml, webviewOptions } from './webviewHtml';
@@ -31,6 +32,7 @@ export class SidebarViewProvider extends Disposable implements vscode.WebviewVie
 /** One resolved webview view; lives until VS Code disposes the view. */
 class SidebarView extends Disposable {
   readonly #channel: WebviewChannel<SidebarHostMessage, SidebarWebviewMessage>;
+  readonly #snapshots = new LatestThrottle<InspectorSnapshot>(SIDEBAR_SNAPSHOT_INTERVAL_MS, (snapshot) => this.#channel.post({ type: 'didChangeSnapshot', snapshot }));
   #unsubscribeModel: (() => void) | undefined;
 
   constructor(
@@ -58,12 +60,13 @@ class SidebarView extends Disposable {
 
   private start(): void {
     this.#channel.post({ type: 'didSnapshot', snapshot: this.model.snapshot(), serverState: this.server.state });
-    this.#unsubscribeModel = this.model.subscribe(({ snapshot }) => this.#channel.post({ type: 'didChangeSnapshot', snapshot }));
+    this.#unsubscribeModel = this.model.subscribe(({ snapshot }) => this.#snapshots.push(snapshot));
   }
 
   private stop(): void {
     this.#unsubscribeModel?.();
     this.#unsubscribeModel = undefined;
+    this.#snapshots.cancel();
   }
 
   private receive(message: Exclude<SidebarWebviewMessage, { readonly type: 'ready' }>): void {

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
-import type { InspectorModelReader, InspectorSnapshot } from '../inspector/inspectorSnapshot';
-import type { TimelineFilter, TimelineHeader, TimelineHostMessage, TimelineWebviewMessage } from '../protocol';
+import type { InspectorModelReader } from '../inspector/inspectorSnapshot';
+import type { TimelineFilter, TimelineHostMessage, TimelineWebviewMessage } from '../protocol';
 import { Disposable } from '../util/dispose';
 import { assertNever, handleCommonMessage } from './hostActions';
 import { parseTimelineFilter } from './timelineFilter';
+import { timelineChangeMessage, timelineSnapshotMessages } from './timelineMessages';
 import { WebviewChannel } from './webviewChannel';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -60,16 +61,8 @@ export class TimelinePanel extends Disposable {
   }
 
   private start(): void {
-    const snapshot = this.model.snapshot();
-    this.#channel.post({
-      type: 'didSnapshot',
-      header: timelineHeader(snapshot),
-      busy: snapshot.resources.filter((resource) => resource.holders.length > 0 || resource.waiters.length > 0),
-      events: this.model.history(),
-    });
-    this.#unsubscribeModel = this.model.subscribe(({ snapshot, events, cleared }) =>
-      this.#channel.post({ type: 'didChangeLocks', header: timelineHeader(snapshot), events, cleared }),
-    );
+    for (const message of timelineSnapshotMessages(this.model)) this.#channel.post(message);
+    this.#unsubscribeModel = this.model.subscribe((change) => this.#channel.post(timelineChangeMessage(change)));
   }
 
   private stop(): void {
@@ -87,10 +80,6 @@ export class TimelinePanel extends Disposable {
         assertNever(message);
     }
   }
-}
-
-function timelineHeader(snapshot: InspectorSnapshot): TimelineHeader {
-  return { atMs: snapshot.atMs, sources: snapshot.sources, tools: snapshot.tools.map((tool) => tool.tool) };
 }
 
 /** Opens (or focuses) the timeline; the extension's `lockInspector.showTimeline` command calls it. */

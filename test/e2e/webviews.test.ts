@@ -6,7 +6,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import type { SidebarHostMessage, TimelineHeader, TimelineHostMessage } from '../../extension/protocol';
+import type { InspectorModelReader } from '../../extension/inspector/inspectorSnapshot';
+import type { SidebarHostMessage, TimelineHostMessage } from '../../extension/protocol';
+import { timelineChangeMessage, timelineSnapshotMessages } from '../../extension/views/timelineMessages';
 import { launchChromium } from '../../tools/chromium.mjs';
 import { recordDemoSession, type DemoRecording } from './recordDemoSession';
 import type { ThemeKind } from './vscodeThemes';
@@ -37,25 +39,15 @@ function sidebarSnapshotMessage(): SidebarHostMessage {
   return { type: 'didSnapshot', snapshot: recording.snapshot, serverState: 'running' };
 }
 
-function recordedHeader(): TimelineHeader {
-  const { snapshot } = recording;
-  return { atMs: snapshot.atMs, sources: snapshot.sources, tools: snapshot.tools.map((tool) => tool.tool) };
-}
-
-function timelineSnapshotMessage(): TimelineHostMessage {
-  const { snapshot, history } = recording;
-  return {
-    type: 'didSnapshot',
-    header: recordedHeader(),
-    busy: snapshot.resources.filter((resource) => resource.holders.length > 0 || resource.waiters.length > 0),
-    events: history,
-  };
+/** The recording as a model the timeline's message builders read. */
+function recordedModel(): InspectorModelReader {
+  return { snapshot: () => recording.snapshot, history: () => recording.history, subscribe: () => () => undefined };
 }
 
 describe('sidebar', () => {
   test('before any data it teaches, and its button asks the host to run the demo', async () => {
     const sidebar = await openWebview(browser, 'sidebar', { theme: 'dark', width: 320, height: 640 });
-    await sidebar.postFromHost({ type: 'didSnapshot', snapshot: { ...recording.snapshot, sources: [], resources: [], tools: [], warnings: [] }, serverState: 'stopped' } satisfies SidebarHostMessage);
+    await sidebar.postFromHost({ type: 'didSnapshot', snapshot: { ...recording.snapshot, sources: [], resources: [], tools: [], warnings: [], totals: { held: 0, waiting: 0, timeouts: 0, deadlocks: 0, events: 0, linesRejected: 0 } }, serverState: 'stopped' } satisfies SidebarHostMessage);
     const emptyState = sidebar.page.locator('.empty-state');
     await emptyState.waitFor();
     assert.match(await emptyState.innerText(), /See the locks inside your MCP server/);
@@ -139,7 +131,7 @@ describe('timeline', () => {
   for (const theme of THEMES) {
     test(`draws a lane per resource with the recorded events (${theme})`, async () => {
       const timeline = await openWebview(browser, 'timeline', { theme, width: 1280, height: 640 });
-      await timeline.postFromHost(timelineSnapshotMessage());
+      for (const message of timelineSnapshotMessages(recordedModel())) await timeline.postFromHost(message);
       const page = timeline.page;
       const resourceIds = new Set(recording.history.flatMap((event) => ('resource' in event ? [event.resource] : [])));
       await page.waitForFunction((count) => (globalThis as unknown as { document: PageDocument }).document.querySelectorAll('ul[aria-label="Visible resources"] li').length === count, resourceIds.size);
@@ -159,7 +151,7 @@ describe('timeline', () => {
 
   test('keyboard: lanes, events, details and jump to the handler', async () => {
     const timeline = await openWebview(browser, 'timeline', { theme: 'dark', width: 1280, height: 640 });
-    await timeline.postFromHost(timelineSnapshotMessage());
+    for (const message of timelineSnapshotMessages(recordedModel())) await timeline.postFromHost(message);
     const page = timeline.page;
     await page.locator('.scroller').focus();
     await page.keyboard.press('Space');
@@ -179,7 +171,7 @@ describe('timeline', () => {
 
   test('filters from the host, only contended, and state saved for a restored panel', async () => {
     const timeline = await openWebview(browser, 'timeline', { theme: 'light', width: 1000, height: 500 });
-    await timeline.postFromHost(timelineSnapshotMessage());
+    for (const message of timelineSnapshotMessages(recordedModel())) await timeline.postFromHost(message);
     const page = timeline.page;
     const tool = recording.snapshot.tools.find((candidate) => candidate.tool === 'transfer')?.tool ?? recording.snapshot.tools[0]!.tool;
     await timeline.postFromHost({ type: 'didSetFilter', filter: { tool, onlyContended: true } } satisfies TimelineHostMessage);
@@ -197,7 +189,7 @@ describe('timeline', () => {
 
   test('hover shows who held what; cleared history empties the lanes', async () => {
     const timeline = await openWebview(browser, 'timeline', { theme: 'dark', width: 1280, height: 640 });
-    await timeline.postFromHost(timelineSnapshotMessage());
+    for (const message of timelineSnapshotMessages(recordedModel())) await timeline.postFromHost(message);
     const page = timeline.page;
     await page.locator('.scroller').focus();
     await page.keyboard.press('Space');
@@ -211,7 +203,7 @@ describe('timeline', () => {
     assert.ok(found, 'some bar on the first lane shows a tooltip');
     assert.match(await page.locator('.tooltip').innerText(), /(held|holds|waited|waits|timed out|Deadlock)/);
     await page.screenshot({ path: join(SCREENSHOTS, 'timeline-hover-dark.png') });
-    await timeline.postFromHost({ type: 'didChangeLocks', header: recordedHeader(), events: [], cleared: true } satisfies TimelineHostMessage);
+    await timeline.postFromHost(timelineChangeMessage({ snapshot: recording.snapshot, events: [], cleared: true }));
     await page.locator('.overlay-card').waitFor();
     assert.match(await page.locator('.overlay-card').innerText(), /No lock events yet/);
     await page.context().close();

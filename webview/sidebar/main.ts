@@ -50,8 +50,10 @@ class SidebarApp {
   #serverState: ServerState = 'stopped';
   #query: ResourceQuery = { sort: 'busy', text: '', onlyBusy: false };
   #renderScheduled = false;
+  readonly #root: HTMLElement;
 
   constructor(root: HTMLElement) {
+    this.#root = root;
     this.#host = connectToHost<SidebarHostMessage, SidebarWebviewMessage, SidebarViewState>((message) => this.receive(message));
     this.#query = { ...this.#query, ...this.#host.savedState?.query };
     const post = (message: SidebarWebviewMessage): void => this.#host.post(message);
@@ -158,7 +160,7 @@ class SidebarApp {
     const snapshot = this.#snapshot ?? emptySnapshot();
     const nowMs = this.#clock.now();
     const hasData = snapshot.sources.length > 0 || snapshot.resources.length > 0 || snapshot.tools.length > 0;
-    this.#serverPanel.show(this.#serverState, snapshot);
+    this.#serverPanel.show(this.#serverState, snapshot, hasData);
     this.#emptyState.hidden = hasData;
     this.#sections.hidden = !hasData;
     if (!hasData) return;
@@ -171,6 +173,8 @@ class SidebarApp {
     setText(this.#resourceCount, rows.length === snapshot.resources.length ? formatCount(rows.length) : `${formatCount(rows.length)} of ${formatCount(snapshot.resources.length)}`);
     const labels = new Map(snapshot.sources.map((source) => [source.id, source.label]));
     this.#resources.setRows(rows, this.#query.sort, nowMs, (sourceId) => labels.get(sourceId) ?? sourceId, snapshot.sources.length > 1);
+    // Tests and the benchmark read how current the view is from here.
+    this.#root.dataset['renderedSnapshotAtMs'] = String(snapshot.atMs);
   }
 
   private tick(): void {

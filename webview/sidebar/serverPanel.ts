@@ -31,9 +31,10 @@ export class ServerPanel {
     this.element = el('section', { class: 'server-panel', 'aria-label': 'Server and sources' });
   }
 
-  show(serverState: ServerState, snapshot: InspectorSnapshot): void {
+  /** Before any data the empty state below has the one button that matters, so only the server row shows. */
+  show(serverState: ServerState, snapshot: InspectorSnapshot, hasData: boolean): void {
     const { totals, sources } = snapshot;
-    const key = JSON.stringify([serverState, totals, sources.map((source) => [source.id, source.label, source.kind, source.connected, source.eventsReceived, source.eventsDroppedBySource, source.linesRejected])]);
+    const key = JSON.stringify([serverState, hasData, totals, sources.map((source) => [source.id, source.label, source.kind, source.connected, source.eventsReceived, source.eventsDroppedBySource, source.linesRejected])]);
     if (key === this.#renderedKey) return;
     this.#renderedKey = key;
     const controls =
@@ -51,13 +52,17 @@ export class ServerPanel {
         el('span', { class: 'server-state', role: 'status' }, STATE_TEXT[serverState]),
         el('span', { class: 'server-controls' }, ...controls),
       ),
-      el(
-        'div',
-        { class: 'actions-row' },
-        iconButton('run-all', 'Run parallel calls', () => this.actions.runDemo(), { title: 'Start the demo server if needed and fire a wave of parallel tool calls' }),
-        iconButton('graph-line', 'Open timeline', () => this.actions.openTimeline()),
-      ),
-      totalsRow(totals),
+      ...(hasData
+        ? [
+            el(
+              'div',
+              { class: 'actions-row' },
+              iconButton('run-all', 'Run parallel calls', () => this.actions.runDemo(), { title: 'Start the demo server if needed and fire a wave of parallel tool calls' }),
+              iconButton('graph-line', 'Open timeline', () => this.actions.openTimeline()),
+            ),
+            totalsRow(totals),
+          ]
+        : []),
       ...(sources.length > 0 ? [el('ul', { class: 'sources', 'aria-label': 'Sources reporting lock events' }, ...sources.map(sourceItem))] : []),
     );
   }

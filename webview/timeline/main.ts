@@ -19,6 +19,8 @@ import { DEFAULT_MS_PER_PIXEL, clampZoom, fitWindow, panBy, xToTime, zoomAround,
 const LANE_REFRESH_MS = 250;
 /** How often the screen-reader summary of the visible lanes is refreshed. */
 const SUMMARY_REFRESH_MS = 1000;
+/** While live and untouched, the view follows the clock at about 30 frames a second; data and input draw at once. */
+const LIVE_FRAME_MS = 33;
 /** Pixels of slack when pointing at a bar or marker. */
 const HIT_TOLERANCE_PX = 4;
 
@@ -59,6 +61,7 @@ class TimelineApp {
   #hovered: LanePick | undefined;
   #drag: { readonly startX: number; readonly lastX: number; moved: boolean } | undefined;
   #frameRequested = false;
+  #liveTimer: number | undefined;
   #renderedThroughMs = 0;
   #summaryAtMs = 0;
   #receivedAnything = false;
@@ -230,7 +233,8 @@ class TimelineApp {
       this.#frameRequested = false;
       this.frame();
       // Live and moving: keep scrolling with the clock, unless the person asked for less motion.
-      if (!this.#paused && !this.#reducedMotion && this.#store.lanes.size > 0 && !document.hidden) this.requestFrame();
+      window.clearTimeout(this.#liveTimer);
+      if (!this.#paused && !this.#reducedMotion && this.#store.lanes.size > 0 && !document.hidden) this.#liveTimer = window.setTimeout(() => this.requestFrame(), LIVE_FRAME_MS);
     });
   }
 

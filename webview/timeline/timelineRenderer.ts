@@ -1,3 +1,4 @@
+import { formatCount } from '../shared/format';
 import { CssColorResolver } from '../shared/themeColors';
 import { TOOL_COLOR_COUNT, type ToolPalette } from '../shared/toolPalette';
 import type { RowRange } from '../shared/virtualRange';
@@ -305,7 +306,7 @@ export class TimelineRenderer {
       context.fillText(formatTick(tick, step), x + 4, LAYOUT.axisHeight / 2);
     }
     context.fillStyle = theme.muted;
-    context.fillText(`${frame.lanes.length.toLocaleString('en-US')} resources`, 10, LAYOUT.axisHeight / 2);
+    context.fillText(`${formatCount(frame.lanes.length)} resources`, 10, LAYOUT.axisHeight / 2);
     if (frame.live) {
       context.fillStyle = theme.failure;
       context.fillRect(frame.widthPx - 2, 0, 2, LAYOUT.axisHeight);
