@@ -72,6 +72,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`mcp-lock-inspector-server: ${(error as Error).stack ?? String(error)}\n`);
+  process.stderr.write(`mcp-lock-inspector-server: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

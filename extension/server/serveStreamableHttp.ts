@@ -25,8 +25,6 @@ export interface ServeStreamableHttpOptions {
 /** A running HTTP entry. */
 export interface StreamableHttpHost {
   readonly url: string;
-  /** Number of open sessions, for tests and diagnostics. */
-  sessionCount(): number;
   close(): Promise<void>;
 }
 
@@ -80,7 +78,9 @@ export async function serveStreamableHttp(options: ServeStreamableHttpOptions): 
   });
 
   const httpServer = await new Promise<HttpServer>((resolve, reject) => {
-    const listening = app.listen(options.port, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(listening)));
+    const listening = app.listen(options.port, '127.0.0.1', (error?: Error) =>
+      error ? reject(new Error(`Could not listen on 127.0.0.1:${options.port} (${error.message}); choose another --port, or --port 0 for a free one.`)) : resolve(listening),
+    );
   });
   const sweepTimer = setInterval(
     () => {
@@ -93,7 +93,6 @@ export async function serveStreamableHttp(options: ServeStreamableHttpOptions): 
   const { port } = httpServer.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/mcp`,
-    sessionCount: () => sessions.size,
     async close() {
       clearInterval(sweepTimer);
       await Promise.all([...sessions.values()].map((open) => open.transport.close()));
