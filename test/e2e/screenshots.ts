@@ -1,7 +1,7 @@
 // `npm run screenshots`: opens the real workbench (code-server in headless Chromium) with the extension from this
 // folder and the bundled server under demo load, and saves PNGs of its views into screenshots/.
 // Each capture waits for its UI for a bounded time; what could not be captured is reported and fails the run.
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../../tools/chromium.mjs';
@@ -21,39 +21,49 @@ const settings = {
   'editor.minimap.enabled': false,
 };
 
-/** The first TypeScript file under extension/server/ that registers MCP tools: the handlers the lenses annotate. */
-function toolHandlerFile(): string | undefined {
+/** The first TypeScript file under extension/server/ that registers MCP tools, and the line of its first registration. */
+function firstToolRegistration(): { file: string; line: number } | undefined {
   const serverDir = join(repoRoot, 'extension', 'server');
-  return readdirSync(serverDir, { withFileTypes: true, recursive: true })
+  const files = readdirSync(serverDir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
     .map((entry) => join(entry.parentPath, entry.name))
-    .sort()
-    .find((file) => /registerTool\(/.test(readFileSync(file, 'utf8')));
+    .sort();
+  for (const file of files) {
+    const index = readFileSync(file, 'utf8').split('\n').findIndex((text) => text.includes('registerTool('));
+    if (index >= 0) return { file, line: index + 1 };
+  }
+  return undefined;
+}
+
+/** Opens the command palette and types `text`: `>` runs commands, `:` goes to a line, plain text opens files. */
+async function typeInPalette(page: Page, text: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: uiTimeoutMs });
+  await input.fill(text);
 }
 
 /** Runs a command by its title through the command palette, as a user would. */
 async function runCommandByTitle(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: uiTimeoutMs });
-  await input.fill(`>${title}`);
+  await typeInPalette(page, `>${title}`);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: uiTimeoutMs });
   await page.keyboard.press('Enter');
 }
 
 /** Opens a workspace file through quick open. */
 async function openFile(page: Page, absolutePath: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: uiTimeoutMs });
-  await input.fill(relative(repoRoot, absolutePath));
+  await typeInPalette(page, relative(repoRoot, absolutePath));
   await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: uiTimeoutMs });
   await page.keyboard.press('Enter');
 }
 
-/** Waits until a webview in `container` has rendered content in its inner frame. */
-async function waitForWebviewContent(page: Page, container: string): Promise<void> {
-  const content = page.frameLocator(`${container} iframe.webview.ready`).frameLocator('#active-frame').locator('body > *');
+// Webview iframes live in an overlay outside the part they cover; the URL's `purpose` tells a view from a panel.
+const sidebarWebview = 'iframe.webview.ready[src*="purpose=webviewView"]';
+const panelWebview = 'iframe.webview.ready:not([src*="purpose="])';
+
+/** Waits until the webview matched by `iframeSelector` has rendered content in its inner frame. */
+async function waitForWebviewContent(page: Page, iframeSelector: string): Promise<void> {
+  const content = page.frameLocator(iframeSelector).frameLocator('#active-frame').locator('body > *');
   await content.first().waitFor({ state: 'attached', timeout: uiTimeoutMs });
 }
 
@@ -61,23 +71,27 @@ const captures: { name: string; capture: (page: Page) => Promise<void> }[] = [
   {
     name: 'sidebar',
     capture: async (page) => {
-      await page.locator('.activitybar .action-item a[aria-label^="Lock Inspector"], .activitybar .action-item[aria-label^="Lock Inspector"]').first().click({ timeout: uiTimeoutMs });
-      await waitForWebviewContent(page, '.part.sidebar');
+      await page.locator('.activitybar .action-item a[aria-label^="Lock Inspector"]').click({ timeout: uiTimeoutMs });
+      await waitForWebviewContent(page, sidebarWebview);
     },
   },
   {
     name: 'timeline',
     capture: async (page) => {
       await runCommandByTitle(page, 'Lock Inspector: Show Lock Timeline');
-      await waitForWebviewContent(page, '.part.editor');
+      await waitForWebviewContent(page, panelWebview);
     },
   },
   {
     name: 'codelens',
     capture: async (page) => {
-      const file = toolHandlerFile();
-      if (!file) throw new Error('no file under extension/server/ registers a tool (registerTool)');
-      await openFile(page, file);
+      const registration = firstToolRegistration();
+      if (!registration) throw new Error('no file under extension/server/ registers a tool (registerTool)');
+      await openFile(page, registration.file);
+      // Lenses are drawn only for visible lines: bring the first registration into view.
+      await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: uiTimeoutMs });
+      await typeInPalette(page, `:${registration.line}`);
+      await page.keyboard.press('Enter');
       await page.locator('.codelens-decoration').first().waitFor({ timeout: uiTimeoutMs });
     },
   },
@@ -92,6 +106,7 @@ const captures: { name: string; capture: (page: Page) => Promise<void> }[] = [
 ];
 
 async function main(): Promise<number> {
+  rmSync(screenshotsDir, { recursive: true, force: true });
   mkdirSync(screenshotsDir, { recursive: true });
   const server = await launchCodeServer({ settings });
   const browser = await launchChromium();
@@ -105,12 +120,16 @@ async function main(): Promise<number> {
     for (const { name, capture } of captures) {
       try {
         await capture(page);
+        // A hover tooltip left by a click would cover part of the view.
+        await page.mouse.move(viewport.width / 2, viewport.height - 1);
         await page.waitForTimeout(activitySettleMs);
         const file = join(screenshotsDir, `${name}.png`);
         await page.screenshot({ path: file });
         captured.push(relative(repoRoot, file));
       } catch (error) {
-        missed.push(`${name}: ${error instanceof Error ? error.message.split('\n')[0] : error}`);
+        const file = join(screenshotsDir, `failed-${name}.png`);
+        await page.screenshot({ path: file });
+        missed.push(`${name}: ${error instanceof Error ? error.message.split('\n')[0] : error} (the page then: ${relative(repoRoot, file)})`);
         await page.keyboard.press('Escape');
       }
     }
