@@ -40,12 +40,10 @@ export async function ensureCodeServerRuntime() {
   progress(`node ${runtimeVersions.node} installed (${secondsSince(startMs)}); installing code-server, which compiles native modules`);
 
   // code-server's engines need Node 24, and its native modules must build against Node 24's headers from the
-  // package above (npm_config_nodedir), so node-gyp never tries to download headers.
-  const env = {
-    ...process.env,
-    PATH: `${join(nodePackageDir, 'bin')}:${process.env.PATH}`,
-    npm_config_nodedir: nodePackageDir,
-  };
+  // package above (npm_config_nodedir), so node-gyp never tries to download headers. Variables an enclosing
+  // `npm run` exported are dropped: its npm_config_user_agent names Node 20, and code-server's postinstall reads that.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
+  Object.assign(env, { PATH: `${join(nodePackageDir, 'bin')}:${process.env.PATH}`, npm_config_nodedir: nodePackageDir });
   await runOrThrow('npm', ['install', ...npmFlags, '--prefix', join(runtimeDir, 'code-server'), `code-server@${runtimeVersions.codeServer}`], { env });
   if (!existsSync(runtimePaths.codeServerEntry)) throw new Error(`code-server installed but ${runtimePaths.codeServerEntry} is missing`);
 
