@@ -140,8 +140,8 @@ describe('timeline', () => {
       const newest = Math.max(...recording.history.map((event) => event.atMs));
       assert.equal(Number(await page.locator('#root').getAttribute('data-rendered-through-ms')), newest);
       assert.match(await page.locator('.status-text').innerText(), new RegExp(`${recording.history.length.toLocaleString('en-US')} events`));
-      // Pause so the screenshot shows the whole recording, then point at the busiest lane.
-      await page.keyboard.press('Tab');
+      // Pause and fit so the screenshot shows the whole recording.
+      await page.locator('.scroller').focus();
       await page.keyboard.press('Space');
       await page.keyboard.press('0');
       await page.screenshot({ path: join(SCREENSHOTS, `timeline-${theme}.png`) });

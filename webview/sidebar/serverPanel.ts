@@ -1,7 +1,7 @@
 import type { InspectorSnapshot, SourceInfo } from '../../extension/inspector/inspectorSnapshot';
 import type { ServerState } from '../../extension/protocol';
 import { codicon } from '../shared/codicons';
-import { el, iconButton } from '../shared/dom';
+import { el, iconButton, setText } from '../shared/dom';
 import { formatCount } from '../shared/format';
 
 /** The server buttons and the demo button ask the host for these. */
@@ -25,7 +25,10 @@ const KIND_TEXT: Record<SourceInfo['kind'], string> = { launched: 'launched here
 /** The launched server's state and controls, the connected sources, and the live totals. */
 export class ServerPanel {
   readonly element: HTMLElement;
-  #renderedKey = '';
+  #structureKey = '';
+  /** Text that changes with every snapshot, updated in place so a snapshot costs no rebuild (and no layout of new nodes). */
+  readonly #totals = new Map<keyof InspectorSnapshot['totals'], HTMLElement>();
+  readonly #sourceCounts = new Map<string, HTMLElement>();
 
   constructor(private readonly actions: ServerPanelActions) {
     this.element = el('section', { class: 'server-panel', 'aria-label': 'Server and sources' });
@@ -34,9 +37,24 @@ export class ServerPanel {
   /** Before any data the empty state below has the one button that matters, so only the server row shows. */
   show(serverState: ServerState, snapshot: InspectorSnapshot, hasData: boolean): void {
     const { totals, sources } = snapshot;
-    const key = JSON.stringify([serverState, hasData, totals, sources.map((source) => [source.id, source.label, source.kind, source.connected, source.eventsReceived, source.eventsDroppedBySource, source.linesRejected])]);
-    if (key === this.#renderedKey) return;
-    this.#renderedKey = key;
+    const structureKey = JSON.stringify([serverState, hasData, sources.map((source) => [source.id, source.label, source.kind, source.connected])]);
+    if (structureKey !== this.#structureKey) {
+      this.#structureKey = structureKey;
+      this.build(serverState, sources, hasData);
+    }
+    for (const [name, element] of this.#totals) {
+      setText(element.firstElementChild!, formatCount(totals[name]));
+      element.classList.toggle('nonzero', totals[name] > 0);
+    }
+    for (const source of sources) {
+      const counts = this.#sourceCounts.get(source.id);
+      if (!counts) continue;
+      setText(counts, sourceCounts(source));
+      counts.classList.toggle('has-problems', source.eventsDroppedBySource + source.linesRejected > 0);
+    }
+  }
+
+  private build(serverState: ServerState, sources: readonly SourceInfo[], hasData: boolean): void {
     const controls =
       serverState === 'running' || serverState === 'starting'
         ? [
@@ -44,6 +62,13 @@ export class ServerPanel {
             iconButton('debug-restart', 'Restart server', () => this.actions.restartServer(), { iconOnly: true }),
           ]
         : [iconButton('play', serverState === 'crashed' ? 'Start again' : 'Start', () => this.actions.startServer(), { className: 'button primary compact' })];
+    this.#totals.clear();
+    this.#sourceCounts.clear();
+    const total = (name: keyof InspectorSnapshot['totals'], label: string, className: string): HTMLElement => {
+      const chip = el('span', { class: `total ${className}` }, el('strong', {}, '0'), ` ${label}`);
+      this.#totals.set(name, chip);
+      return chip;
+    };
     this.element.replaceChildren(
       el(
         'div',
@@ -60,38 +85,38 @@ export class ServerPanel {
               iconButton('run-all', 'Run parallel calls', () => this.actions.runDemo(), { title: 'Start the demo server if needed and fire a wave of parallel tool calls' }),
               iconButton('graph-line', 'Open timeline', () => this.actions.openTimeline()),
             ),
-            totalsRow(totals),
+            el(
+              'div',
+              { class: 'totals', role: 'group', 'aria-label': 'Totals' },
+              total('held', 'held', 'held'),
+              total('waiting', 'waiting', 'waiting'),
+              total('timeouts', 'timeouts', 'failed'),
+              total('deadlocks', 'deadlocks', 'failed'),
+            ),
           ]
         : []),
-      ...(sources.length > 0 ? [el('ul', { class: 'sources', 'aria-label': 'Sources reporting lock events' }, ...sources.map(sourceItem))] : []),
+      ...(sources.length > 0 ? [el('ul', { class: 'sources', 'aria-label': 'Sources reporting lock events' }, ...sources.map((source) => this.sourceItem(source)))] : []),
+    );
+  }
+
+  private sourceItem(source: SourceInfo): HTMLElement {
+    const counts = el('span', { class: 'muted' });
+    this.#sourceCounts.set(source.id, counts);
+    return el(
+      'li',
+      { class: `source${source.connected ? ' connected' : ''}`, title: `pid ${source.pid}` },
+      codicon(source.connected ? 'plug' : 'debug-disconnect'),
+      el('span', { class: 'source-label' }, source.label),
+      el('span', { class: 'muted' }, `${KIND_TEXT[source.kind]}${source.connected ? '' : ', gone'}`),
+      counts,
     );
   }
 }
 
-function totalsRow(totals: InspectorSnapshot['totals']): HTMLElement {
-  const chip = (value: number, label: string, className: string): HTMLElement =>
-    el('span', { class: `total ${className}${value > 0 ? ' nonzero' : ''}` }, el('strong', {}, formatCount(value)), ` ${label}`);
-  return el(
-    'div',
-    { class: 'totals', role: 'group', 'aria-label': 'Totals' },
-    chip(totals.held, 'held', 'held'),
-    chip(totals.waiting, 'waiting', 'waiting'),
-    chip(totals.timeouts, totals.timeouts === 1 ? 'timeout' : 'timeouts', 'failed'),
-    chip(totals.deadlocks, totals.deadlocks === 1 ? 'deadlock' : 'deadlocks', 'failed'),
-  );
-}
-
-function sourceItem(source: SourceInfo): HTMLElement {
+function sourceCounts(source: SourceInfo): string {
   const problems = [
     source.eventsDroppedBySource > 0 && `${formatCount(source.eventsDroppedBySource)} dropped`,
     source.linesRejected > 0 && `${formatCount(source.linesRejected)} rejected`,
   ].filter(Boolean);
-  return el(
-    'li',
-    { class: `source${source.connected ? ' connected' : ''}`, title: `pid ${source.pid}` },
-    codicon(source.connected ? 'plug' : 'debug-disconnect'),
-    el('span', { class: 'source-label' }, source.label),
-    el('span', { class: 'muted' }, ` ${KIND_TEXT[source.kind]}${source.connected ? '' : ', gone'} · ${formatCount(source.eventsReceived)} events`),
-    problems.length > 0 && el('span', { class: 'source-problems' }, ` · ${problems.join(', ')}`),
-  );
+  return ` · ${formatCount(source.eventsReceived)} events${problems.length > 0 ? ` · ${problems.join(', ')}` : ''}`;
 }

@@ -1,6 +1,6 @@
 import type { DurationStats, ToolView } from '../../extension/inspector/inspectorSnapshot';
 import { codicon } from '../shared/codicons';
-import { el } from '../shared/dom';
+import { el, setText } from '../shared/dom';
 import { formatCount, formatDuration } from '../shared/format';
 import type { ToolPalette } from '../shared/toolPalette';
 
@@ -10,10 +10,21 @@ export interface ToolTableActions {
   revealTool(tool: string): void;
 }
 
+interface ToolRowCells {
+  readonly name: HTMLElement;
+  readonly active: HTMLElement;
+  readonly calls: HTMLElement;
+  readonly failed: HTMLElement;
+  readonly wait: HTMLElement;
+  readonly hold: HTMLElement;
+}
+
 /** Per-tool figures: calls, wait and hold p50/p95, failures. A row click filters the timeline to the tool. */
 export class ToolTable {
   readonly element: HTMLElement;
-  #renderedKey = '';
+  #toolsKey: string | undefined;
+  /** Figures change with every snapshot and are updated in place; rows are rebuilt only when the tools change. */
+  readonly #cells = new Map<string, ToolRowCells>();
 
   constructor(
     private readonly actions: ToolTableActions,
@@ -23,9 +34,28 @@ export class ToolTable {
   }
 
   show(tools: readonly ToolView[]): void {
-    const key = tools.map((tool) => `${tool.tool}:${tool.calls}:${tool.active}:${tool.timeouts}:${tool.deadlocks}:${tool.wait.p50}:${tool.wait.p95}:${tool.hold.p50}:${tool.hold.p95}`).join('|');
-    if (key === this.#renderedKey) return;
-    this.#renderedKey = key;
+    const toolsKey = tools.map((tool) => `${tool.tool}:${this.palette.slotOf(tool.tool)}`).join('\u0000');
+    if (toolsKey !== this.#toolsKey) {
+      this.#toolsKey = toolsKey;
+      this.build(tools);
+    }
+    for (const tool of tools) {
+      const cells = this.#cells.get(tool.tool);
+      if (!cells) continue;
+      const failures = tool.timeouts + tool.deadlocks;
+      setText(cells.calls, formatCount(tool.calls));
+      setText(cells.failed, failures > 0 ? formatCount(failures) : '–');
+      cells.failed.classList.toggle('nonzero', failures > 0);
+      setText(cells.wait.lastChild as HTMLElement, percentiles(tool.wait));
+      setText(cells.hold.lastChild as HTMLElement, percentiles(tool.hold));
+      setText(cells.active, tool.active > 0 ? String(tool.active) : '');
+      cells.active.hidden = tool.active === 0;
+      cells.active.title = `${tool.active} running now`;
+    }
+  }
+
+  private build(tools: readonly ToolView[]): void {
+    this.#cells.clear();
     if (tools.length === 0) {
       this.element.replaceChildren(el('p', { class: 'muted quiet' }, 'No tool calls yet.'));
       return;
@@ -46,21 +76,29 @@ export class ToolTable {
   }
 
   private row(tool: ToolView): HTMLElement {
-    const failures = tool.timeouts + tool.deadlocks;
     const reveal = el('button', { type: 'button', class: 'icon-button', title: `Go to the ${tool.tool} handler`, 'aria-label': `Go to the ${tool.tool} handler` }, codicon('go-to-file'));
     reveal.addEventListener('click', (event) => {
       event.stopPropagation();
       this.actions.revealTool(tool.tool);
     });
+    const cells: ToolRowCells = {
+      name: el('span', { class: 'ellipsis' }, tool.tool),
+      active: el('span', { class: 'active-count', hidden: true }),
+      calls: el('div', { role: 'cell', class: 'cell col-calls number' }),
+      failed: el('div', { role: 'cell', class: 'cell col-failed number' }),
+      wait: el('div', { role: 'cell', class: 'cell col-wait' }, el('span', { class: 'stat-label', 'aria-hidden': 'true' }, 'wait '), el('span')),
+      hold: el('div', { role: 'cell', class: 'cell col-hold' }, el('span', { class: 'stat-label', 'aria-hidden': 'true' }, 'hold '), el('span')),
+    };
+    this.#cells.set(tool.tool, cells);
     const row = el(
       'div',
       { class: 'tool-row', role: 'row', tabindex: 0, title: `Show only ${tool.tool} in the timeline`, 'data-tool': tool.tool },
-      el('div', { role: 'cell', class: 'cell col-name tool-name' }, el('span', { class: 'tool-swatch', 'data-slot': this.palette.slotOf(tool.tool), 'aria-hidden': 'true' }), el('span', { class: 'ellipsis' }, tool.tool), tool.active > 0 && el('span', { class: 'active-count', title: `${tool.active} running now` }, String(tool.active))),
-      el('div', { role: 'cell', class: 'cell col-calls number' }, formatCount(tool.calls)),
-      el('div', { role: 'cell', class: `cell col-failed number${failures > 0 ? ' nonzero' : ''}` }, failures > 0 ? formatCount(failures) : '–'),
+      el('div', { role: 'cell', class: 'cell col-name tool-name' }, el('span', { class: 'tool-swatch', 'data-slot': this.palette.slotOf(tool.tool), 'aria-hidden': 'true' }), cells.name, cells.active),
+      cells.calls,
+      cells.failed,
       el('div', { role: 'cell', class: 'cell col-reveal' }, reveal),
-      el('div', { role: 'cell', class: 'cell col-wait' }, el('span', { class: 'stat-label', 'aria-hidden': 'true' }, 'wait '), percentiles(tool.wait)),
-      el('div', { role: 'cell', class: 'cell col-hold' }, el('span', { class: 'stat-label', 'aria-hidden': 'true' }, 'hold '), percentiles(tool.hold)),
+      cells.wait,
+      cells.hold,
     );
     row.addEventListener('click', () => this.actions.filterTimeline(tool.tool));
     row.addEventListener('keydown', (event) => {

@@ -142,7 +142,8 @@ class TimelineApp {
         assertNever(message);
     }
     this.#receivedAnything = true;
-    this.requestFrame();
+    // While live, the next clock frame (at most LIVE_FRAME_MS away) draws the new events; this caps frames at ~30 a second.
+    if (this.#liveTimer === undefined) this.requestFrame();
   }
 
   private applyHeader(header: TimelineHeader): void {
@@ -234,7 +235,13 @@ class TimelineApp {
       this.frame();
       // Live and moving: keep scrolling with the clock, unless the person asked for less motion.
       window.clearTimeout(this.#liveTimer);
-      if (!this.#paused && !this.#reducedMotion && this.#store.lanes.size > 0 && !document.hidden) this.#liveTimer = window.setTimeout(() => this.requestFrame(), LIVE_FRAME_MS);
+      this.#liveTimer = undefined;
+      if (!this.#paused && !this.#reducedMotion && this.#store.lanes.size > 0 && !document.hidden) {
+        this.#liveTimer = window.setTimeout(() => {
+          this.#liveTimer = undefined;
+          this.requestFrame();
+        }, LIVE_FRAME_MS);
+      }
     });
   }
 

@@ -104,6 +104,7 @@ export class TimelineRenderer {
     context.fillRect(0, 0, frame.widthPx, frame.heightPx);
     const ticks = ticksIn(frame.window, tickStep(frame.window.msPerPixel));
     for (let row = frame.rows.first; row < frame.rows.end; row++) this.drawLane(frame, row, ticks);
+    this.drawHint(frame);
     this.drawGutter(frame);
     this.drawAxis(frame, ticks);
   }
@@ -242,6 +243,17 @@ export class TimelineRenderer {
       context.fillRect(x - 0.75, middle - 3.5, 1.5, 4.5);
       context.fillRect(x - 0.75, middle + 2, 1.5, 1.5);
     }
+  }
+
+  /** Below the last lane, when there is room: how to get around. */
+  private drawHint(frame: TimelineFrame): void {
+    const lanesBottom = LAYOUT.axisHeight + frame.lanes.length * LAYOUT.laneHeight - frame.scrollTop;
+    if (frame.lanes.length === 0 || frame.heightPx - lanesBottom < 48) return;
+    const context = this.#context;
+    context.font = `12px ${this.#theme.fontFamily}`;
+    context.textBaseline = 'middle';
+    context.fillStyle = this.#theme.muted;
+    context.fillText('Drag to pan · Ctrl + wheel to zoom · click a bar for details, double-click to open its handler · arrow keys work too', frame.gutterPx + 12, lanesBottom + 24);
   }
 
   private drawGutter(frame: TimelineFrame): void {
