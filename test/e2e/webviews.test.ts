@@ -160,11 +160,12 @@ describe('timeline', () => {
     await page.keyboard.press('ArrowRight');
     const details = page.locator('.details');
     await details.waitFor();
-    assert.match(await details.locator('h2').innerText(), /(held|holds|waited|waits|timed out|Deadlock|asked again|gave up)/);
+    const title = await details.locator('h2').innerText();
+    assert.match(title, /(held|holds|waited|waits|timed out|Deadlock|asked again|gave up)/);
     await page.screenshot({ path: join(SCREENSHOTS, 'timeline-selected-dark.png') });
     await page.keyboard.press('Enter');
     const sent = (await timeline.sentToHost()).at(-1) as { type: string; tool?: string };
-    assert.equal(sent.type, 'revealTool');
+    assert.equal(sent.type, 'revealTool', `Enter on "${title}" sent ${JSON.stringify(sent)}`);
     assert.ok(sent.tool, 'the handler to reveal is named');
     await page.context().close();
   });

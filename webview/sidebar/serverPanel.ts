@@ -27,7 +27,7 @@ export class ServerPanel {
   readonly element: HTMLElement;
   #structureKey = '';
   /** Text that changes with every snapshot, updated in place so a snapshot costs no rebuild (and no layout of new nodes). */
-  readonly #totals = new Map<keyof InspectorSnapshot['totals'], HTMLElement>();
+  readonly #totals = new Map<keyof InspectorSnapshot['totals'], { readonly chip: HTMLElement; readonly singular: string; readonly plural: string }>();
   readonly #sourceCounts = new Map<string, HTMLElement>();
 
   constructor(private readonly actions: ServerPanelActions) {
@@ -42,14 +42,15 @@ export class ServerPanel {
       this.#structureKey = structureKey;
       this.build(serverState, sources, hasData);
     }
-    for (const [name, element] of this.#totals) {
-      setText(element.firstElementChild!, formatCount(totals[name]));
-      element.classList.toggle('nonzero', totals[name] > 0);
+    for (const [name, { chip, singular, plural }] of this.#totals) {
+      const value = totals[name];
+      setText(chip, `${formatCount(value)} ${value === 1 ? singular : plural}`);
+      chip.classList.toggle('nonzero', value > 0);
     }
     for (const source of sources) {
       const counts = this.#sourceCounts.get(source.id);
       if (!counts) continue;
-      setText(counts, sourceCounts(source));
+      setText(counts, sourceDetail(source));
       counts.classList.toggle('has-problems', source.eventsDroppedBySource + source.linesRejected > 0);
     }
   }
@@ -64,9 +65,9 @@ export class ServerPanel {
         : [iconButton('play', serverState === 'crashed' ? 'Start again' : 'Start', () => this.actions.startServer(), { className: 'button primary compact' })];
     this.#totals.clear();
     this.#sourceCounts.clear();
-    const total = (name: keyof InspectorSnapshot['totals'], label: string, className: string): HTMLElement => {
-      const chip = el('span', { class: `total ${className}` }, el('strong', {}, '0'), ` ${label}`);
-      this.#totals.set(name, chip);
+    const total = (name: keyof InspectorSnapshot['totals'], singular: string, plural: string, className: string): HTMLElement => {
+      const chip = el('span', { class: `total ${className}` });
+      this.#totals.set(name, { chip, singular, plural });
       return chip;
     };
     this.element.replaceChildren(
@@ -88,10 +89,10 @@ export class ServerPanel {
             el(
               'div',
               { class: 'totals', role: 'group', 'aria-label': 'Totals' },
-              total('held', 'held', 'held'),
-              total('waiting', 'waiting', 'waiting'),
-              total('timeouts', 'timeouts', 'failed'),
-              total('deadlocks', 'deadlocks', 'failed'),
+              total('held', 'held', 'held', 'held'),
+              total('waiting', 'waiting', 'waiting', 'waiting'),
+              total('timeouts', 'timeout', 'timeouts', 'failed'),
+              total('deadlocks', 'deadlock', 'deadlocks', 'failed'),
             ),
           ]
         : []),
@@ -100,23 +101,22 @@ export class ServerPanel {
   }
 
   private sourceItem(source: SourceInfo): HTMLElement {
-    const counts = el('span', { class: 'muted' });
-    this.#sourceCounts.set(source.id, counts);
+    const detail = el('span', { class: 'source-detail muted' });
+    this.#sourceCounts.set(source.id, detail);
     return el(
       'li',
       { class: `source${source.connected ? ' connected' : ''}`, title: `pid ${source.pid}` },
       codicon(source.connected ? 'plug' : 'debug-disconnect'),
       el('span', { class: 'source-label' }, source.label),
-      el('span', { class: 'muted' }, `${KIND_TEXT[source.kind]}${source.connected ? '' : ', gone'}`),
-      counts,
+      detail,
     );
   }
 }
 
-function sourceCounts(source: SourceInfo): string {
+function sourceDetail(source: SourceInfo): string {
   const problems = [
     source.eventsDroppedBySource > 0 && `${formatCount(source.eventsDroppedBySource)} dropped`,
     source.linesRejected > 0 && `${formatCount(source.linesRejected)} rejected`,
   ].filter(Boolean);
-  return ` · ${formatCount(source.eventsReceived)} events${problems.length > 0 ? ` · ${problems.join(', ')}` : ''}`;
+  return [`${KIND_TEXT[source.kind]}${source.connected ? '' : ', gone'}`, `${formatCount(source.eventsReceived)} events`, ...problems].join(' · ');
 }

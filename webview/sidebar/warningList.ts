@@ -5,6 +5,7 @@ import { cycleNodes, cycleText } from '../shared/deadlockCycle';
 import { el, setText } from '../shared/dom';
 import { formatAgo, formatDuration, formatOwner } from '../shared/format';
 import type { ToolPalette } from '../shared/toolPalette';
+import { groupWarnings, type WarningGroup } from './warningGroups';
 
 /** Where a warning's links lead. */
 export interface WarningActions {
@@ -56,39 +57,46 @@ export class WarningList {
       this.element.replaceChildren(el('p', { class: 'muted quiet' }, codicon('check'), ' No deadlocks, lock-order inversions, long holds or timeout storms so far.'));
       return;
     }
-    const shown = this.#showAll ? warnings : warnings.slice(0, FIRST_WARNINGS);
-    const more = warnings.length - shown.length;
+    const groups = groupWarnings(warnings);
+    const shown = this.#showAll ? groups : groups.slice(0, FIRST_WARNINGS);
+    const more = groups.length - shown.length;
     const toggle =
-      warnings.length > FIRST_WARNINGS &&
-      el('button', { type: 'button', class: 'link show-more' }, more > 0 ? `Show all ${warnings.length} warnings` : 'Show fewer');
+      groups.length > FIRST_WARNINGS &&
+      el('button', { type: 'button', class: 'link show-more' }, more > 0 ? `Show all ${groups.length} kinds of warning` : 'Show fewer');
     if (toggle) {
       toggle.addEventListener('click', () => {
         this.#showAll = !this.#showAll;
         this.show(this.#warnings, this.#nowMs);
       });
     }
-    const items = shown.map((warning, index) => this.collapsible(warning, index === 0));
+    const items = shown.map((group, index) => this.collapsible(group, index === 0));
     this.element.replaceChildren(el('ul', { class: 'warnings', 'aria-label': 'Warnings, newest first' }, ...items), ...(toggle ? [toggle] : []));
   }
 
-  /** A card that shows its gist when closed and everything, with links, when open. */
-  private collapsible(warning: WarningView, newest: boolean): HTMLElement {
+  /** A card that shows its gist when closed and everything, with links, when open; repeats show as a count. */
+  private collapsible(group: WarningGroup, newest: boolean): HTMLElement {
+    const warning = group.latest;
     const [icon, title, gist] = this.headline(warning);
-    const open = this.#userExpanded.has(warning.id) || (newest && !this.#userCollapsed.has(warning.id));
-    const details = el(
-      'details',
-      { open },
+    const open = this.#userExpanded.has(group.key) || (newest && !this.#userCollapsed.has(group.key));
+    const summary = el(
+      'summary',
+      {},
       el(
-        'summary',
-        {},
-        el('span', { class: 'warning-heading' }, codicon(icon), el('strong', {}, title), el('span', { class: 'muted ago', 'data-at-ms': warning.atMs }, formatAgo(warning.atMs, this.#nowMs))),
-        el('span', { class: 'gist muted' }, gist),
+        'span',
+        { class: 'warning-heading' },
+        codicon(icon),
+        el('strong', {}, title),
+        group.count > 1 && el('span', { class: 'repeat-count', title: `${group.count} times; the newest is shown` }, `×${group.count}`),
+        el('span', { class: 'muted ago', 'data-at-ms': warning.atMs }, formatAgo(warning.atMs, this.#nowMs)),
       ),
-      ...this.body(warning),
+      el('span', { class: 'gist muted' }, gist),
     );
-    details.addEventListener('toggle', () => {
-      (details.open ? this.#userExpanded : this.#userCollapsed).add(warning.id);
-      (details.open ? this.#userCollapsed : this.#userExpanded).delete(warning.id);
+    const details = el('details', { open }, summary, ...this.body(warning));
+    // A click (or Enter/Space) on the summary is the person's choice; the `toggle` event also fires for the default state.
+    summary.addEventListener('click', () => {
+      const opening = !details.open;
+      (opening ? this.#userExpanded : this.#userCollapsed).add(group.key);
+      (opening ? this.#userCollapsed : this.#userExpanded).delete(group.key);
     });
     return el('li', { class: `warning ${warning.kind}`, 'data-kind': warning.kind, title: warning.message }, details);
   }

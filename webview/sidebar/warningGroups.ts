@@ -1,0 +1,41 @@
+import type { WarningView } from '../../extension/inspector/inspectorSnapshot';
+
+/** Warnings that say the same thing about the same code, shown once with how often it happened. */
+export interface WarningGroup {
+  readonly key: string;
+  /** The newest warning of the group. */
+  readonly latest: WarningView;
+  readonly count: number;
+}
+
+/**
+ * Groups warnings (newest first) by what a person would fix: a deadlock by the tools on its cycle, an inversion
+ * by its two call sites, a long hold by tool and resource, a timeout storm by resource. Groups keep newest-first order.
+ */
+export function groupWarnings(warnings: readonly WarningView[]): WarningGroup[] {
+  const groups = new Map<string, { latest: WarningView; count: number }>();
+  for (const warning of warnings) {
+    const key = groupKey(warning);
+    const group = groups.get(key);
+    if (group) group.count++;
+    else groups.set(key, { latest: warning, count: 1 });
+  }
+  return [...groups].map(([key, { latest, count }]) => ({ key, latest, count }));
+}
+
+function groupKey(warning: WarningView): string {
+  switch (warning.kind) {
+    case 'deadlock':
+      return `deadlock\u0000${[...new Set(warning.cycle.map((edge) => edge.waiter.owner?.tool ?? '?'))].sort().join('\u0000')}`;
+    case 'inversion':
+      return `inversion\u0000${[siteKey(warning.earlier), siteKey(warning.later)].sort().join('\u0000')}`;
+    case 'longHold':
+      return `longHold\u0000${warning.owner?.tool ?? '?'}\u0000${warning.resource}`;
+    case 'timeoutStorm':
+      return `timeoutStorm\u0000${warning.sourceId}\u0000${warning.resource}`;
+  }
+}
+
+function siteKey(site: { readonly owner?: { readonly tool?: string }; readonly location?: string }): string {
+  return `${site.owner?.tool ?? '?'}@${site.location ?? '?'}`;
+}
