@@ -71,7 +71,12 @@ describe('sidebar', () => {
 
       await page.screenshot({ path: join(SCREENSHOTS, `sidebar-${theme}.png`) });
       await page.locator('.resource-table').scrollIntoViewIfNeeded();
-      await page.locator('.resource-rows .resource-row[aria-rowindex="2"]:not([hidden])').waitFor();
+      // Rows render on the scroll event that follows; wait until every recorded resource (or a screenful) is there.
+      const expectedRows = Math.min(recording.snapshot.resources.length, 10);
+      await page.waitForFunction(
+        (count) => (globalThis as unknown as { document: PageDocument }).document.querySelectorAll('.resource-rows .resource-row:not([hidden])').length >= count,
+        expectedRows,
+      );
       const shownResources = await page.locator('.resource-rows .resource-row:not([hidden])').evaluateAll((rows) =>
         rows.sort((a, b) => Number(a.getAttribute('aria-rowindex')) - Number(b.getAttribute('aria-rowindex'))).map((row) => row.getAttribute('data-resource')),
       );
