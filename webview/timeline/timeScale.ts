@@ -5,8 +5,9 @@ export interface TimeWindow {
   readonly widthPx: number;
 }
 
-/** Zoom limits: from 10 microseconds to one minute per pixel. */
+/** Closest zoom: 10 microseconds per pixel. */
 export const MIN_MS_PER_PIXEL = 0.01;
+/** Farthest zoom: one minute per pixel. */
 export const MAX_MS_PER_PIXEL = 60_000;
 /** Ten seconds across a thousand pixels. */
 export const DEFAULT_MS_PER_PIXEL = 10;
