@@ -1,3 +1,4 @@
+import type { DurationStats } from '../../extension/inspector/inspectorSnapshot';
 import type { LockOwner } from '../../extension/locks/lockEvents';
 
 /** A duration for people: `0.4 ms`, `12 ms`, `1.2 s`, `12 s`, `2 m 05 s`, `1 h 02 m`. */
@@ -39,6 +40,15 @@ const countFormat = new Intl.NumberFormat('en-US');
 /** A count with thin grouping: `12,345`. */
 export function formatCount(count: number): string {
   return countFormat.format(count);
+}
+
+/** Median and 95th percentile, `3 / 40 ms`: the p50 drops its unit when the p95 has the same one, to save width. */
+export function formatPercentiles(stats: DurationStats): string {
+  if (stats.count === 0) return '–';
+  const p50 = formatDuration(stats.p50);
+  const p95 = formatDuration(stats.p95);
+  const sameUnit = /^[\d.]+ (ms|s)$/.test(p50) && p50.split(' ')[1] === p95.split(' ')[1];
+  return `${sameUnit ? p50.split(' ')[0] : p50} / ${p95}`;
 }
 
 function trimZero(text: string): string {

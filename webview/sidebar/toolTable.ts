@@ -1,7 +1,7 @@
-import type { DurationStats, ToolView } from '../../extension/inspector/inspectorSnapshot';
+import type { ToolView } from '../../extension/inspector/inspectorSnapshot';
 import { codicon } from '../shared/codicons';
 import { el, setText } from '../shared/dom';
-import { formatCount, formatDuration } from '../shared/format';
+import { formatCount, formatPercentiles } from '../shared/format';
 import type { ToolPalette } from '../shared/toolPalette';
 
 /** What clicking a tool does. */
@@ -46,8 +46,8 @@ export class ToolTable {
       setText(cells.calls, formatCount(tool.calls));
       setText(cells.failed, failures > 0 ? formatCount(failures) : '–');
       cells.failed.classList.toggle('nonzero', failures > 0);
-      setText(cells.wait.lastChild as HTMLElement, percentiles(tool.wait));
-      setText(cells.hold.lastChild as HTMLElement, percentiles(tool.hold));
+      setText(cells.wait.lastChild as HTMLElement, formatPercentiles(tool.wait));
+      setText(cells.hold.lastChild as HTMLElement, formatPercentiles(tool.hold));
       setText(cells.active, tool.active > 0 ? String(tool.active) : '');
       cells.active.hidden = tool.active === 0;
       cells.active.title = `${tool.active} running now`;
@@ -108,13 +108,4 @@ export class ToolTable {
     });
     return row;
   }
-}
-
-/** `3 / 40 ms`: the p50 drops its unit when the p95 has the same one, to save width. */
-export function percentiles(stats: DurationStats): string {
-  if (stats.count === 0) return '–';
-  const p50 = formatDuration(stats.p50);
-  const p95 = formatDuration(stats.p95);
-  const sameUnit = /^[\d.]+ (ms|s)$/.test(p50) && p50.split(' ')[1] === p95.split(' ')[1];
-  return `${sameUnit ? p50.split(' ')[0] : p50} / ${p95}`;
 }

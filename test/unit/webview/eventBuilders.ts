@@ -1,5 +1,5 @@
 import type { SourcedEvent } from '../../../extension/inspector/inspectorSnapshot';
-import type { LockOwner } from '../../../extension/locks/lockEvents';
+import type { LockEvent, LockOwner } from '../../../extension/locks/lockEvents';
 
 /** Builds a realistic event sequence for one call on one resource, the way a lock map reports it. */
 export class EventScript {
@@ -33,8 +33,8 @@ export class EventScript {
     return this.requested(atMs, resource, chainId, owner).acquired(atMs, resource, chainId, owner, 0).released(atMs + heldMs, resource, chainId, owner, heldMs);
   }
 
-  private push(event: Omit<SourcedEvent, 'sourceId'>): this {
-    this.events.push({ ...event, sourceId: this.sourceId } as SourcedEvent);
+  private push(event: LockEvent): this {
+    this.events.push({ ...event, sourceId: this.sourceId });
     return this;
   }
 }

@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { formatAgo, formatClock, formatDuration, formatOwner } from '../../../webview/shared/format';
-import { percentiles } from '../../../webview/sidebar/toolTable';
+import { formatAgo, formatClock, formatDuration, formatOwner, formatPercentiles } from '../../../webview/shared/format';
 
 test('durations read naturally at every scale', () => {
   const cases: [number, string][] = [
@@ -38,7 +37,7 @@ test('clock shows milliseconds', () => {
 
 test('tool percentiles share a unit when they can', () => {
   const stats = (p50: number, p95: number) => ({ count: 3, p50, p95, max: p95 });
-  assert.equal(percentiles(stats(3, 40)), '3 / 40 ms');
-  assert.equal(percentiles(stats(800, 1200)), '800 ms / 1.2 s');
-  assert.equal(percentiles({ count: 0, p50: 0, p95: 0, max: 0 }), '–');
+  assert.equal(formatPercentiles(stats(3, 40)), '3 / 40 ms');
+  assert.equal(formatPercentiles(stats(800, 1200)), '800 ms / 1.2 s');
+  assert.equal(formatPercentiles({ count: 0, p50: 0, p95: 0, max: 0 }), '–');
 });
