@@ -3,22 +3,22 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import * as esbuild from 'esbuild';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { buildBundles } from '../../tools/bundles.mjs';
 
 let bundle: Promise<string> | undefined;
 
 /**
- * The server bin bundled the way esbuild.mjs bundles dist/server.js, but into a private folder, so test
+ * The server bin bundled as esbuild.mjs bundles dist/server.js, but into a private folder, so test
  * files running in parallel (and other people's builds) never race on dist/.
  */
 export function serverBundle(): Promise<string> {
   bundle ??= (async () => {
-    const outfile = join(mkdtempSync(join(tmpdir(), 'lock-server-bundle-')), 'server.js');
-    await esbuild.build({ entryPoints: ['extension/server/main.ts'], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, logLevel: 'warning' });
-    return outfile;
+    const outdir = mkdtempSync(join(tmpdir(), 'lock-server-bundle-'));
+    await buildBundles(['server'], { outdir });
+    return join(outdir, 'server.js');
   })();
   return bundle;
 }

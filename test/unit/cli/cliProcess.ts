@@ -2,18 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { build } from 'esbuild';
+import { buildBundles } from '../../../tools/bundles.mjs';
 
 /** Bundles the CLI and the bundled MCP server into a fresh temporary folder, exactly as esbuild.mjs ships them. */
 export async function bundleCliAndServer(): Promise<{ directory: string; cli: string; server: string }> {
   const directory = await mkdtemp(path.join(os.tmpdir(), 'mcp-lock-inspector-cli-test-'));
-  const root = path.resolve(__dirname, '../../..');
-  const bundle = (entry: string, outfile: string) =>
-    build({ entryPoints: [path.join(root, entry)], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
-  const cli = path.join(directory, 'cli.js');
-  const server = path.join(directory, 'server.js');
-  await Promise.all([bundle('extension/cli/main.ts', cli), bundle('extension/server/main.ts', server)]);
-  return { directory, cli, server };
+  await buildBundles(['cli', 'server'], { outdir: directory });
+  return { directory, cli: path.join(directory, 'cli.js'), server: path.join(directory, 'server.js') };
 }
 
 /** A running `mcp-lock-inspector` process with its output collected. */

@@ -1,0 +1,60 @@
+// The project's bundles in one place: esbuild.mjs builds them into dist/, tests build some into private folders.
+import * as esbuild from 'esbuild';
+import { join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = resolve(fileURLToPath(import.meta.url), '../..');
+
+/** Makes the `/mcp` bundles import the lock library from `mcp-lock-inspector/locks`, so a lock map from either entry shares one lock context. */
+const sharedLockLibraryPlugin = {
+  name: 'shared-lock-library',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locks$/ }, ({ importer }) =>
+      importer.includes(`${sep}extension${sep}server${sep}`) ? { path: 'mcp-lock-inspector/locks', external: true } : undefined,
+    );
+  },
+};
+
+const node = { platform: 'node', target: 'node20', bundle: true };
+// The libraries users import keep their dependencies external, so they share the user's copies.
+const library = { ...node, packages: 'external' };
+const bin = { ...node, format: 'cjs', banner: { js: '#!/usr/bin/env node' } };
+
+/** Every bundle, by name: entry points relative to the repo root, output relative to the output folder. */
+export const bundles = {
+  extension: { ...node, entryPoints: ['extension/extension.ts'], outfile: 'extension.js', format: 'cjs', external: ['vscode'] },
+  server: { ...bin, entryPoints: ['extension/server/main.ts'], outfile: 'server.js' },
+  cli: { ...bin, entryPoints: ['extension/cli/main.ts'], outfile: 'cli.js' },
+  locksCjs: { ...library, entryPoints: ['extension/locks/index.ts'], outfile: 'locks.cjs', format: 'cjs' },
+  locksEsm: { ...library, entryPoints: ['extension/locks/index.ts'], outfile: 'locks.mjs', format: 'esm' },
+  mcpCjs: { ...library, entryPoints: ['extension/server/index.ts'], outfile: 'mcp.cjs', format: 'cjs', plugins: [sharedLockLibraryPlugin] },
+  mcpEsm: { ...library, entryPoints: ['extension/server/index.ts'], outfile: 'mcp.mjs', format: 'esm', plugins: [sharedLockLibraryPlugin] },
+  webview: {
+    bundle: true,
+    entryPoints: ['webview/sidebar/main.ts', 'webview/timeline/main.ts'],
+    outdir: 'webview',
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+  },
+};
+
+/** esbuild options for the named bundle written under `outdir`, plus the shared ones (minify, source maps, extra plugins). */
+export function bundleOptions(name, { outdir = 'dist', production = false, plugins = [] } = {}) {
+  const { outfile, outdir: subdir, entryPoints, plugins: own = [], ...options } = bundles[name];
+  return {
+    ...options,
+    entryPoints: entryPoints.map((entry) => join(repoRoot, entry)),
+    ...(outfile ? { outfile: resolve(repoRoot, outdir, outfile) } : { outdir: resolve(repoRoot, outdir, subdir) }),
+    minify: production,
+    sourcemap: !production,
+    sourcesContent: false,
+    logLevel: 'warning',
+    plugins: [...own, ...plugins],
+  };
+}
+
+/** Builds the named bundles into `outdir` (default all of them into dist/). */
+export async function buildBundles(names = Object.keys(bundles), options = {}) {
+  await Promise.all(names.map((name) => esbuild.build(bundleOptions(name, options))));
+}
