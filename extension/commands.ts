@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { COMMANDS } from './commandIds';
 import {
   MAX_PARALLEL_CALLS,
   runParallelToolCalls,
@@ -15,27 +16,6 @@ import type { ServerInfo, ServerManager } from './lifecycle/serverManager';
 import type { TimelineFilter } from './protocol';
 import type { TimelineOpener } from './views/timelinePanel';
 
-/**
- * Every command of the extension: ids for scripts, keybindings and tests. Run from code, each takes an
- * optional argument object, then asks nothing, and resolves with a result:
- * - `startServer()`, `stopServer()`, `restartServer()` -> ServerInfo `{ state, pid?, error? }`
- * - `showTimeline({ tool?, resource?, sourceId?, onlyContended? })`
- * - `runParallelCalls({ tool, arguments?, count?, concurrency?, timeoutMs? })` -> ParallelCallsOutcome `{ ok, errors, cancelled, byErrorCode, durationMs }`
- * - `exportTrace({ path })` -> the path written
- * - `clearHistory()` -> `{ clearedEvents }`
- * - `debugServer({ port? })` -> DebugServerInfo `{ sessionName, url }`
- * Commands that need a running server resolve with undefined and offer to start it when it is not running.
- */
-export const COMMANDS = {
-  startServer: 'lockInspector.startServer',
-  stopServer: 'lockInspector.stopServer',
-  restartServer: 'lockInspector.restartServer',
-  showTimeline: 'lockInspector.showTimeline',
-  runParallelCalls: 'lockInspector.runParallelCalls',
-  exportTrace: 'lockInspector.exportTrace',
-  clearHistory: 'lockInspector.clearHistory',
-  debugServer: 'lockInspector.debugServer',
-} as const;
 
 /** What the commands act on. */
 export interface CommandTargets {

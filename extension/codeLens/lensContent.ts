@@ -1,15 +1,8 @@
+import { COMMANDS } from '../commandIds';
 import { formatDuration } from '../inspector/describeOwner';
 import type { DurationStats, InspectorSnapshot, ResourceView, ToolView } from '../inspector/inspectorSnapshot';
 import type { LockSite, SourceRange, ToolRegistration } from './analyzeSource';
 import { longestLiteralPart, matchesAnyResourcePattern } from './resourcePattern';
-
-/** Command ids the lenses run; the extension registers them (`revealTool` is registered by the code lenses themselves). */
-export const LENS_COMMANDS = {
-  startServer: 'lockInspector.startServer',
-  runParallelCalls: 'lockInspector.runParallelCalls',
-  showTimeline: 'lockInspector.showTimeline',
-  revealTool: 'lockInspector.revealTool',
-} as const;
 
 /** How many calls the "fire parallel calls" lens sends, and how many at once. */
 export const PARALLEL_CALLS = { count: 20, concurrency: 10 } as const;
@@ -32,7 +25,7 @@ export function toolLenses(registration: ToolRegistration, snapshot: InspectorSn
     range,
     title: `Fire ${PARALLEL_CALLS.count} parallel calls`,
     tooltip: `Call ${tool} ${PARALLEL_CALLS.count} times, ${PARALLEL_CALLS.concurrency} at once, with ${JSON.stringify(registration.sampleArguments ?? {})}`,
-    command: LENS_COMMANDS.runParallelCalls,
+    command: COMMANDS.runParallelCalls,
     arguments: [{ tool, arguments: registration.sampleArguments ?? {}, ...PARALLEL_CALLS }],
   };
   if (view && view.calls + view.active > 0) {
@@ -40,15 +33,15 @@ export function toolLenses(registration: ToolRegistration, snapshot: InspectorSn
       range,
       title: describeTool(view),
       tooltip: `Open the lock timeline filtered to ${tool}`,
-      command: LENS_COMMANDS.showTimeline,
+      command: COMMANDS.showTimeline,
       arguments: [{ tool }],
     };
     return [live, fire];
   }
   if (!hasConnectedSource(snapshot)) {
-    return [{ range, title: '▶ Start server', tooltip: 'Start the MCP server with Lock Inspector attached', command: LENS_COMMANDS.startServer, arguments: [] }, fire];
+    return [{ range, title: '▶ Start server', tooltip: 'Start the MCP server with Lock Inspector attached', command: COMMANDS.startServer, arguments: [] }, fire];
   }
-  return [{ range, title: `${tool} · no calls yet`, tooltip: `Open the lock timeline filtered to ${tool}`, command: LENS_COMMANDS.showTimeline, arguments: [{ tool }] }, fire];
+  return [{ range, title: `${tool} · no calls yet`, tooltip: `Open the lock timeline filtered to ${tool}`, command: COMMANDS.showTimeline, arguments: [{ tool }] }, fire];
 }
 
 /** `transfer · 42 calls · wait p95 12 ms · hold p95 3.1 ms · 2 timeouts · holding account:alice`. */
@@ -66,13 +59,13 @@ function describeTool(view: ToolView): string {
 /** A `tools/call` handler whose tool names the source does not spell out: figures over every tool. */
 function callToolHandlerLens(range: SourceRange, snapshot: InspectorSnapshot): LensContent {
   if (snapshot.tools.length === 0 && !hasConnectedSource(snapshot)) {
-    return { range, title: '▶ Start server', tooltip: 'Start the MCP server with Lock Inspector attached', command: LENS_COMMANDS.startServer, arguments: [] };
+    return { range, title: '▶ Start server', tooltip: 'Start the MCP server with Lock Inspector attached', command: COMMANDS.startServer, arguments: [] };
   }
   const calls = snapshot.tools.reduce((sum, view) => sum + view.calls, 0);
   const timeouts = snapshot.tools.reduce((sum, view) => sum + view.timeouts, 0);
   const parts = ['tools/call', count(calls, 'call'), count(snapshot.tools.length, 'tool')];
   if (timeouts > 0) parts.push(count(timeouts, 'timeout'));
-  return { range, title: parts.join(' · '), tooltip: 'Open the lock timeline', command: LENS_COMMANDS.showTimeline, arguments: [{}] };
+  return { range, title: parts.join(' · '), tooltip: 'Open the lock timeline', command: COMMANDS.showTimeline, arguments: [{}] };
 }
 
 /** The lens over one `withLock` site: contention on the resources its patterns match; none while nothing reports. */
@@ -85,7 +78,7 @@ export function lockSiteLenses(site: LockSite, snapshot: InspectorSnapshot, warn
   if (warningCount > 0) parts.push(`$(warning) ${count(warningCount, 'warning')}`);
   const [firstPattern = ''] = site.resourcePatterns;
   const filter = { resource: longestLiteralPart(firstPattern) };
-  return [{ range: site.range, title: parts.join(' · '), tooltip: `Open the lock timeline filtered to resources like ${firstPattern}`, command: LENS_COMMANDS.showTimeline, arguments: [filter] }];
+  return [{ range: site.range, title: parts.join(' · '), tooltip: `Open the lock timeline filtered to resources like ${firstPattern}`, command: COMMANDS.showTimeline, arguments: [filter] }];
 }
 
 function describeContention(resources: readonly ResourceView[], patterns: readonly string[]): string[] {

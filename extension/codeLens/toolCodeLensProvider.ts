@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../commandIds';
 import type { InspectorModelReader, InspectorSnapshot } from '../inspector/inspectorSnapshot';
 import { Disposable } from '../util/dispose';
 import type { SourceAnalysis, SourceRange } from './analyzeSource';
 import { AnalysisCache } from './analysisCache';
 import { analyzeDocumentText } from './analyzeDocumentText';
-import { LENS_COMMANDS, type LensContent, lockSiteLenses, toolLenses } from './lensContent';
+import { type LensContent, lockSiteLenses, toolLenses } from './lensContent';
 import { type SiteWarning, warningsAtSites } from './lockSiteWarnings';
 import { RefreshCoalescer } from './refreshCoalescer';
 import { revealTool } from './revealTool';
@@ -101,7 +102,7 @@ export function registerCodeLenses(context: vscode.ExtensionContext, model: Insp
     provider,
     vscode.languages.registerCodeLensProvider(ANALYSED_LANGUAGES, provider),
     vscode.languages.registerCodeActionsProvider(ANALYSED_LANGUAGES, provider, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
-    vscode.commands.registerCommand(LENS_COMMANDS.revealTool, (argument?: unknown) => revealTool(argument, model)),
+    vscode.commands.registerCommand(COMMANDS.revealTool, (argument?: unknown) => revealTool(argument, model)),
   );
 }
 
@@ -147,7 +148,7 @@ function codeValue(diagnostic: vscode.Diagnostic): string | undefined {
 function quickFixes(siteWarning: SiteWarning, diagnostic: vscode.Diagnostic): vscode.CodeAction[] {
   const showTimeline = new vscode.CodeAction('Show in the lock timeline', vscode.CodeActionKind.QuickFix);
   showTimeline.diagnostics = [diagnostic];
-  showTimeline.command = { title: showTimeline.title, command: LENS_COMMANDS.showTimeline, arguments: [siteWarning.timelineFilter] };
+  showTimeline.command = { title: showTimeline.title, command: COMMANDS.showTimeline, arguments: [siteWarning.timelineFilter] };
   const actions = [showTimeline];
   const other = siteWarning.otherLocation;
   if (other) {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { COMMANDS } from '../commands';
+import { COMMANDS } from '../commandIds';
 import { describeExit, ServerProcess, type ServerExit } from '../client/serverProcess';
 import type { ServerState } from '../protocol';
 import { Disposable } from '../util/dispose';

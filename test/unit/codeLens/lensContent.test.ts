@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LockSite, ToolRegistration } from '../../../extension/codeLens/analyzeSource';
-import { LENS_COMMANDS, lockSiteLenses, toolLenses } from '../../../extension/codeLens/lensContent';
+import { COMMANDS } from '../../../extension/commandIds';
+import { lockSiteLenses, toolLenses } from '../../../extension/codeLens/lensContent';
 import type { DurationStats, InspectorSnapshot, ResourceView, SourceInfo, ToolView } from '../../../extension/inspector/inspectorSnapshot';
 
 const range = { start: { line: 10, character: 9 }, end: { line: 20, character: 3 } };
@@ -35,8 +36,8 @@ describe('toolLenses', () => {
   it('before any call and with no server: start the server, or fire 20 parallel calls with the sample arguments', () => {
     const lenses = toolLenses(transfer, snapshotWith({}));
     assert.deepEqual(lenses.map((lens) => lens.title), ['▶ Start server', 'Fire 20 parallel calls']);
-    assert.equal(lenses[0]!.command, LENS_COMMANDS.startServer);
-    assert.equal(lenses[1]!.command, LENS_COMMANDS.runParallelCalls);
+    assert.equal(lenses[0]!.command, COMMANDS.startServer);
+    assert.equal(lenses[1]!.command, COMMANDS.runParallelCalls);
     assert.deepEqual(lenses[1]!.arguments, [{ tool: 'transfer', arguments: { from: 'alice', to: 'bob', amount: 1 }, count: 20, concurrency: 10 }]);
     assert.deepEqual(lenses[0]!.range, range);
   });
@@ -56,7 +57,7 @@ describe('toolLenses', () => {
     });
     const [live] = toolLenses(transfer, snapshotWith({ connected: true, tools: [view] }));
     assert.equal(live!.title, 'transfer · 42 calls · wait p95 12 ms · hold p95 3.1 ms · 2 timeouts · holding account:alice');
-    assert.equal(live!.command, LENS_COMMANDS.showTimeline);
+    assert.equal(live!.command, COMMANDS.showTimeline);
     assert.deepEqual(live!.arguments, [{ tool: 'transfer' }]);
   });
 

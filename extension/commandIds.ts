@@ -1,0 +1,25 @@
+// Command ids without 'vscode', so plain-Node modules (lens content, view logic) share the one list.
+
+/**
+ * Every command of the extension: ids for scripts, keybindings and tests. Run from code, each takes an
+ * optional argument object, then asks nothing, and resolves with a result:
+ * - `startServer()`, `stopServer()`, `restartServer()` -> ServerInfo `{ state, pid?, error? }`
+ * - `showTimeline({ tool?, resource?, sourceId?, onlyContended? })`
+ * - `runParallelCalls({ tool, arguments?, count?, concurrency?, timeoutMs? })` -> ParallelCallsOutcome `{ ok, errors, cancelled, byErrorCode, durationMs }`
+ * - `exportTrace({ path })` -> the path written
+ * - `clearHistory()` -> `{ clearedEvents }`
+ * - `debugServer({ port? })` -> DebugServerInfo `{ sessionName, url }`
+ * Commands that need a running server resolve with undefined and offer to start it when it is not running.
+ */
+export const COMMANDS = {
+  startServer: 'lockInspector.startServer',
+  stopServer: 'lockInspector.stopServer',
+  restartServer: 'lockInspector.restartServer',
+  showTimeline: 'lockInspector.showTimeline',
+  runParallelCalls: 'lockInspector.runParallelCalls',
+  exportTrace: 'lockInspector.exportTrace',
+  clearHistory: 'lockInspector.clearHistory',
+  debugServer: 'lockInspector.debugServer',
+  /** `revealTool({ tool })` or `revealTool('name')`: opens the tool's registration in the workspace. */
+  revealTool: 'lockInspector.revealTool',
+} as const;
