@@ -73,7 +73,8 @@ export function serverLaunchSpec(settings: ServerSettings, extensionUri: vscode.
   return {
     // In desktop VS Code the host runs on Electron, which behaves as plain Node only with ELECTRON_RUN_AS_NODE.
     command: process.execPath,
-    args: [bundledServerScript(extensionUri), ...bundledServerFlags(settings), ...args],
+    // Source maps make lock-order inversion sites point at the TypeScript handlers, where the code lenses are.
+    args: ['--enable-source-maps', bundledServerScript(extensionUri), ...bundledServerFlags(settings), ...args],
     cwd,
     envOverrides: { ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}), ...settings.env },
     bundled: true,

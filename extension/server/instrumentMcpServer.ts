@@ -163,7 +163,7 @@ export function instrumentMcpServer(server: McpServer, locks: ResourceLockMap, o
       const result = await runWithLockContext({ owner, signal: extra.signal }, () => inner(request, extra));
       outcome = result.isError === true ? 'error' : 'ok';
       errorCode = failedCalls.get(owner);
-      return outcome === 'error' && (errorCode === 'E_LOCK_TIMEOUT' || errorCode === 'E_DEADLOCK') ? withRetryAdvice(result) : result;
+      return outcome === 'error' && errorCode !== undefined ? withLockErrorCode(result, errorCode) : result;
     } finally {
       failedCalls.delete(owner);
       if (extra.signal.aborted) outcome = 'cancelled';
@@ -196,10 +196,12 @@ function sharedReporter(locks: ResourceLockMap): InspectorReporter | undefined {
   return sharedReporters.get(locks);
 }
 
-/** Adds to a tool error caused by lock contention that it is worth retrying: clients (and models) read this text. */
-function withRetryAdvice(result: Result): Result {
+/** Adds the lock error's stable code to a tool error, and for contention (timeout, deadlock) that a retry is worth it: clients and models read this text. */
+function withLockErrorCode(result: Result, errorCode: string): Result {
   const content = Array.isArray(result.content) ? result.content : [];
-  return { ...result, content: [...content, { type: 'text', text: 'This failure comes from lock contention and is temporary: retry the call.' }] };
+  const temporary = errorCode === 'E_LOCK_TIMEOUT' || errorCode === 'E_DEADLOCK';
+  const text = temporary ? `${errorCode}: this failure comes from lock contention and is temporary: retry the call.` : `Lock error code: ${errorCode}.`;
+  return { ...result, content: [...content, { type: 'text', text }] };
 }
 
 function uriOf(request: JSONRPCRequest): unknown {

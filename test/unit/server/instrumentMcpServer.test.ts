@@ -11,6 +11,7 @@ import {
   type LoggingMessageNotification,
 } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
+import { toolErrorCode } from '../../../extension/client/parallelToolCalls';
 import { ResourceLockMap } from '../../../extension/locks';
 import type { CallEndedEvent, CallStartedEvent } from '../../../extension/channel/wireFormat';
 import { accountLock } from '../../../extension/server/createLockDemoServer';
@@ -69,7 +70,8 @@ describe('instrumentMcpServer', () => {
     const result = await harness.call('withdraw', { account: 'alice', amount: 1 });
     assert.equal(result.isError, true);
     assert.match(harness.textOf(result), /Timed out after \d+ ms waiting for "account:alice".*"slow batch job"/);
-    assert.match((result.content[1] as { text: string }).text, /temporary: retry the call/);
+    assert.match((result.content[1] as { text: string }).text, /^E_LOCK_TIMEOUT: .*temporary: retry the call/);
+    assert.equal(toolErrorCode(result), 'E_LOCK_TIMEOUT');
     release();
     await held;
     assert.equal((await harness.call('withdraw', { account: 'alice', amount: 1 })).isError, undefined);
