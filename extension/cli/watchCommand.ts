@@ -61,7 +61,7 @@ export async function runWatch(command: WatchCommand, io: WatchIo): Promise<numb
   let lastStatusAtMs = 0;
   const onChange = (change: ModelChange) => {
     for (const event of change.events) {
-      if (command.json) io.stdout.write(`${JSON.stringify({ type: event.type, sourceId: event.sourceId, ...event })}\n`);
+      if (command.json) io.stdout.write(`${JSON.stringify(event)}\n`);
       const failOn = failOnKindOf(event.type);
       if (failOn) failOnCounts.set(failOn, (failOnCounts.get(failOn) ?? 0) + 1);
     }
