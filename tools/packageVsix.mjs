@@ -19,6 +19,8 @@ export async function packageVsix() {
       'package',
       '--no-dependencies',
       '--allow-missing-repository',
+      // The project names no public repository, so README links stay relative, as they read inside the vsix.
+      '--no-rewrite-relative-links',
       '--out', outputPath,
     ]);
   } finally {

@@ -1,12 +1,14 @@
 // Runs the extension-host mocha suites in a real VS Code (code-server) through @vscode/test-electron's runTests():
 // first against the development folder, then against the packaged .vsix installed into a fresh extensions folder.
+// Usage: npm run test:vscode -- [--dev-only] [--grep REGEX]   (the last line says `vscode: N passed, M failed`)
 import { runTests } from '@vscode/test-electron';
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, mkdirSync, readdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageVsix } from '../../tools/packageVsix.mjs';
+import { findTestFiles } from './harness/findTestFiles';
 import { resultsFileName, type VsCodeRunResults } from './harness/runResults';
 
 const repoRoot = resolve(__dirname, '..', '..');
@@ -28,14 +30,6 @@ const { values: options } = parseArgs({
   },
 });
 
-/** Every `*.test.ts` under `dir`, sorted, as absolute paths. */
-function findTestFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.test.ts'))
-    .map((entry) => join(entry.parentPath, entry.name))
-    .sort();
-}
-
 /** Compiles the mocha entry to `outDir`/index.js and each test file to `outDir`/suite/, as CommonJS for the extension host. */
 async function compileSuite({ sourceDir, outDir }: SuiteRun, testFiles: readonly string[]): Promise<void> {
   rmSync(outDir, { recursive: true, force: true });
@@ -49,7 +43,6 @@ async function compileSuite({ sourceDir, outDir }: SuiteRun, testFiles: readonly
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    sourcemap: 'inline',
     external: ['vscode', 'mocha'],
     logLevel: 'warning',
   });
@@ -64,7 +57,7 @@ function emptyDevelopmentExtension(parentDir: string): string {
 }
 
 async function runSuite(run: SuiteRun, workspace: string): Promise<VsCodeRunResults | undefined> {
-  const testFiles = findTestFiles(run.sourceDir);
+  const testFiles = findTestFiles(run.sourceDir, '.test.ts');
   console.log(`\n--- extension-host tests: ${run.name} (${testFiles.length} files) ---`);
   await compileSuite(run, testFiles);
   const { extensionDevelopmentPath, launchArgs } = await run.prepare();
