@@ -59,10 +59,11 @@ function emptyDevelopmentExtension(parentDir: string): string {
 async function runSuite(run: SuiteRun, workspace: string): Promise<VsCodeRunResults | undefined> {
   const testFiles = findTestFiles(run.sourceDir, '.test.ts');
   console.log(`\n--- extension-host tests: ${run.name} (${testFiles.length} files) ---`);
-  await compileSuite(run, testFiles);
-  const { extensionDevelopmentPath, launchArgs } = await run.prepare();
   const startMs = Date.now();
+  // Any failure here (compiling, packaging, the run itself) leaves no results file, which counts as a failed run.
   try {
+    await compileSuite(run, testFiles);
+    const { extensionDevelopmentPath, launchArgs } = await run.prepare();
     await runTests({
       vscodeExecutablePath: testHostExecutable,
       extensionDevelopmentPath,
