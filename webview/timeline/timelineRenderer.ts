@@ -70,7 +70,7 @@ export class TimelineRenderer {
     private readonly canvas: HTMLCanvasElement,
     private readonly palette: ToolPalette,
   ) {
-    const context = canvas.getContext('2d', { alpha: false });
+    const context = canvas.getContext('2d', { alpha: false, desynchronized: true });
     if (!context) throw new Error('The timeline needs a 2D canvas, and this webview could not create one.');
     this.#context = context;
     this.#theme = this.readTheme();
