@@ -69,11 +69,10 @@ export type TimelineHostMessage =
 /** Timeline -> host. */
 export type TimelineWebviewMessage = CommonWebviewMessage;
 
-/** What the timeline keeps through `setState`, so a reload (or a revived panel) looks the same. */
+/** What the timeline keeps through `setState`, so a reload (or a revived panel) looks the same; it always comes back live. */
 export interface TimelineViewState {
   readonly filter: TimelineFilter;
   readonly msPerPixel: number;
-  readonly paused: boolean;
   readonly laneOrder: TimelineLaneOrder;
 }
 

@@ -164,12 +164,12 @@ class TimelineApp {
     if (!saved) return;
     this.#filter = saved.filter ?? {};
     this.#laneOrder = saved.laneOrder ?? 'name';
-    this.#msPerPixel = clampZoom(saved.msPerPixel ?? DEFAULT_MS_PER_PIXEL);
     // A restored panel starts live: what it was paused on is long gone.
+    this.#msPerPixel = clampZoom(saved.msPerPixel ?? DEFAULT_MS_PER_PIXEL);
   }
 
   private save(): void {
-    this.#host.saveState({ filter: this.#filter, msPerPixel: this.#msPerPixel, paused: this.#paused, laneOrder: this.#laneOrder });
+    this.#host.saveState({ filter: this.#filter, msPerPixel: this.#msPerPixel, laneOrder: this.#laneOrder });
   }
 
   private setFilter(filter: TimelineFilter): void {
@@ -188,7 +188,6 @@ class TimelineApp {
     this.#paused = paused;
     if (paused) this.#pausedEndMs = this.#clock.now();
     this.announce(paused ? 'Paused. Drag or use the arrow keys to look around; Space returns to live.' : 'Live: following the newest events.');
-    this.save();
     this.requestFrame();
   }
 
