@@ -2,15 +2,6 @@ import * as vscode from 'vscode';
 import type { CommonWebviewMessage } from '../protocol';
 import { revealSourceLocation, revealToolHandler } from './sourceNavigation';
 
-/** Command ids the views run; the extension registers them. */
-export const VIEW_COMMANDS = {
-  startServer: 'lockInspector.startServer',
-  stopServer: 'lockInspector.stopServer',
-  restartServer: 'lockInspector.restartServer',
-  runParallelCalls: 'lockInspector.runParallelCalls',
-  showTimeline: 'lockInspector.showTimeline',
-} as const;
-
 /** Handles the messages every webview may send besides `ready`. */
 export function handleCommonMessage(message: Exclude<CommonWebviewMessage, { readonly type: 'ready' }>): void {
   switch (message.type) {

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { InspectorModelReader, InspectorSnapshot } from '../inspector/inspectorSnapshot';
 import type { SidebarHostMessage, SidebarWebviewMessage } from '../protocol';
 import { Disposable } from '../util/dispose';
-import { VIEW_COMMANDS, assertNever, handleCommonMessage, reportFailure, runViewCommand } from './hostActions';
+import { COMMANDS } from '../commandIds';
+import { assertNever, handleCommonMessage, reportFailure, runViewCommand } from './hostActions';
 import { LatestThrottle, SIDEBAR_SNAPSHOT_INTERVAL_MS } from './latestThrottle';
 import type { ServerStatus } from './serverStatus';
 import { WebviewChannel } from './webviewChannel';
@@ -76,19 +77,19 @@ class SidebarView extends Disposable {
         handleCommonMessage(message);
         return;
       case 'startServer':
-        runViewCommand(VIEW_COMMANDS.startServer);
+        runViewCommand(COMMANDS.startServer);
         return;
       case 'stopServer':
-        runViewCommand(VIEW_COMMANDS.stopServer);
+        runViewCommand(COMMANDS.stopServer);
         return;
       case 'restartServer':
-        runViewCommand(VIEW_COMMANDS.restartServer);
+        runViewCommand(COMMANDS.restartServer);
         return;
       case 'runDemo':
         reportFailure(runDemo(this.server), 'run the demo');
         return;
       case 'showTimeline':
-        runViewCommand(VIEW_COMMANDS.showTimeline, message.filter);
+        runViewCommand(COMMANDS.showTimeline, message.filter);
         return;
       default:
         assertNever(message);
@@ -97,8 +98,8 @@ class SidebarView extends Disposable {
 }
 
 async function runDemo(server: ServerStatus): Promise<void> {
-  if (server.state !== 'running') await vscode.commands.executeCommand(VIEW_COMMANDS.startServer);
-  await vscode.commands.executeCommand(VIEW_COMMANDS.runParallelCalls);
+  if (server.state !== 'running') await vscode.commands.executeCommand(COMMANDS.startServer);
+  await vscode.commands.executeCommand(COMMANDS.runParallelCalls);
 }
 
 /** Registers the sidebar's webview view provider; everything it creates goes with `context`. */

@@ -1,12 +1,6 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../commandIds';
 import { parseSourceLocation } from './sourceLocation';
-import { findToolRegistration } from './toolRegistration';
-
-/** Command another part of the extension may register to reveal a tool's handler (it knows the server's source best). */
-const REVEAL_TOOL_COMMAND = 'lockInspector.revealTool';
-const SOURCE_GLOB = '**/*.{ts,mts,cts,js,mjs,cjs}';
-const EXCLUDED_GLOB = '**/{node_modules,dist,out,.git}/**';
-const MAX_FILES_SEARCHED = 2000;
 
 /** Opens a `file:line:column` location reported by the lock library; relative paths resolve against the workspace folders. */
 export async function revealSourceLocation(location: string): Promise<void> {
@@ -19,22 +13,9 @@ export async function revealSourceLocation(location: string): Promise<void> {
   await showAt(uri, line, column);
 }
 
-/** Jumps to where `tool` is registered: through `lockInspector.revealTool` when registered, else by searching the workspace. */
+/** Jumps to where `tool` is registered, found by the code-lens analysis of the workspace (`lockInspector.revealTool`). */
 export async function revealToolHandler(tool: string): Promise<void> {
-  if ((await vscode.commands.getCommands(true)).includes(REVEAL_TOOL_COMMAND)) {
-    await vscode.commands.executeCommand(REVEAL_TOOL_COMMAND, tool);
-    return;
-  }
-  const files = await vscode.workspace.findFiles(SOURCE_GLOB, EXCLUDED_GLOB, MAX_FILES_SEARCHED);
-  for (const uri of files) {
-    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-    const position = findToolRegistration(text, tool);
-    if (position) {
-      await showAt(uri, position.line, position.column);
-      return;
-    }
-  }
-  void vscode.window.showInformationMessage(`Lock Inspector: no registration of tool "${tool}" found in this workspace. Open the MCP server's source folder to jump to its handlers.`);
+  await vscode.commands.executeCommand(COMMANDS.revealTool, tool);
 }
 
 async function resolveSourceUri(path: string): Promise<vscode.Uri | undefined> {
