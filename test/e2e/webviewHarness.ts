@@ -19,10 +19,31 @@ export interface WebviewHarness {
   sentToHost(): Promise<unknown[]>;
   /** Delivers a message as the host's `webview.postMessage` would. */
   postFromHost(message: unknown): Promise<void>;
+  /**
+   * Hands `messages` to the page in one go; from then on a timer inside the page posts each with `window.postMessage`
+   * at its `atMs`, as the host's postMessage arrives in a real webview, so no DevTools round trip competes with the
+   * page while they flow. Throws if the first one is already due when they arrive.
+   */
+  scheduleFromHost(messages: readonly TimedHostMessage[]): Promise<void>;
+  /** Resolves once every scheduled message was posted, with how late the page's timer posted the latest one. */
+  scheduledPosted(): Promise<ReplayFigures>;
   /** What the webview saved with `setState`. */
   savedState(): Promise<unknown>;
   /** Switches the theme the way VS Code does: new variables on <html>, new class on <body>. */
   setTheme(theme: ThemeKind): Promise<void>;
+}
+
+/** A host message and the wall-clock time (ms since the epoch) the host posts it at. */
+export interface TimedHostMessage {
+  readonly atMs: number;
+  readonly message: unknown;
+}
+
+/** How a page-side replay went. */
+export interface ReplayFigures {
+  readonly posted: number;
+  /** The most a message was posted after its `atMs` (the page's timer fires late when the main thread is busy). */
+  readonly maxLateMs: number;
 }
 
 /** Where the harness page opens, and as what. */
@@ -62,6 +83,9 @@ export async function openWebview(browser: Browser, entry: WebviewEntry, options
     page,
     sentToHost: () => page.evaluate(() => (globalThis as unknown as PageGlobals).sentToHost),
     postFromHost: (message) => page.evaluate((data) => (globalThis as unknown as PageGlobals).postMessage(data, '*'), message),
+    // One JSON string: Playwright's own serialisation of a large object graph takes seconds.
+    scheduleFromHost: (messages) => page.evaluate((json) => (globalThis as unknown as PageGlobals).scheduleFromHost(JSON.parse(json) as TimedHostMessage[]), JSON.stringify(messages)),
+    scheduledPosted: () => page.evaluate(() => (globalThis as unknown as PageGlobals).scheduledPosted),
     savedState: () => page.evaluate(() => (globalThis as unknown as PageGlobals).savedState),
     setTheme: (theme) => page.evaluate(({ variables, bodyClass }) => (globalThis as unknown as PageGlobals).applyTheme(variables, bodyClass), VSCODE_THEMES[theme]),
   };
@@ -71,7 +95,9 @@ export async function openWebview(browser: Browser, entry: WebviewEntry, options
 interface PageGlobals {
   readonly sentToHost: unknown[];
   readonly savedState: unknown;
+  readonly scheduledPosted: Promise<ReplayFigures>;
   postMessage(message: unknown, targetOrigin: string): void;
+  scheduleFromHost(messages: readonly TimedHostMessage[]): void;
   applyTheme(variables: Readonly<Record<string, string>>, bodyClass: string): void;
 }
 
@@ -91,6 +117,26 @@ window.applyTheme = (variables, bodyClass) => {
   for (const [name, value] of Object.entries(variables)) document.documentElement.style.setProperty(name, value);
   document.documentElement.style.background = ${JSON.stringify(background)};
   document.body.className = bodyClass;
+};
+window.scheduledPosted = Promise.resolve({ posted: 0, maxLateMs: 0 });
+window.scheduleFromHost = (timed) => {
+  if (timed.length > 0 && timed[0].atMs <= Date.now()) throw new Error('The first scheduled message was due ' + (Date.now() - timed[0].atMs) + ' ms before it reached the page: schedule further ahead.');
+  let next = 0;
+  let maxLateMs = 0;
+  window.scheduledPosted = new Promise((resolve) => {
+    const postDue = () => {
+      const nowMs = Date.now();
+      while (next < timed.length && timed[next].atMs <= nowMs) {
+        maxLateMs = Math.max(maxLateMs, nowMs - timed[next].atMs);
+        window.postMessage(timed[next].message, '*');
+        // Posted messages are the webview's to keep or drop, as with a real host: the replay holds on to none.
+        timed[next++] = undefined;
+      }
+      if (next < timed.length) setTimeout(postDue, timed[next].atMs - nowMs);
+      else resolve({ posted: timed.length, maxLateMs });
+    };
+    postDue();
+  });
 };
 applyTheme(${JSON.stringify(theme.variables)}, ${JSON.stringify(theme.bodyClass)});
 `;
