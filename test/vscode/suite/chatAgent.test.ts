@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { LockInspectorApi } from '../../../extension/api';
-import type { SourcedEvent } from '../../../extension/inspector/inspectorSnapshot';
+import type { SourceInfo, SourcedEvent } from '../../../extension/inspector/inspectorSnapshot';
 import type { ServerInfo } from '../../../extension/lifecycle/serverManager';
 import { lockInspectorExtensionId } from '../harness/lockInspectorExtension';
 import { connectedSource, lockInspectorApi, recordEvents, useSetting, waitFor } from './lockInspectorTestKit';
@@ -12,10 +12,28 @@ const CHAT_SERVER_ID = `${lockInspectorExtensionId}/Lock Inspector`;
 type CallStarted = Extract<SourcedEvent, { type: 'callStarted' }>;
 type Acquired = Extract<SourcedEvent, { type: 'acquired' }>;
 
+/**
+ * Starts the provided server through VS Code's MCP host and waits for it to report. VS Code learns of provided
+ * servers asynchronously (and again after a settings change), so a start can come before it knows the id and do
+ * nothing: ask again until the server connects.
+ */
+async function startChatServer(api: LockInspectorApi): Promise<SourceInfo> {
+  for (let attempt = 1; ; attempt++) {
+    await vscode.commands.executeCommand('workbench.mcp.startServer', CHAT_SERVER_ID, { waitForLiveTools: true });
+    try {
+      const source = await waitFor(api, `the chat agent server to connect (start ${attempt} of 6)`, () => connectedSource(api.snapshot(), 'chat'), 10_000);
+      if (attempt > 1) console.log(`chat agent server connected after ${attempt} starts`);
+      return source;
+    } catch (error) {
+      if (attempt === 6) throw error;
+    }
+  }
+}
+
 // What a chat agent does, without a model: VS Code's own MCP host starts the server our provider offers,
 // and parallel vscode.lm.invokeTool calls go through it.
 describe('chat agent path', function () {
-  this.timeout(90_000);
+  this.timeout(120_000);
   let api: LockInspectorApi;
   let restoreLatency: () => Promise<void>;
 
@@ -36,8 +54,7 @@ describe('chat agent path', function () {
     assert.equal(launched.state, 'running', launched.error);
     await waitFor(api, 'the launched server to connect', () => connectedSource(api.snapshot(), 'launched', launched.pid));
 
-    await vscode.commands.executeCommand('workbench.mcp.startServer', CHAT_SERVER_ID, { waitForLiveTools: true });
-    const chatSource = await waitFor(api, 'the chat agent server to connect', () => connectedSource(api.snapshot(), 'chat'), 30_000);
+    const chatSource = await startChatServer(api);
     assert.equal(chatSource.label, 'chat agent');
     assert.ok(connectedSource(api.snapshot(), 'launched', launched.pid), 'the launched server is still a source');
 
