@@ -13,6 +13,18 @@ const repoRoot = resolve(__dirname, '../../..');
 const consumerDir = mkdtempSync(join(tmpdir(), 'lock-inspector-exports-'));
 const installedDir = join(consumerDir, 'node_modules', 'mcp-lock-inspector');
 
+const TSC = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+
+/** Type-checks a TypeScript file in the consumer folder the way a Node16 project would (skipLibCheck: the SDK's own declarations do not pass Node16 checks); returns tsc's diagnostics. */
+async function typeCheckConsumer(fileName: string, source: string): Promise<string> {
+  writeFileSync(join(consumerDir, fileName), source);
+  const args = [TSC, '--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--types', 'node', '--skipLibCheck', fileName];
+  return promisify(execFile)(process.execPath, args, { cwd: consumerDir }).then(
+    () => '',
+    (error: { stdout: string }) => error.stdout,
+  );
+}
+
 /** Runs a script in a plain Node process from the consumer folder and returns what it printed as JSON. */
 async function runConsumer(fileName: string, source: string): Promise<unknown> {
   writeFileSync(join(consumerDir, fileName), source);
@@ -37,12 +49,17 @@ describe('package exports mcp-lock-inspector/locks and mcp-lock-inspector/mcp fr
     mkdirSync(installedDir, { recursive: true });
     cpSync(join(repoRoot, 'package.json'), join(installedDir, 'package.json'));
     const { dependencies } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-    for (const name of Object.keys(dependencies)) {
+    // @types/node too, for the TypeScript consumer below.
+    for (const name of [...Object.keys(dependencies), '@types/node']) {
       const link = join(consumerDir, 'node_modules', name);
       mkdirSync(dirname(link), { recursive: true });
       symlinkSync(join(repoRoot, 'node_modules', name), link);
     }
-    await buildBundles(['locksCjs', 'locksEsm', 'mcpCjs', 'mcpEsm'], { outdir: join(installedDir, 'dist') });
+    await Promise.all([
+      buildBundles(['locksCjs', 'locksEsm', 'mcpCjs', 'mcpEsm'], { outdir: join(installedDir, 'dist') }),
+      // The declarations `npm pack` ships (script build:types), written into the installed copy.
+      promisify(execFile)(process.execPath, [TSC, '-p', join(repoRoot, 'tools', 'tsconfig.types.json'), '--outDir', join(installedDir, 'dist', 'types')]),
+    ]);
   });
 
   it('require() gives one lock library through both entry points', async () => {
@@ -63,5 +80,18 @@ import * as mcp from 'mcp-lock-inspector/mcp';
 const { runWithLockContext } = mcp;`),
     );
     assert.deepEqual(result, { owner: { tool: 'transfer', requestId: 7 }, sameClass: true, instrument: 'function' });
+  });
+
+  it('ships declarations that type a TypeScript consumer, and catch a wrong call', async () => {
+    const consumer = (mode: string) => `import { ResourceLockMap, type LockEvent } from 'mcp-lock-inspector/locks';
+import { instrumentMcpServer, type InspectorEvent } from 'mcp-lock-inspector/mcp';
+const locks = new ResourceLockMap({ timeoutMs: 1000 });
+const seen: Array<LockEvent | InspectorEvent> = [];
+locks.subscribe((event) => seen.push(event));
+export const doubled: Promise<number> = locks.withLock('account:alice', async () => 2, { mode: '${mode}' });
+export const instrument: typeof instrumentMcpServer = instrumentMcpServer;
+`;
+    assert.equal(await typeCheckConsumer('consumer.mts', consumer('read')), '');
+    assert.match(await typeCheckConsumer('wrongConsumer.mts', consumer('exclusive')), /wrongConsumer\.mts\(6,\d+\): error TS2322: Type '"exclusive"' is not assignable/);
   });
 });
