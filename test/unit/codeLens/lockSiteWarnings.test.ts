@@ -5,7 +5,7 @@ import type { LockSite } from '../../../extension/codeLens/analyzeSource';
 import { warningsAtSites } from '../../../extension/codeLens/lockSiteWarnings';
 import type { WarningView } from '../../../extension/inspector/inspectorSnapshot';
 
-const fileName = '/work/server/fees.ts';
+const fileName = '/projects/bank/server/fees.ts';
 
 /** A site from `startLine` to `endLine`, 1-based like the locations the lock library reports. */
 function site(patterns: string[], startLine: number, endLine: number, tool?: string): LockSite {
