@@ -12,7 +12,9 @@ function vsixPath() {
 export async function packageVsix() {
   const startMs = Date.now();
   const outputPath = vsixPath();
-  await runOrThrow(process.execPath, ['esbuild.mjs', '--production']);
+  // The same build `npm pack` ships (script prepack): minified bundles and the library's type declarations,
+  // which the package.json `files` list, shared with vsce, names.
+  await runOrThrow('npm', ['run', '--silent', 'prepack']);
   try {
     await runOrThrow(process.execPath, [
       join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce'),
