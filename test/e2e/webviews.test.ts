@@ -179,6 +179,29 @@ describe('timeline', () => {
     await page.context().close();
   });
 
+  test('reduced motion: the live view redraws about once a second instead of every frame', async () => {
+    const framesIn2s = async (reducedMotion: boolean): Promise<number> => {
+      const timeline = await openWebview(browser, 'timeline', { theme: 'dark', width: 1000, height: 500, reducedMotion });
+      for (const message of timelineSnapshotMessages(recordedModel())) await timeline.postFromHost(message);
+      const frames = await timeline.page.evaluate(
+        () =>
+          new Promise<number>((resolve) => {
+            type FrameCallback = (time: number) => void;
+            const page = globalThis as unknown as { requestAnimationFrame(callback: FrameCallback): number };
+            const original = page.requestAnimationFrame.bind(page);
+            let count = 0;
+            page.requestAnimationFrame = (callback) => original((time) => (count++, callback(time)));
+            setTimeout(() => resolve(count), 2000);
+          }),
+      );
+      await timeline.page.context().close();
+      return frames;
+    };
+    const [animated, reduced] = [await framesIn2s(false), await framesIn2s(true)];
+    assert.ok(animated >= 30, `live scrolling drew only ${animated} frames in 2 s`);
+    assert.ok(reduced <= 4, `with reduced motion the timeline still drew ${reduced} frames in 2 s`);
+  });
+
   test('filters from the host, only contended, and state saved for a restored panel', async () => {
     const timeline = await openWebview(browser, 'timeline', { theme: 'light', width: 1000, height: 500 });
     for (const message of timelineSnapshotMessages(recordedModel())) await timeline.postFromHost(message);
