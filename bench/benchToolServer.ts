@@ -6,7 +6,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
 import { ResourceLockMap } from '../extension/locks';
-import { instrumentMcpServer } from '../extension/server/instrumentMcpServer';
+import { instrumentMcpServer } from '../extension/mcp/instrumentMcpServer';
 
 /** `bare`: no lock library at all; `locked`: instrumentation plus one withLock per call. */
 export type BenchServerMode = 'bare' | 'locked';

@@ -5,9 +5,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { AnalysisCache } from '../extension/codeLens/analysisCache';
-import { analyzeSource } from '../extension/codeLens/analyzeSource';
-import { parseSource } from '../extension/codeLens/sourceResolver';
+import { AnalysisCache } from '../extension/host/codeLens/analysisCache';
+import { analyzeSource } from '../extension/host/codeLens/analyzeSource';
+import { parseSource } from '../extension/host/codeLens/sourceResolver';
 import { printTable, timeOps, type BenchRow } from './measure';
 
 const TARGET_LINES = 5000;

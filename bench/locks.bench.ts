@@ -4,7 +4,7 @@ import AsyncLock from 'async-lock';
 import { Mutex } from 'async-mutex';
 import { ResourceLockMap, runWithLockContext } from '../extension/locks';
 import { bestOfRounds, liveHeapBytes, printTable, timeOnce, timeOps, type BenchRow } from './measure';
-import { SeedResourceLockMap } from './seedResourceLockMap';
+import { SeedResourceLockMap } from '../test/support/seedResourceLockMap';
 
 const UNCONTENDED_OPS = 100_000;
 const ROUNDS = 5;

@@ -8,10 +8,10 @@ import { Worker } from 'node:worker_threads';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { CHANNEL_ENV } from '../extension/channel/wireFormat';
+import { CHANNEL_ENV } from '../extension/contract/wireFormat';
 import { ResourceLockMap, runWithLockContext } from '../extension/locks';
-import type { LockEvent, LockSnapshot } from '../extension/locks/lockEvents';
-import { InspectorReporter, type LockEventSource } from '../extension/server/inspectorReporter';
+import type { LockEvent, LockSnapshot } from '../extension/contract/lockEvents';
+import { InspectorReporter, type LockEventSource } from '../extension/mcp/inspectorReporter';
 import { createBenchToolServer, type BenchServerMode } from './benchToolServer';
 import { printTable, timeOnce, timeOps, type BenchRow } from './measure';
 

@@ -9,13 +9,13 @@
 import * as os from 'node:os';
 import FakeTimers from '@sinonjs/fake-timers';
 import type { Browser, Page } from 'playwright-core';
-import type { InspectorEvent } from '../extension/channel/wireFormat';
+import type { InspectorEvent } from '../extension/contract/wireFormat';
 import { InspectorModel, type ModelClock } from '../extension/inspector/inspectorModel';
-import type { InspectorSnapshot, ModelChange } from '../extension/inspector/inspectorSnapshot';
-import type { SidebarHostMessage } from '../extension/protocol';
-import { LatestThrottle, SIDEBAR_SNAPSHOT_INTERVAL_MS, type ThrottleTimers } from '../extension/views/latestThrottle';
-import { timelineChangeMessage, timelineSnapshotMessages } from '../extension/views/timelineMessages';
-import { openWebview, type ReplayFigures, type TimedHostMessage, type WebviewHarness } from '../test/e2e/webviewHarness';
+import type { InspectorSnapshot, ModelChange } from '../extension/contract/inspectorSnapshot';
+import type { SidebarHostMessage } from '../extension/contract/webviewMessages';
+import { LatestThrottle, SIDEBAR_SNAPSHOT_INTERVAL_MS, type ThrottleTimers } from '../extension/host/views/latestThrottle';
+import { timelineChangeMessage, timelineSnapshotMessages } from '../extension/host/views/timelineMessages';
+import { openWebview, type ReplayFigures, type TimedHostMessage, type WebviewHarness } from '../test/support/webviewHarness';
 import { launchChromium } from '../tools/chromium.mjs';
 import { printTable, type BenchRow } from './measure';
 

@@ -1,34 +1,27 @@
 // The project's bundles in one place: esbuild.mjs builds them into dist/, tests build some into private folders.
 import * as esbuild from 'esbuild';
-import { join, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../..');
 
-/** Makes the `/mcp` bundles import the lock library from `mcp-lock-inspector/locks`, so a lock map from either entry shares one lock context. */
-const sharedLockLibraryPlugin = {
-  name: 'shared-lock-library',
-  setup(build) {
-    build.onResolve({ filter: /^\.\.\/locks$/ }, ({ importer }) =>
-      importer.includes(`${sep}extension${sep}server${sep}`) ? { path: 'mcp-lock-inspector/locks', external: true } : undefined,
-    );
-  },
-};
-
 const node = { platform: 'node', target: 'node20', bundle: true };
 // The libraries users import keep their dependencies external, so they share the user's copies.
 const library = { ...node, packages: 'external' };
+// `/mcp` reaches the lock library through the package's own `./locks` export (tsconfig paths map it to the source
+// for the bins), so a lock map from either entry point shares one lock context.
+const mcpLibrary = { ...library, entryPoints: ['extension/mcp/index.ts'], external: ['mcp-lock-inspector/locks'] };
 const bin = { ...node, format: 'cjs', banner: { js: '#!/usr/bin/env node' } };
 
 /** Every bundle, by name: entry points relative to the repo root, output relative to the output folder. */
 export const bundles = {
-  extension: { ...node, entryPoints: ['extension/extension.ts'], outfile: 'extension.js', format: 'cjs', external: ['vscode'] },
-  server: { ...bin, entryPoints: ['extension/server/main.ts'], outfile: 'server.js' },
+  extension: { ...node, entryPoints: ['extension/host/extension.ts'], outfile: 'extension.js', format: 'cjs', external: ['vscode'] },
+  server: { ...bin, entryPoints: ['extension/demoServer/main.ts'], outfile: 'server.js' },
   cli: { ...bin, entryPoints: ['extension/cli/main.ts'], outfile: 'cli.js' },
   locksCjs: { ...library, entryPoints: ['extension/locks/index.ts'], outfile: 'locks.cjs', format: 'cjs' },
   locksEsm: { ...library, entryPoints: ['extension/locks/index.ts'], outfile: 'locks.mjs', format: 'esm' },
-  mcpCjs: { ...library, entryPoints: ['extension/server/index.ts'], outfile: 'mcp.cjs', format: 'cjs', plugins: [sharedLockLibraryPlugin] },
-  mcpEsm: { ...library, entryPoints: ['extension/server/index.ts'], outfile: 'mcp.mjs', format: 'esm', plugins: [sharedLockLibraryPlugin] },
+  mcpCjs: { ...mcpLibrary, outfile: 'mcp.cjs', format: 'cjs' },
+  mcpEsm: { ...mcpLibrary, outfile: 'mcp.mjs', format: 'esm' },
   webview: {
     bundle: true,
     entryPoints: ['webview/sidebar/main.ts', 'webview/timeline/main.ts'],

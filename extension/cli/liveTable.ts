@@ -1,5 +1,5 @@
-import { describeOwner, formatDuration } from '../inspector/describeOwner';
-import type { InspectorSnapshot, PartyView, SourceInfo, WarningView } from '../inspector/inspectorSnapshot';
+import { describeOwner, formatDuration } from '../contract/describe';
+import type { InspectorSnapshot, PartyView, SourceInfo, WarningView } from '../contract/inspectorSnapshot';
 
 /** What frames the table besides the snapshot. */
 export interface LiveTableOptions {

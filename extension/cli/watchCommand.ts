@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { InspectorHub } from '../inspector/inspectorHub';
 import { InspectorModel } from '../inspector/inspectorModel';
-import type { InspectorSnapshot, ModelChange, SourceKind } from '../inspector/inspectorSnapshot';
+import type { InspectorSnapshot, ModelChange, SourceKind } from '../contract/inspectorSnapshot';
 import { exportChromeTrace } from '../inspector/traceExport';
 import { EXIT_CODES, type CliCommand, type FailOnKind } from './cliArgs';
 import { renderLiveTable, renderSummary, sourceLine, warningLine } from './liveTable';

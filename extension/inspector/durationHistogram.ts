@@ -1,4 +1,4 @@
-import type { DurationStats } from './inspectorSnapshot';
+import type { DurationStats } from '../contract/inspectorSnapshot';
 
 // Log-bucket histogram: bucket edges grow by 5 %, so a percentile is off by at most about 2.5 % of its value,
 // recording is O(1) and memory is a handful of Map entries (durations cluster), whatever the event rate.

@@ -3,16 +3,16 @@ import { mkdtemp, chmod, rm } from 'node:fs/promises';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { LockSnapshot } from '../locks/lockEvents';
+import type { LockSnapshot } from '../contract/lockEvents';
 import {
   CHANNEL_ENV,
   MAX_LINE_BYTES,
   WIRE_VERSION,
   type HubToServerMessage,
   type InspectorEvent,
-} from '../channel/wireFormat';
-import { BoundedLineSplitter } from './boundedLineSplitter';
-import type { SourceKind } from './inspectorSnapshot';
+} from '../contract/wireFormat';
+import { BoundedLineSplitter } from '../contract/boundedLineSplitter';
+import type { SourceKind } from '../contract/inspectorSnapshot';
 import {
   SOURCE_KINDS,
   eventsEnvelopeSchema,
@@ -20,7 +20,7 @@ import {
   inspectorEventSchema,
   lineHeaderSchema,
   snapshotMessageSchema,
-} from './wireSchema';
+} from '../contract/wireSchema';
 
 /** Where the hub sends what it accepted; InspectorModel implements it. */
 export interface InspectorSink {

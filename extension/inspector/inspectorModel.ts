@@ -1,7 +1,7 @@
-import type { LockEvent, LockOwner, LockSnapshot, WaitForEdge } from '../locks/lockEvents';
-import type { InspectorEvent } from '../channel/wireFormat';
+import type { LockEvent, LockOwner, LockSnapshot, WaitForEdge } from '../contract/lockEvents';
+import type { InspectorEvent } from '../contract/wireFormat';
 import { BoundedHistory } from './boundedHistory';
-import { callKeyOf, describeOwner, formatDuration } from './describeOwner';
+import { callKeyOf, describeOwner, formatDuration } from '../contract/describe';
 import { DurationHistogram } from './durationHistogram';
 import type { InspectorSink } from './inspectorHub';
 import type {
@@ -15,7 +15,7 @@ import type {
   SourcedEvent,
   ToolView,
   WarningView,
-} from './inspectorSnapshot';
+} from '../contract/inspectorSnapshot';
 
 /** Timers and time the model uses; injectable so tests drive them with fake timers. */
 export interface ModelClock {

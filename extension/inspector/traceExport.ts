@@ -1,6 +1,6 @@
-import type { LockOwner } from '../locks/lockEvents';
-import { callKeyOf, describeOwner } from './describeOwner';
-import type { SourceInfo, SourcedEvent } from './inspectorSnapshot';
+import type { LockOwner } from '../contract/lockEvents';
+import { callKeyOf, describeOwner } from '../contract/describe';
+import type { SourceInfo, SourcedEvent } from '../contract/inspectorSnapshot';
 
 /** One entry of the Chrome Trace Event format (the subset this exporter writes). */
 export interface ChromeTraceEvent {

@@ -18,4 +18,4 @@ export {
   type LockErrorCode,
   type LockFailure,
 } from './lockErrors';
-export type * from './lockEvents';
+export type * from '../contract/lockEvents';

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { LockOwner } from './lockEvents';
+import type { LockOwner } from '../contract/lockEvents';
 import type { LockRequest } from './lockRequest';
 
 /** An async call chain: the unit that holds locks, waits for them, and appears as `chainId` in events. */

@@ -1,4 +1,4 @@
-import type { LockMode, LockOwner, LockParty, WaitForEdge } from './lockEvents';
+import type { LockMode, LockOwner, LockParty, WaitForEdge } from '../contract/lockEvents';
 
 /** Stable machine-readable code of every lock failure. */
 export type LockErrorCode = 'E_LOCK_TIMEOUT' | 'E_LOCK_ABORTED' | 'E_DEADLOCK' | 'E_LOCK_REENTRANT';

@@ -1,5 +1,5 @@
 import { newLockChain, type LockChain, type LockFrame } from './lockContext';
-import type { LockMode, LockOwner } from './lockEvents';
+import type { LockMode, LockOwner } from '../contract/lockEvents';
 
 /** A busy resource: who holds it and the FIFO queue of requests waiting for it. Deleted as soon as it is idle. */
 export interface ResourceEntry {

@@ -16,7 +16,7 @@ import type {
   LockSnapshot,
   ResourceSnapshot,
   WaitForEdge,
-} from './lockEvents';
+} from '../contract/lockEvents';
 import { DEFAULT_MAX_ORDER_PAIRS, LockOrderGraph } from './lockOrderGraph';
 import { isAncestorOrSelf, LockRequest, type Hold, type ResourceEntry } from './lockRequest';
 

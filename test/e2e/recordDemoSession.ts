@@ -3,13 +3,13 @@
 import { writeFile } from 'node:fs/promises';
 import { InspectorHub } from '../../extension/inspector/inspectorHub';
 import { InspectorModel } from '../../extension/inspector/inspectorModel';
-import type { InspectorSnapshot, ModelChange, SourcedEvent } from '../../extension/inspector/inspectorSnapshot';
+import type { InspectorSnapshot, ModelChange, SourcedEvent } from '../../extension/contract/inspectorSnapshot';
 import { ResourceLockMap } from '../../extension/locks';
-import { LOCK_DEMO_SERVER_INFO, createLockDemoServer } from '../../extension/server/createLockDemoServer';
-import { startDemoLoad } from '../../extension/server/demoLoad';
-import { InspectorReporter } from '../../extension/server/inspectorReporter';
-import { instrumentMcpServer } from '../../extension/server/instrumentMcpServer';
-import { StateStore } from '../../extension/server/stateStore';
+import { LOCK_DEMO_SERVER_INFO, createLockDemoServer } from '../../extension/demoServer/createLockDemoServer';
+import { startDemoLoad } from '../../extension/demoServer/demoLoad';
+import { InspectorReporter } from '../../extension/mcp/inspectorReporter';
+import { instrumentMcpServer } from '../../extension/mcp/instrumentMcpServer';
+import { StateStore } from '../../extension/demoServer/stateStore';
 
 /** A session as the views saw it: the model at a busy moment near the end, and every coalesced change up to it. */
 export interface DemoRecording {

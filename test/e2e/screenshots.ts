@@ -21,9 +21,9 @@ const settings = {
   'editor.minimap.enabled': false,
 };
 
-/** The first TypeScript file under extension/server/ that registers MCP tools, and the line of its first registration. */
+/** The first TypeScript file under extension/demoServer/ that registers MCP tools, and the line of its first registration. */
 function firstToolRegistration(): { file: string; line: number } | undefined {
-  const serverDir = join(repoRoot, 'extension', 'server');
+  const serverDir = join(repoRoot, 'extension', 'demoServer');
   const files = readdirSync(serverDir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
     .map((entry) => join(entry.parentPath, entry.name))
@@ -86,7 +86,7 @@ const captures: { name: string; capture: (page: Page) => Promise<void> }[] = [
     name: 'codelens',
     capture: async (page) => {
       const registration = firstToolRegistration();
-      if (!registration) throw new Error('no file under extension/server/ registers a tool (registerTool)');
+      if (!registration) throw new Error('no file under extension/demoServer/ registers a tool (registerTool)');
       await openFile(page, registration.file);
       // Lenses are drawn only for visible lines: bring the first registration into view.
       await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: uiTimeoutMs });

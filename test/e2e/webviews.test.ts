@@ -6,13 +6,13 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import type { InspectorModelReader } from '../../extension/inspector/inspectorSnapshot';
-import type { SidebarHostMessage, TimelineHostMessage } from '../../extension/protocol';
-import { timelineChangeMessage, timelineSnapshotMessages } from '../../extension/views/timelineMessages';
+import type { InspectorModelReader } from '../../extension/contract/inspectorSnapshot';
+import type { SidebarHostMessage, TimelineHostMessage } from '../../extension/contract/webviewMessages';
+import { timelineChangeMessage, timelineSnapshotMessages } from '../../extension/host/views/timelineMessages';
 import { launchChromium } from '../../tools/chromium.mjs';
 import { recordDemoSession, type DemoRecording } from './recordDemoSession';
 import type { ThemeKind } from './vscodeThemes';
-import { openWebview } from './webviewHarness';
+import { openWebview } from '../support/webviewHarness';
 
 const SCREENSHOTS = join(__dirname, '..', '..', 'screenshots');
 const THEMES: readonly ThemeKind[] = ['light', 'dark', 'high-contrast'];

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CHANNEL_ENV, type InspectorEvent } from '../../extension/channel/wireFormat';
-import { startTestHub, type TestHub } from '../unit/server/testHub';
+import { CHANNEL_ENV, type InspectorEvent } from '../../extension/contract/wireFormat';
+import { startTestHub, type TestHub } from '../support/testHub';
 import { auditTotal, connectStdio, serverBundle, spawnServer, type StdioServer } from './serverProcess';
 
 describe('bundled server over real stdio, through the official SDK client', () => {

@@ -1,4 +1,4 @@
-import type { LockOwner, WaitForEdge } from '../../extension/locks/lockEvents';
+import type { LockOwner, WaitForEdge } from '../../extension/contract/lockEvents';
 import { formatOwner } from './format';
 
 /** One stop on a deadlock cycle: a call, or the resource it waits for. */

@@ -1,5 +1,5 @@
-import type { DurationStats } from '../../extension/inspector/inspectorSnapshot';
-import type { LockOwner } from '../../extension/locks/lockEvents';
+import type { DurationStats } from '../../extension/contract/inspectorSnapshot';
+import type { LockOwner } from '../../extension/contract/lockEvents';
 
 /** A duration for people: `0.4 ms`, `12 ms`, `1.2 s`, `12 s`, `2 m 05 s`, `1 h 02 m`. */
 export function formatDuration(ms: number): string {

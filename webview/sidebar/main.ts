@@ -1,5 +1,5 @@
-import type { InspectorSnapshot, ResourceView } from '../../extension/inspector/inspectorSnapshot';
-import type { ServerState, SidebarHostMessage, SidebarWebviewMessage, TimelineFilter } from '../../extension/protocol';
+import type { InspectorSnapshot, ResourceView } from '../../extension/contract/inspectorSnapshot';
+import type { ServerState, SidebarHostMessage, SidebarWebviewMessage, TimelineFilter } from '../../extension/contract/webviewMessages';
 import { assertNever } from '../shared/assertNever';
 import { codicon } from '../shared/codicons';
 import { el, iconButton, setText } from '../shared/dom';

@@ -1,4 +1,4 @@
-import type { ResourceView } from '../../extension/inspector/inspectorSnapshot';
+import type { ResourceView } from '../../extension/contract/inspectorSnapshot';
 
 /** How the sidebar orders resources. */
 export type ResourceSort = 'busy' | 'queue' | 'waitP95' | 'timeouts' | 'name';

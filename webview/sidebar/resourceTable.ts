@@ -1,4 +1,4 @@
-import type { PartyView, ResourceView } from '../../extension/inspector/inspectorSnapshot';
+import type { PartyView, ResourceView } from '../../extension/contract/inspectorSnapshot';
 import { el, setText } from '../shared/dom';
 import { formatAgo, formatCount, formatDuration, formatOwner } from '../shared/format';
 import type { ToolPalette } from '../shared/toolPalette';

@@ -1,5 +1,5 @@
-import type { InspectorSnapshot, SourceInfo } from '../../extension/inspector/inspectorSnapshot';
-import type { ServerState } from '../../extension/protocol';
+import type { InspectorSnapshot, SourceInfo } from '../../extension/contract/inspectorSnapshot';
+import type { ServerState } from '../../extension/contract/webviewMessages';
 import { codicon } from '../shared/codicons';
 import { el, iconButton, setText } from '../shared/dom';
 import { formatCount } from '../shared/format';

@@ -1,4 +1,4 @@
-import type { ToolView } from '../../extension/inspector/inspectorSnapshot';
+import type { ToolView } from '../../extension/contract/inspectorSnapshot';
 import { codicon } from '../shared/codicons';
 import { el, setText } from '../shared/dom';
 import { formatCount, formatPercentiles } from '../shared/format';

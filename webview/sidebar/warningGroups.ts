@@ -1,4 +1,4 @@
-import type { WarningView } from '../../extension/inspector/inspectorSnapshot';
+import type { WarningView } from '../../extension/contract/inspectorSnapshot';
 
 /** Warnings that say the same thing about the same code, shown once with how often it happened. */
 export interface WarningGroup {

@@ -1,5 +1,5 @@
-import type { WarningView } from '../../extension/inspector/inspectorSnapshot';
-import type { LockOrderSite, LockOwner } from '../../extension/locks/lockEvents';
+import type { WarningView } from '../../extension/contract/inspectorSnapshot';
+import type { LockOrderSite, LockOwner } from '../../extension/contract/lockEvents';
 import { codicon } from '../shared/codicons';
 import { cycleNodes, cycleText } from '../shared/deadlockCycle';
 import { el, setText } from '../shared/dom';

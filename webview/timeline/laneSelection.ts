@@ -1,4 +1,4 @@
-import type { TimelineFilter, TimelineLaneOrder } from '../../extension/protocol';
+import type { TimelineFilter, TimelineLaneOrder } from '../../extension/contract/webviewMessages';
 import type { Lane } from './timelineStore';
 
 const byName = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });

@@ -1,5 +1,5 @@
-import type { SourceInfo } from '../../extension/inspector/inspectorSnapshot';
-import type { TimelineFilter, TimelineHeader, TimelineHostMessage, TimelineLaneOrder, TimelineViewState, TimelineWebviewMessage } from '../../extension/protocol';
+import type { SourceInfo } from '../../extension/contract/inspectorSnapshot';
+import type { TimelineFilter, TimelineHeader, TimelineHostMessage, TimelineLaneOrder, TimelineViewState, TimelineWebviewMessage } from '../../extension/contract/webviewMessages';
 import { assertNever } from '../shared/assertNever';
 import { el, iconButton, prefersReducedMotion, setText } from '../shared/dom';
 import { formatCount, formatDuration, formatOwner } from '../shared/format';

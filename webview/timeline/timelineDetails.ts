@@ -1,4 +1,4 @@
-import type { LockParty } from '../../extension/locks/lockEvents';
+import type { LockParty } from '../../extension/contract/lockEvents';
 import { cycleText } from '../shared/deadlockCycle';
 import { formatClock, formatDuration, formatOwner } from '../shared/format';
 import type { Lane, Marker, Span } from './timelineStore';

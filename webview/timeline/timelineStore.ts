@@ -1,5 +1,5 @@
-import type { LockMode, LockOwner } from '../../extension/locks/lockEvents';
-import type { ResourceView, SourcedEvent } from '../../extension/inspector/inspectorSnapshot';
+import type { LockMode, LockOwner } from '../../extension/contract/lockEvents';
+import type { ResourceView, SourcedEvent } from '../../extension/contract/inspectorSnapshot';
 
 /** A bar on a swimlane: a call holding the resource, or waiting for it. */
 export interface Span {

@@ -1,5 +1,5 @@
-import type { SourceInfo } from '../../extension/inspector/inspectorSnapshot';
-import type { TimelineFilter, TimelineLaneOrder } from '../../extension/protocol';
+import type { SourceInfo } from '../../extension/contract/inspectorSnapshot';
+import type { TimelineFilter, TimelineLaneOrder } from '../../extension/contract/webviewMessages';
 import { codicon } from '../shared/codicons';
 import { el, iconButton, setText } from '../shared/dom';
 import { formatDuration } from '../shared/format';

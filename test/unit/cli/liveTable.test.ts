@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderLiveTable, renderSummary } from '../../../extension/cli/liveTable';
 import { InspectorModel } from '../../../extension/inspector/inspectorModel';
-import { LockEventFactory } from '../inspector/lockEventFactory';
+import { LockEventFactory } from '../../support/lockEvents';
 
 function busyModel(resources = 1) {
   const model = new InspectorModel();

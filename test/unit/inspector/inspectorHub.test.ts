@@ -3,11 +3,11 @@ import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { CHANNEL_ENV, MAX_LINE_BYTES, WIRE_VERSION } from '../../../extension/channel/wireFormat';
+import { CHANNEL_ENV, MAX_LINE_BYTES, WIRE_VERSION } from '../../../extension/contract/wireFormat';
 import { InspectorHub, type InspectorLogger, type InspectorSink } from '../../../extension/inspector/inspectorHub';
 import { InspectorModel } from '../../../extension/inspector/inspectorModel';
-import { ChannelPeer, waitUntil } from './channelPeer';
-import { LockEventFactory } from './lockEventFactory';
+import { ChannelPeer, waitUntil } from '../../support/channelPeer';
+import { LockEventFactory } from '../../support/lockEvents';
 
 const unixOnly = process.platform === 'win32' ? { skip: 'named pipes have no file mode' } : {};
 

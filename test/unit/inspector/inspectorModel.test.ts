@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import FakeTimers from '@sinonjs/fake-timers';
 import { InspectorModel, type ModelClock } from '../../../extension/inspector/inspectorModel';
-import type { ModelChange } from '../../../extension/inspector/inspectorSnapshot';
-import { LockEventFactory } from './lockEventFactory';
+import type { ModelChange } from '../../../extension/contract/inspectorSnapshot';
+import { LockEventFactory } from '../../support/lockEvents';
 
 const transfer1 = { tool: 'transfer', requestId: 1 };
 const transfer2 = { tool: 'transfer', requestId: 2 };

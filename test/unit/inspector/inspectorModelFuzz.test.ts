@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { InspectorEvent } from '../../../extension/channel/wireFormat';
+import type { InspectorEvent } from '../../../extension/contract/wireFormat';
 import { InspectorModel } from '../../../extension/inspector/inspectorModel';
-import { LockEventFactory } from './lockEventFactory';
+import { LockEventFactory } from '../../support/lockEvents';
 
 // Sources can reconnect mid-call, drop events or be buggy: whatever order events arrive in, the model stays sane.
 describe('InspectorModel under arbitrary event orders (fuzz)', () => {

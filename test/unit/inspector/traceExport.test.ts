@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { InspectorModel } from '../../../extension/inspector/inspectorModel';
 import { exportChromeTrace, type ChromeTraceEvent } from '../../../extension/inspector/traceExport';
-import { LockEventFactory } from './lockEventFactory';
+import { LockEventFactory } from '../../support/lockEvents';
 
 const transfer1 = { tool: 'transfer', requestId: 1 };
 const transfer2 = { tool: 'transfer', requestId: 2 };

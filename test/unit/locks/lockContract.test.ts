@@ -11,7 +11,7 @@ import {
   type LockCallOptions,
   type LockMode,
 } from '../../../extension/locks';
-import { eventsOfType, gate, installClock, probe, recordEvents } from './lockTestKit';
+import { eventsOfType, gate, installClock, probe, recordEvents } from '../../support/lockTestKit';
 
 /** One way of taking resource `id`: the suite runs every test through it. */
 interface LockFlavour {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { LockError, ResourceLockMap, runWithLockContext, type LockMode } from '../../../extension/locks';
-import { probe } from './lockTestKit';
+import { probe } from '../../support/lockTestKit';
 
 const ACCOUNTS = ['acct:0', 'acct:1', 'acct:2', 'acct:3'];
 const OPENING_BALANCE = 100;

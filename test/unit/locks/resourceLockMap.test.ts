@@ -8,7 +8,7 @@ import {
   runWithLockContext,
   type LockEvent,
 } from '../../../extension/locks';
-import { eventsOfType, gate, installClock, probe, recordEvents } from './lockTestKit';
+import { eventsOfType, gate, installClock, probe, recordEvents } from '../../support/lockTestKit';
 
 describe('ResourceLockMap', () => {
   let clock: FakeTimers.Clock;

@@ -5,9 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type FakeTimers from '@sinonjs/fake-timers';
-import { SeedResourceLockMap } from '../../../bench/seedResourceLockMap';
+import { SeedResourceLockMap } from '../../support/seedResourceLockMap';
 import { DeadlockError, ResourceLockMap } from '../../../extension/locks';
-import { gate, installClock, probe } from './lockTestKit';
+import { gate, installClock, probe } from '../../support/lockTestKit';
 
 /** The part of the API both maps share. */
 interface LockMapUnderTest {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import type { WaitForEdge } from '../../../extension/locks/lockEvents';
+import type { WaitForEdge } from '../../../extension/contract/lockEvents';
 import { cycleNodes, cycleText } from '../../../webview/shared/deadlockCycle';
 
 // transfer #1 holds A and waits for B; transfer #2 holds B and waits for A. Listed out of order on purpose.

@@ -1,5 +1,5 @@
-import type { SourcedEvent } from '../../../extension/inspector/inspectorSnapshot';
-import type { LockEvent, LockOwner } from '../../../extension/locks/lockEvents';
+import type { SourcedEvent } from '../../../extension/contract/inspectorSnapshot';
+import type { LockEvent, LockOwner } from '../../../extension/contract/lockEvents';
 
 /** Builds a realistic event sequence for one call on one resource, the way a lock map reports it. */
 export class EventScript {

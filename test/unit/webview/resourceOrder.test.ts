@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import type { ResourceView } from '../../../extension/inspector/inspectorSnapshot';
+import type { ResourceView } from '../../../extension/contract/inspectorSnapshot';
 import { orderResources, type ResourceQuery } from '../../../webview/sidebar/resourceOrder';
 
 const NOW = 100_000;

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import type { ResourceView } from '../../../extension/inspector/inspectorSnapshot';
+import type { ResourceView } from '../../../extension/contract/inspectorSnapshot';
 import { TimelineStore, type Lane, type Span } from '../../../webview/timeline/timelineStore';
 import { EventScript } from './eventBuilders';
 

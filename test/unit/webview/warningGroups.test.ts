@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import type { WarningView } from '../../../extension/inspector/inspectorSnapshot';
+import type { WarningView } from '../../../extension/contract/inspectorSnapshot';
 import { groupWarnings } from '../../../webview/sidebar/warningGroups';
 
 function deadlock(id: string, atMs: number, tools: [string, string], account: string): WarningView {

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { LockInspectorApi } from '../../../extension/api';
-import type { SourceInfo, SourcedEvent } from '../../../extension/inspector/inspectorSnapshot';
-import type { ServerInfo } from '../../../extension/lifecycle/serverManager';
+import type { LockInspectorApi } from '../../../extension/host/api';
+import type { SourceInfo, SourcedEvent } from '../../../extension/contract/inspectorSnapshot';
+import type { ServerInfo } from '../../../extension/host/lifecycle/serverManager';
 import { lockInspectorExtensionId } from '../harness/lockInspectorExtension';
 import { connectedSource, lockInspectorApi, recordEvents, useSetting, waitFor } from './lockInspectorTestKit';
 

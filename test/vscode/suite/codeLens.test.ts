@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { ToolCodeLensProvider } from '../../../extension/codeLens/toolCodeLensProvider';
-import type { InspectorModelReader, InspectorSnapshot, WarningView } from '../../../extension/inspector/inspectorSnapshot';
+import { ToolCodeLensProvider } from '../../../extension/host/codeLens/toolCodeLensProvider';
+import type { InspectorModelReader, InspectorSnapshot, WarningView } from '../../../extension/contract/inspectorSnapshot';
 import { activateLockInspector } from '../harness/lockInspectorExtension';
 
 const LENS_UPDATE_TIMEOUT_MS = 15_000;
@@ -46,7 +46,7 @@ describe('code lenses', function () {
 
   before(async () => {
     const extension = await activateLockInspector();
-    bundledServerSource = vscode.Uri.joinPath(extension.extensionUri, 'extension', 'server', 'createLockDemoServer.ts');
+    bundledServerSource = vscode.Uri.joinPath(extension.extensionUri, 'extension', 'demoServer', 'createLockDemoServer.ts');
   });
 
   after(async () => {

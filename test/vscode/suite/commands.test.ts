@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import * as vscode from 'vscode';
-import type { LockInspectorApi } from '../../../extension/api';
-import type { ParallelCallsOutcome } from '../../../extension/client/parallelToolCalls';
-import type { DebugServerInfo } from '../../../extension/debug/debugServer';
+import type { LockInspectorApi } from '../../../extension/host/api';
+import type { ParallelCallsOutcome } from '../../../extension/host/client/parallelToolCalls';
+import type { DebugServerInfo } from '../../../extension/host/debug/debugServer';
 import type { ChromeTrace } from '../../../extension/inspector/traceExport';
-import type { ServerInfo } from '../../../extension/lifecycle/serverManager';
+import type { ServerInfo } from '../../../extension/host/lifecycle/serverManager';
 import { connectedSource, lockInspectorApi, recordEvents, waitFor } from './lockInspectorTestKit';
 
 describe('commands', function () {

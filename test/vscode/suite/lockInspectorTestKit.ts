@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { LockInspectorApi } from '../../../extension/api';
-import type { InspectorSnapshot, SourcedEvent, SourceInfo, SourceKind } from '../../../extension/inspector/inspectorSnapshot';
+import type { LockInspectorApi } from '../../../extension/host/api';
+import type { InspectorSnapshot, SourcedEvent, SourceInfo, SourceKind } from '../../../extension/contract/inspectorSnapshot';
 import { activateLockInspector } from '../harness/lockInspectorExtension';
 
 /** The public API activate() returned. */

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { LockInspectorApi } from '../../../extension/api';
-import type { ParallelCallsOutcome } from '../../../extension/client/parallelToolCalls';
-import type { ServerInfo } from '../../../extension/lifecycle/serverManager';
-import type { SourcedEvent } from '../../../extension/inspector/inspectorSnapshot';
+import type { LockInspectorApi } from '../../../extension/host/api';
+import type { ParallelCallsOutcome } from '../../../extension/host/client/parallelToolCalls';
+import type { ServerInfo } from '../../../extension/host/lifecycle/serverManager';
+import type { SourcedEvent } from '../../../extension/contract/inspectorSnapshot';
 import { connectedSource, isRunning, lockInspectorApi, recordEvents, useSetting, waitFor } from './lockInspectorTestKit';
 
 type CallStarted = Extract<SourcedEvent, { type: 'callStarted' }>;

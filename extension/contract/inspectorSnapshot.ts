@@ -1,0 +1,114 @@
+import type { LockMode, LockOwner, WaitForEdge, LockOrderSite } from './lockEvents';
+import type { InspectorEvent } from './wireFormat';
+
+/** Where a source's events come from. */
+export type SourceKind = 'launched' | 'chat' | 'debug' | 'external';
+
+/** One connected (or recently disconnected) server reporting to the hub. */
+export interface SourceInfo {
+  readonly id: string;
+  readonly label: string;
+  readonly kind: SourceKind;
+  readonly pid: number;
+  readonly connected: boolean;
+  readonly connectedAtMs: number;
+  readonly eventsReceived: number;
+  /** Events the server's reporter dropped (full buffer) and told us about. */
+  readonly eventsDroppedBySource: number;
+  /** Lines we refused: malformed, oversize, wrong version. */
+  readonly linesRejected: number;
+}
+
+/** A holder or waiter as the views show it. */
+export interface PartyView {
+  readonly chainId: number;
+  readonly owner?: LockOwner;
+  readonly mode: LockMode;
+  readonly sinceMs: number;
+}
+
+/** Percentile summary of a set of durations, in milliseconds. */
+export interface DurationStats {
+  readonly count: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly max: number;
+}
+
+/** Live and cumulative state of one resource of one source. */
+export interface ResourceView {
+  /** `${sourceId}\u0000${resourceId}`: unique across sources. */
+  readonly key: string;
+  readonly sourceId: string;
+  readonly id: string;
+  readonly holders: readonly PartyView[];
+  readonly waiters: readonly PartyView[];
+  readonly acquisitions: number;
+  readonly timeouts: number;
+  readonly aborts: number;
+  readonly deadlocks: number;
+  readonly wait: DurationStats;
+  readonly hold: DurationStats;
+  /** Most recent failure on this resource, so views can mark it, not only count it. */
+  readonly lastIncident?: { readonly kind: 'timeout' | 'deadlock' | 'aborted'; readonly atMs: number };
+}
+
+/** Figures for one tool across all its calls. */
+export interface ToolView {
+  readonly tool: string;
+  readonly calls: number;
+  readonly active: number;
+  readonly errors: number;
+  readonly timeouts: number;
+  readonly deadlocks: number;
+  readonly wait: DurationStats;
+  readonly hold: DurationStats;
+  /** Resources its calls hold right now. */
+  readonly holding: readonly string[];
+}
+
+/** Something a person should look at. */
+export type WarningView =
+  | { readonly id: string; readonly kind: 'deadlock'; readonly sourceId: string; readonly atMs: number; readonly message: string; readonly cycle: readonly WaitForEdge[] }
+  | { readonly id: string; readonly kind: 'inversion'; readonly sourceId: string; readonly atMs: number; readonly message: string; readonly earlier: LockOrderSite; readonly later: LockOrderSite }
+  | { readonly id: string; readonly kind: 'longHold'; readonly sourceId: string; readonly atMs: number; readonly message: string; readonly resource: string; readonly owner?: LockOwner; readonly heldMs: number }
+  | { readonly id: string; readonly kind: 'timeoutStorm'; readonly sourceId: string; readonly atMs: number; readonly message: string; readonly resource: string; readonly timeouts: number; readonly windowMs: number };
+
+/** The whole model at one instant: what the views, the status bar, the CLI and the public API read. */
+export interface InspectorSnapshot {
+  readonly atMs: number;
+  readonly sources: readonly SourceInfo[];
+  /** Busy resources first, then the rest that have history. */
+  readonly resources: readonly ResourceView[];
+  readonly tools: readonly ToolView[];
+  /** Newest first, bounded. */
+  readonly warnings: readonly WarningView[];
+  readonly totals: {
+    readonly held: number;
+    readonly waiting: number;
+    readonly timeouts: number;
+    readonly deadlocks: number;
+    readonly events: number;
+    readonly linesRejected: number;
+  };
+}
+
+/** An event as the model keeps it: tagged with the source that reported it. */
+export type SourcedEvent = InspectorEvent & { readonly sourceId: string };
+
+/** What the model hands its listeners, coalesced (at most about 20 a second): the new state and the events since the last change. */
+export interface ModelChange {
+  readonly snapshot: InspectorSnapshot;
+  readonly events: readonly SourcedEvent[];
+  /** True when history was cleared since the last change, so views drop what they drew. */
+  readonly cleared: boolean;
+}
+
+/** The read side of the model that views, code lenses, the status bar and the public API depend on. */
+export interface InspectorModelReader {
+  snapshot(): InspectorSnapshot;
+  /** Retained events, oldest first (bounded by the history setting). */
+  history(): readonly SourcedEvent[];
+  /** Subscribes to coalesced changes; returns the unsubscribe function. */
+  subscribe(listener: (change: ModelChange) => void): () => void;
+}

@@ -1,0 +1,80 @@
+// Host <-> webview messages. Types only: both the extension host and the browser bundles import this file.
+import type { InspectorSnapshot, ResourceView, SourceInfo, SourcedEvent } from './inspectorSnapshot';
+
+/** Lifecycle of the MCP server the extension launches itself. */
+export type ServerState = 'stopped' | 'starting' | 'running' | 'crashed';
+
+/** What the timeline shows; every field narrows, an absent field does not. */
+export interface TimelineFilter {
+  /** Only lanes this tool touched; other tools' bars are dimmed. */
+  readonly tool?: string;
+  /** Substring of the resource id, case-insensitive. */
+  readonly resource?: string;
+  readonly sourceId?: string;
+  /** Only resources where somebody ever waited, timed out, aborted or deadlocked. */
+  readonly onlyContended?: boolean;
+}
+
+/** The slice of the model the timeline needs besides the events themselves. */
+export interface TimelineHeader {
+  /** Model clock, epoch milliseconds: lets the webview follow the host's time, not its own. */
+  readonly atMs: number;
+  readonly sources: readonly SourceInfo[];
+  readonly tools: readonly string[];
+}
+
+/** Messages every webview may send to the host. */
+export type CommonWebviewMessage =
+  | { readonly type: 'ready' }
+  /** Jump to where a tool's handler is registered. */
+  | { readonly type: 'revealTool'; readonly tool: string }
+  /** Open a `file:line:column` location reported by the lock library. */
+  | { readonly type: 'revealSource'; readonly location: string };
+
+/** Host -> sidebar. */
+export type SidebarHostMessage =
+  | { readonly type: 'didSnapshot'; readonly snapshot: InspectorSnapshot; readonly serverState: ServerState }
+  | { readonly type: 'didChangeSnapshot'; readonly snapshot: InspectorSnapshot }
+  | { readonly type: 'didChangeServerState'; readonly serverState: ServerState };
+
+/** Sidebar -> host. */
+export type SidebarWebviewMessage =
+  | CommonWebviewMessage
+  | { readonly type: 'startServer' }
+  | { readonly type: 'stopServer' }
+  | { readonly type: 'restartServer' }
+  /** Start the bundled demo server if needed, then fire parallel tool calls at it. */
+  | { readonly type: 'runDemo' }
+  | { readonly type: 'showTimeline'; readonly filter?: TimelineFilter };
+
+/** Host -> timeline. */
+export type TimelineHostMessage =
+  | {
+      readonly type: 'didSnapshot';
+      readonly header: TimelineHeader;
+      /** Busy resources now, so bars whose start fell out of history are still drawn open. */
+      readonly busy: readonly ResourceView[];
+      /** Retained history, oldest first. */
+      readonly events: readonly SourcedEvent[];
+    }
+  | {
+      readonly type: 'didChangeLocks';
+      readonly header: TimelineHeader;
+      readonly events: readonly SourcedEvent[];
+      /** History was cleared: drop everything drawn before these events. */
+      readonly cleared: boolean;
+    }
+  | { readonly type: 'didSetFilter'; readonly filter: TimelineFilter };
+
+/** Timeline -> host. */
+export type TimelineWebviewMessage = CommonWebviewMessage;
+
+/** What the timeline keeps through `setState`, so a reload (or a revived panel) looks the same; it always comes back live. */
+export interface TimelineViewState {
+  readonly filter: TimelineFilter;
+  readonly msPerPixel: number;
+  readonly laneOrder: TimelineLaneOrder;
+}
+
+/** How the timeline orders its swimlanes. */
+export type TimelineLaneOrder = 'name' | 'contention' | 'recent';

@@ -1,0 +1,78 @@
+import type { LockEvent, LockOwner, LockSnapshot } from './lockEvents';
+
+/** Version of the line-delimited JSON spoken on the inspector channel; bumped on incompatible change. */
+export const WIRE_VERSION = 1;
+
+/** Environment variables through which the extension (or the CLI) hands the channel to a server process. */
+export const CHANNEL_ENV = {
+  /** Unix socket path or Windows named pipe of the inspector hub. */
+  address: 'MCP_LOCK_INSPECTOR_ADDRESS',
+  /** Random per-session secret the server must present in its hello. */
+  token: 'MCP_LOCK_INSPECTOR_TOKEN',
+  /** Human label of the source, e.g. `bundled server` or `chat agent`. */
+  label: 'MCP_LOCK_INSPECTOR_LABEL',
+  /** Which kind of source this is: `launched`, `chat`, `debug` or `external` (see SourceKind). */
+  kind: 'MCP_LOCK_INSPECTOR_KIND',
+} as const;
+
+/** Largest line, in bytes, the hub accepts; longer lines are counted and dropped. */
+export const MAX_LINE_BYTES = 1024 * 1024;
+
+/** A tool call began (emitted by the server instrumentation, not the lock map). */
+export interface CallStartedEvent {
+  readonly type: 'callStarted';
+  readonly seq: number;
+  readonly atMs: number;
+  readonly owner: LockOwner;
+}
+
+/** A tool call finished; `outcome` says how. */
+export interface CallEndedEvent {
+  readonly type: 'callEnded';
+  readonly seq: number;
+  readonly atMs: number;
+  readonly owner: LockOwner;
+  readonly durationMs: number;
+  readonly outcome: 'ok' | 'error' | 'cancelled';
+  /** Error code such as E_LOCK_TIMEOUT when the call failed on a lock. */
+  readonly errorCode?: string;
+}
+
+/** Everything a server reports: lock events plus tool-call boundaries. */
+export type InspectorEvent = LockEvent | CallStartedEvent | CallEndedEvent;
+
+/** First line a server sends; the hub closes connections whose token is wrong. */
+export interface HelloMessage {
+  readonly v: typeof WIRE_VERSION;
+  readonly type: 'hello';
+  readonly token: string;
+  readonly pid: number;
+  readonly label: string;
+  /** The source kind from the environment, when the launcher set one. */
+  readonly kind?: string;
+  /** MCP server name/version when known. */
+  readonly server?: { readonly name: string; readonly version: string };
+}
+
+/** Current lock state, sent after hello and after each reconnect so the hub never starts blind. */
+export interface SnapshotMessage {
+  readonly v: typeof WIRE_VERSION;
+  readonly type: 'snapshot';
+  readonly snapshot: LockSnapshot;
+}
+
+/** A batch of events; `dropped` counts events the reporter discarded since the previous batch (full buffer). */
+export interface EventsMessage {
+  readonly v: typeof WIRE_VERSION;
+  readonly type: 'events';
+  readonly events: readonly InspectorEvent[];
+  readonly dropped: number;
+}
+
+/** Any line a server sends to the hub. */
+export type ServerToHubMessage = HelloMessage | SnapshotMessage | EventsMessage;
+
+/** The hub's answer to a hello. */
+export type HubToServerMessage =
+  | { readonly v: typeof WIRE_VERSION; readonly type: 'welcome'; readonly sourceId: string }
+  | { readonly v: typeof WIRE_VERSION; readonly type: 'rejected'; readonly reason: string };

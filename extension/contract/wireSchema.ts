@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import type {
+  LockEvent,
+  LockOrderSite,
+  LockOwner,
+  LockParty,
+  LockSnapshot,
+  ResourceSnapshot,
+  WaitForEdge,
+} from './lockEvents';
+import {
+  WIRE_VERSION,
+  type CallEndedEvent,
+  type CallStartedEvent,
+  type EventsMessage,
+  type HelloMessage,
+  type InspectorEvent,
+  type SnapshotMessage,
+} from './wireFormat';
+import type { SourceKind } from './inspectorSnapshot';
+
+// Every schema is checked against its TypeScript contract with `satisfies`, so the two cannot drift apart.
+// Objects strip unknown keys: a newer reporter may add fields, and they must not bloat the model.
+
+// Bounds keep one hostile line from planting huge strings in the model; MAX_LINE_BYTES bounds the rest.
+const shortText = z.string().max(4096);
+const finiteNumber = z.number(); // zod 4 numbers already refuse Infinity and NaN
+const count = z.number().int().nonnegative();
+
+/** Every kind of source the channel knows, in the order views list them. */
+export const SOURCE_KINDS = ['launched', 'chat', 'debug', 'external'] as const satisfies readonly SourceKind[];
+
+/** Schema of a lock owner. */
+export const lockOwnerSchema = z.object({
+  tool: shortText.optional(),
+  requestId: z.union([shortText, finiteNumber]).optional(),
+  sessionId: shortText.optional(),
+  label: shortText.optional(),
+}) satisfies z.ZodType<LockOwner>;
+
+const lockModeSchema = z.enum(['read', 'write']);
+
+const lockPartySchema = z.object({
+  chainId: count,
+  owner: lockOwnerSchema.optional(),
+  mode: lockModeSchema,
+  sinceMs: finiteNumber,
+}) satisfies z.ZodType<LockParty>;
+
+const resourceSnapshotSchema = z.object({
+  id: shortText,
+  holders: z.array(lockPartySchema),
+  waiters: z.array(lockPartySchema),
+}) satisfies z.ZodType<ResourceSnapshot>;
+
+/** Schema of a lock map snapshot. */
+export const lockSnapshotSchema = z.object({
+  atMs: finiteNumber,
+  resources: z.array(resourceSnapshotSchema),
+}) satisfies z.ZodType<LockSnapshot>;
+
+const waitForEdgeSchema = z.object({
+  waiter: z.object({ chainId: count, owner: lockOwnerSchema.optional(), mode: lockModeSchema }),
+  resource: shortText,
+  holderChainId: count,
+}) satisfies z.ZodType<WaitForEdge>;
+
+const lockOrderSiteSchema = z.object({
+  first: shortText,
+  second: shortText,
+  chainId: count,
+  owner: lockOwnerSchema.optional(),
+  atMs: finiteNumber,
+  location: shortText.optional(),
+}) satisfies z.ZodType<LockOrderSite>;
+
+const eventBase = { seq: count, atMs: finiteNumber, chainId: count, owner: lockOwnerSchema.optional() };
+const onResource = { ...eventBase, resource: shortText, mode: lockModeSchema };
+
+/** Schema of every lock event. */
+export const lockEventSchema = z.discriminatedUnion('type', [
+  z.object({ ...onResource, type: z.literal('requested'), queueDepth: count }),
+  z.object({ ...onResource, type: z.literal('acquired'), waitedMs: finiteNumber }),
+  z.object({ ...onResource, type: z.literal('released'), heldMs: finiteNumber }),
+  z.object({ ...onResource, type: z.literal('timeout'), waitedMs: finiteNumber, holders: z.array(lockPartySchema) }),
+  z.object({ ...onResource, type: z.literal('aborted'), waitedMs: finiteNumber, reason: shortText.optional() }),
+  z.object({ ...onResource, type: z.literal('deadlock'), cycle: z.array(waitForEdgeSchema) }),
+  z.object({ ...onResource, type: z.literal('reentrant') }),
+  z.object({ ...eventBase, type: z.literal('inversion'), earlier: lockOrderSiteSchema, later: lockOrderSiteSchema }),
+  z.object({ ...onResource, type: z.literal('longHold'), heldMs: finiteNumber, thresholdMs: finiteNumber }),
+]) satisfies z.ZodType<LockEvent>;
+
+const callStartedSchema = z.object({
+  type: z.literal('callStarted'),
+  seq: count,
+  atMs: finiteNumber,
+  owner: lockOwnerSchema,
+}) satisfies z.ZodType<CallStartedEvent>;
+
+const callEndedSchema = z.object({
+  type: z.literal('callEnded'),
+  seq: count,
+  atMs: finiteNumber,
+  owner: lockOwnerSchema,
+  durationMs: finiteNumber,
+  outcome: z.enum(['ok', 'error', 'cancelled']),
+  errorCode: shortText.optional(),
+}) satisfies z.ZodType<CallEndedEvent>;
+
+/** Schema of one event a server reports. */
+export const inspectorEventSchema = z.union([
+  lockEventSchema,
+  callStartedSchema,
+  callEndedSchema,
+]) satisfies z.ZodType<InspectorEvent>;
+
+/** Schema of the hello line; the version is checked apart so a mismatch gets its own message. */
+export const helloMessageSchema = z.object({
+  v: z.literal(WIRE_VERSION),
+  type: z.literal('hello'),
+  token: shortText,
+  pid: z.number().int(),
+  label: shortText,
+  kind: shortText.optional(),
+  server: z.object({ name: shortText, version: shortText }).optional(),
+}) satisfies z.ZodType<HelloMessage>;
+
+/** Schema of a snapshot line. */
+export const snapshotMessageSchema = z.object({
+  v: z.literal(WIRE_VERSION),
+  type: z.literal('snapshot'),
+  snapshot: lockSnapshotSchema,
+}) satisfies z.ZodType<SnapshotMessage>;
+
+/** Schema of an events line whose events are validated one by one, so one unknown event does not sink its batch. */
+export const eventsEnvelopeSchema = z.object({
+  v: z.literal(WIRE_VERSION),
+  type: z.literal('events'),
+  events: z.array(z.unknown()),
+  dropped: count,
+}) satisfies z.ZodType<Omit<EventsMessage, 'events'> & { events: unknown[] }>;
+
+/** Schema of the fields every line shares, read first to say precisely what is wrong with a line. */
+export const lineHeaderSchema = z.object({ v: z.unknown(), type: z.string() });

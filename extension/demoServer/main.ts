@@ -1,0 +1,77 @@
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { ResourceLockMap } from '../locks';
+import { createLockDemoServer, LOCK_DEMO_SERVER_INFO } from './createLockDemoServer';
+import { startDemoLoad, type DemoLoad } from './demoLoad';
+import { InspectorReporter } from '../mcp/inspectorReporter';
+import { instrumentMcpServer } from '../mcp/instrumentMcpServer';
+import { parseServerArgs, SERVER_USAGE, type ServerArgs } from './serverArgs';
+import { serveStreamableHttp, type HttpSession } from './serveStreamableHttp';
+import { StateStore } from './stateStore';
+
+// The bin entry: stdout belongs to MCP in stdio mode, so everything for people goes to stderr.
+async function main(): Promise<void> {
+  let args: ServerArgs;
+  try {
+    args = parseServerArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  if (args.help) {
+    process.stdout.write(SERVER_USAGE);
+    return;
+  }
+
+  const store = await StateStore.open({ dataDir: args.dataDir, latencyMs: args.latencyMs });
+  const locks = new ResourceLockMap({ timeoutMs: args.timeoutMs });
+  const reporter = InspectorReporter.fromEnvironment(locks, { server: LOCK_DEMO_SERVER_INFO });
+  const createSession = (sessionLabel?: string): HttpSession => {
+    const server = createLockDemoServer({ store, locks });
+    const instrumentation = instrumentMcpServer(server, locks, { reporter: reporter ?? null, sessionLabel });
+    return { server, dispose: () => instrumentation.dispose() };
+  };
+
+  const closers: Array<() => Promise<void>> = [];
+  let shuttingDown = false;
+  const shutdown = async (exitCode: number): Promise<void> => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    await reporter?.close();
+    await store.close();
+    process.exit(exitCode);
+  };
+  process.once('SIGINT', () => void shutdown(0));
+  process.once('SIGTERM', () => void shutdown(0));
+
+  if (args.http) {
+    const host = await serveStreamableHttp({ port: args.port, sessionIdleMs: args.sessionIdleMs, createSession: () => createSession() });
+    closers.push(() => host.close());
+    process.stdout.write(`MCP server listening at ${host.url}\n`);
+  } else {
+    const session = createSession('stdio');
+    const transport = new StdioServerTransport();
+    closers.push(async () => {
+      await session.server.close();
+      session.dispose();
+    });
+    await session.server.connect(transport);
+    // The client closing our stdin is the stdio way of saying goodbye.
+    process.stdin.once('end', () => void shutdown(0));
+    process.stdin.once('close', () => void shutdown(0));
+  }
+
+  if (args.demoLoad) {
+    const session = createSession('demo-load');
+    const load: DemoLoad = await startDemoLoad(session.server);
+    closers.push(async () => {
+      await load.stop();
+      session.dispose();
+    });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`mcp-lock-inspector-server: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,88 @@
+import * as vscode from 'vscode';
+import type { InspectorModelReader } from '../../contract/inspectorSnapshot';
+import type { ToolRegistration } from './analyzeSource';
+import { analyzeDocumentText } from './analyzeDocumentText';
+
+const SOURCE_GLOB = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}';
+// node_modules holds other packages' servers, not the user's, and files.exclude does not list it by default.
+const EXCLUDED_GLOB = '{**/node_modules/**,**/.git/**}';
+const MAX_FILES_SEARCHED = 5000;
+/** Build output repeats the source; a registration there is only used when the source has none. */
+const BUILD_OUTPUT = /(^|[\\/])(dist|out|build)[\\/]|\.d\.[cm]?ts$|\.min\.js$/;
+/** Cheap text checks that rule out most files before parsing them. */
+const REGISTRATION_HINTS = ['registerTool', '.tool(', 'CallToolRequestSchema'];
+
+/** Where a tool is registered, as `lockInspector.revealTool` returns it. */
+export interface RevealedTool {
+  readonly tool: string;
+  readonly uri: string;
+  /** Zero-based, like vscode.Position. */
+  readonly line: number;
+  readonly character: number;
+}
+
+/**
+ * `lockInspector.revealTool`: opens the registration of a tool (`{ tool }` or the name alone), found by analysing
+ * the workspace's TypeScript and JavaScript files; without an argument, asks which tool from those the workspace registers.
+ */
+export async function revealTool(argument: unknown, model: InspectorModelReader): Promise<RevealedTool | undefined> {
+  const requested = toolOf(argument);
+  const found = await findRegistrations(requested);
+  const tool = requested ?? (await pickTool(found, model));
+  if (tool === undefined) return undefined;
+  const registration = found.find((candidate) => candidate.registration.tool === tool);
+  if (!registration) {
+    void vscode.window.showInformationMessage(`Lock Inspector: no registration of tool "${tool}" found in this workspace. Open the folder of the MCP server's source to jump to its handlers.`);
+    return undefined;
+  }
+  const { start } = registration.registration.range;
+  const position = new vscode.Position(start.line, start.character);
+  await vscode.window.showTextDocument(registration.uri, { selection: new vscode.Range(position, position), preview: true });
+  return { tool, uri: registration.uri.toString(), line: start.line, character: start.character };
+}
+
+function toolOf(argument: unknown): string | undefined {
+  if (argument === undefined) return undefined;
+  const tool = typeof argument === 'string' ? argument : (argument as { tool?: unknown } | null)?.tool;
+  if (typeof tool !== 'string' || tool === '') {
+    throw new Error(`lockInspector.revealTool takes { tool: "<name>" } or the name alone, not ${JSON.stringify(argument)}.`);
+  }
+  return tool;
+}
+
+interface FoundRegistration {
+  readonly uri: vscode.Uri;
+  readonly registration: ToolRegistration;
+}
+
+/** Registrations in the workspace (of `tool` only, when given), source files before build output. */
+async function findRegistrations(tool: string | undefined): Promise<FoundRegistration[]> {
+  const uris = await vscode.workspace.findFiles(SOURCE_GLOB, EXCLUDED_GLOB, MAX_FILES_SEARCHED);
+  const ordered = [...uris].sort((a, b) => Number(BUILD_OUTPUT.test(a.path)) - Number(BUILD_OUTPUT.test(b.path)));
+  const openDocuments = new Map(vscode.workspace.textDocuments.map((document) => [document.uri.toString(), document]));
+  const found: FoundRegistration[] = [];
+  for (const uri of ordered) {
+    const text = openDocuments.get(uri.toString())?.getText() ?? new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    if (!REGISTRATION_HINTS.some((hint) => text.includes(hint)) || (tool !== undefined && !text.includes(tool))) continue;
+    const analysis = await analyzeDocumentText(uri.fsPath, text, uri.scheme === 'file');
+    for (const registration of analysis?.registrations ?? []) {
+      if (registration.tool !== undefined && (tool === undefined || registration.tool === tool)) found.push({ uri, registration });
+    }
+    if (tool !== undefined && found.length > 0) break;
+  }
+  return found;
+}
+
+async function pickTool(found: readonly FoundRegistration[], model: InspectorModelReader): Promise<string | undefined> {
+  const callsByTool = new Map(model.snapshot().tools.map((view) => [view.tool, view.calls]));
+  const tools = [...new Set(found.map(({ registration }) => registration.tool!))];
+  if (tools.length === 0) {
+    void vscode.window.showInformationMessage('Lock Inspector: no MCP tool registrations found in this workspace. Open the folder of the MCP server\'s source.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    tools.map((tool) => ({ label: tool, description: callsByTool.has(tool) ? `${callsByTool.get(tool)} calls` : undefined })),
+    { placeHolder: 'Which tool handler to open?' },
+  );
+  return picked?.label;
+}

@@ -1,0 +1,162 @@
+import * as vscode from 'vscode';
+import { COMMANDS } from '../commands/commandIds';
+import type { InspectorModelReader, InspectorSnapshot } from '../../contract/inspectorSnapshot';
+import { Disposable } from '../dispose';
+import type { SourceAnalysis, SourceRange } from './analyzeSource';
+import { AnalysisCache } from './analysisCache';
+import { analyzeDocumentText } from './analyzeDocumentText';
+import { type LensContent, lockSiteLenses, toolLenses } from './lensContent';
+import { type SiteWarning, warningsAtSites } from './lockSiteWarnings';
+import { RefreshCoalescer } from './refreshCoalescer';
+import { revealTool } from './revealTool';
+
+/** The languages whose files get lenses, in any scheme (saved files and untitled ones). */
+export const ANALYSED_LANGUAGES: vscode.DocumentSelector = [
+  { language: 'typescript' },
+  { language: 'javascript' },
+  { language: 'typescriptreact' },
+  { language: 'javascriptreact' },
+];
+
+/** Lenses refresh at most twice a second, however fast the model changes. */
+const REFRESH_INTERVAL_MS = 500;
+
+const DIAGNOSTIC_SOURCE = 'Lock Inspector';
+
+/**
+ * Code lenses over MCP tool registrations and `withLock` sites, showing the model's live figures, and the
+ * model's lock warnings as diagnostics at the sites they concern, with quick fixes that open the timeline.
+ */
+export class ToolCodeLensProvider extends Disposable implements vscode.CodeLensProvider, vscode.CodeActionProvider {
+  private readonly analyses = new AnalysisCache<Promise<SourceAnalysis | undefined>>();
+  private readonly didChangeCodeLenses = this._register(new vscode.EventEmitter<void>());
+  private readonly diagnostics = this._register(vscode.languages.createDiagnosticCollection('lockInspector'));
+  private readonly siteWarningsByUri = new Map<string, SiteWarning[]>();
+  private readonly refresh = new RefreshCoalescer(() => this.refreshNow(), REFRESH_INTERVAL_MS);
+
+  /** Fires, coalesced, when the model's figures change. */
+  readonly onDidChangeCodeLenses = this.didChangeCodeLenses.event;
+
+  constructor(private readonly model: InspectorModelReader) {
+    super();
+    const unsubscribe = model.subscribe(() => this.refresh.request());
+    this._register({ dispose: unsubscribe });
+    this._register(this.refresh);
+    this._register(
+      vscode.workspace.onDidCloseTextDocument((document) => {
+        this.analyses.delete(document.uri.toString());
+        this.siteWarningsByUri.delete(document.uri.toString());
+        this.diagnostics.delete(document.uri);
+      }),
+    );
+  }
+
+  async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    const analysis = await this.analysisOf(document);
+    if (!analysis) return [];
+    const snapshot = this.model.snapshot();
+    const siteWarnings = this.updateDiagnostics(document, analysis, snapshot);
+    const contents = [
+      ...analysis.registrations.flatMap((registration) => toolLenses(registration, snapshot)),
+      ...analysis.lockSites.flatMap((site) => lockSiteLenses(site, snapshot, siteWarnings.filter((warning) => warning.site === site).reduce((sum, warning) => sum + warning.warnings, 0))),
+    ];
+    return contents.map(toCodeLens);
+  }
+
+  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const siteWarnings = this.siteWarningsByUri.get(document.uri.toString()) ?? [];
+    return context.diagnostics
+      .filter((diagnostic) => diagnostic.source === DIAGNOSTIC_SOURCE)
+      .flatMap((diagnostic) => {
+        const siteWarning = siteWarnings.find((candidate) => toRange(candidate.site.range).start.isEqual(diagnostic.range.start) && candidate.kind === codeValue(diagnostic));
+        return siteWarning ? quickFixes(siteWarning, diagnostic) : [];
+      });
+  }
+
+  private async analysisOf(document: vscode.TextDocument): Promise<SourceAnalysis | undefined> {
+    return this.analyses.get(document.uri.toString(), document.version, () =>
+      analyzeDocumentText(document.fileName, document.getText(), document.uri.scheme === 'file'),
+    );
+  }
+
+  private refreshNow(): void {
+    this.didChangeCodeLenses.fire();
+    for (const document of vscode.workspace.textDocuments) {
+      const analysis = this.analyses.peek(document.uri.toString());
+      void analysis?.then((settled) => settled && this.updateDiagnostics(document, settled, this.model.snapshot()));
+    }
+  }
+
+  private updateDiagnostics(document: vscode.TextDocument, analysis: SourceAnalysis, snapshot: InspectorSnapshot): SiteWarning[] {
+    const siteWarnings = warningsAtSites(document.fileName, analysis.lockSites, snapshot.warnings);
+    this.siteWarningsByUri.set(document.uri.toString(), siteWarnings);
+    this.diagnostics.set(document.uri, siteWarnings.map(toDiagnostic));
+    return siteWarnings;
+  }
+}
+
+/** Registers the lens provider, the diagnostics' quick fixes and `lockInspector.revealTool`; all go when the extension goes. */
+export function registerCodeLenses(context: vscode.ExtensionContext, model: InspectorModelReader): void {
+  const provider = new ToolCodeLensProvider(model);
+  context.subscriptions.push(
+    provider,
+    vscode.languages.registerCodeLensProvider(ANALYSED_LANGUAGES, provider),
+    vscode.languages.registerCodeActionsProvider(ANALYSED_LANGUAGES, provider, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+    vscode.commands.registerCommand(COMMANDS.revealTool, (argument?: unknown) => revealTool(argument, model)),
+  );
+}
+
+function toCodeLens(content: LensContent): vscode.CodeLens {
+  return new vscode.CodeLens(toRange(content.range), {
+    title: content.title,
+    tooltip: content.tooltip,
+    command: content.command,
+    arguments: [...content.arguments],
+  });
+}
+
+function toRange(range: SourceRange): vscode.Range {
+  return new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
+}
+
+function toDiagnostic(siteWarning: SiteWarning): vscode.Diagnostic {
+  const { site, kind, message, warnings, otherLocation } = siteWarning;
+  const start = toRange(site.range).start;
+  const diagnostic = new vscode.Diagnostic(
+    new vscode.Range(start, start.translate(0, site.method.length)),
+    warnings > 1 ? `${message} (and ${warnings - 1} more like it)` : message,
+    vscode.DiagnosticSeverity.Warning,
+  );
+  diagnostic.source = DIAGNOSTIC_SOURCE;
+  diagnostic.code = kind;
+  if (otherLocation) {
+    diagnostic.relatedInformation = [
+      new vscode.DiagnosticRelatedInformation(
+        new vscode.Location(vscode.Uri.file(otherLocation.path), new vscode.Position(otherLocation.line - 1, otherLocation.column - 1)),
+        'The same two resources are taken here in the opposite order',
+      ),
+    ];
+  }
+  return diagnostic;
+}
+
+function codeValue(diagnostic: vscode.Diagnostic): string | undefined {
+  const code = diagnostic.code;
+  return typeof code === 'object' ? String(code.value) : code === undefined ? undefined : String(code);
+}
+
+function quickFixes(siteWarning: SiteWarning, diagnostic: vscode.Diagnostic): vscode.CodeAction[] {
+  const showTimeline = new vscode.CodeAction('Show in the lock timeline', vscode.CodeActionKind.QuickFix);
+  showTimeline.diagnostics = [diagnostic];
+  showTimeline.command = { title: showTimeline.title, command: COMMANDS.showTimeline, arguments: [siteWarning.timelineFilter] };
+  const actions = [showTimeline];
+  const other = siteWarning.otherLocation;
+  if (other) {
+    const goToOther = new vscode.CodeAction('Go to the lock taken in the opposite order', vscode.CodeActionKind.QuickFix);
+    goToOther.diagnostics = [diagnostic];
+    const position = new vscode.Position(other.line - 1, other.column - 1);
+    goToOther.command = { title: goToOther.title, command: 'vscode.open', arguments: [vscode.Uri.file(other.path), { selection: new vscode.Range(position, position) }] };
+    actions.push(goToOther);
+  }
+  return actions;
+}

@@ -1,0 +1,88 @@
+import * as vscode from 'vscode';
+import { LockInspectorApiHost, type LockInspectorApi } from './api';
+import { registerMcpServerDefinitionProvider } from './chat/mcpServerDefinitionProvider';
+import { registerCodeLenses } from './codeLens/toolCodeLensProvider';
+import { COMMANDS } from './commands/commandIds';
+import { registerCommands } from './commands/commands';
+import { registerChannelDebugConfigurationProvider } from './debug/channelDebugConfigurationProvider';
+import { DebugServerLauncher } from './debug/debugServer';
+import { InspectorHub } from '../inspector/inspectorHub';
+import { DEFAULT_MAX_EVENTS, InspectorModel } from '../inspector/inspectorModel';
+import { ServerManager } from './lifecycle/serverManager';
+import { LockStatusBar } from './statusBar/statusBar';
+import { registerSidebarView } from './views/sidebarViewProvider';
+import { registerTimelinePanel } from './views/timelinePanel';
+
+const HISTORY_SETTING = 'lockInspector.history.maxEvents';
+
+// deactivate() has no context; it needs the launched server to stop it gracefully before the host goes.
+let launchedServer: ServerManager | undefined;
+
+/** Entry point: wires the inspector hub, server manager, views, code lenses and commands; returns the public API. */
+export async function activate(context: vscode.ExtensionContext): Promise<LockInspectorApi> {
+  const log = vscode.window.createOutputChannel('MCP Lock Inspector', { log: true });
+  context.subscriptions.push(log);
+
+  const model = new InspectorModel({ maxEvents: historySize(log) });
+  const hub = await InspectorHub.listen({ model, logger: log });
+  context.subscriptions.push({ dispose: () => void hub.dispose() });
+  const channelEnv = hub.envFor.bind(hub);
+
+  const server = new ServerManager({
+    extensionUri: context.extensionUri,
+    clientInfo: { name: context.extension.id, version: context.extension.packageJSON.version },
+    channelEnv,
+    log,
+  });
+  context.subscriptions.push(server);
+  launchedServer = server;
+
+  const timeline = registerTimelinePanel(context, model);
+  registerSidebarView(context, model, server);
+  registerCodeLenses(context, model);
+  const apiHost = new LockInspectorApiHost(model, server);
+  context.subscriptions.push(
+    apiHost,
+    ...registerCommands({
+      model,
+      server,
+      timeline,
+      debugServer: new DebugServerLauncher(context.extensionUri),
+      workspaceState: context.workspaceState,
+      log,
+    }),
+    ...registerMcpServerDefinitionProvider({
+      extensionUri: context.extensionUri,
+      extensionVersion: context.extension.packageJSON.version,
+      channelEnv,
+      log,
+    }),
+    ...registerChannelDebugConfigurationProvider(channelEnv),
+    new LockStatusBar(model, server, COMMANDS.showTimeline),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!event.affectsConfiguration(HISTORY_SETTING)) return;
+      // The model sizes its history once; a new size needs a new model.
+      void vscode.window.showInformationMessage('The new Lock Inspector history size applies after a window reload.', 'Reload Window').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.action.reloadWindow');
+      });
+    }),
+  );
+
+  if (vscode.workspace.getConfiguration('lockInspector.server').get<boolean>('autoStart', false)) {
+    void vscode.commands.executeCommand(COMMANDS.startServer);
+  }
+  return apiHost.api;
+}
+
+function historySize(log: vscode.LogOutputChannel): number {
+  const maxEvents = vscode.workspace.getConfiguration().get<number>(HISTORY_SETTING, DEFAULT_MAX_EVENTS);
+  if (Number.isInteger(maxEvents) && maxEvents > 0) return maxEvents;
+  log.warn(`${HISTORY_SETTING} must be a positive whole number, not ${JSON.stringify(maxEvents)}; keeping ${DEFAULT_MAX_EVENTS} events.`);
+  return DEFAULT_MAX_EVENTS;
+}
+
+/** Stops the launched server and waits until its process is gone; everything else lives in context.subscriptions. */
+export async function deactivate(): Promise<void> {
+  await launchedServer?.stop();
+  launchedServer = undefined;
+}

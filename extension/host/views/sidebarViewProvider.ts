@@ -1,0 +1,110 @@
+import * as vscode from 'vscode';
+import type { InspectorModelReader, InspectorSnapshot } from '../../contract/inspectorSnapshot';
+import type { SidebarHostMessage, SidebarWebviewMessage } from '../../contract/webviewMessages';
+import { Disposable } from '../dispose';
+import { COMMANDS } from '../commands/commandIds';
+import { assertNever, handleCommonMessage, reportFailure, runViewCommand } from './hostActions';
+import { LatestThrottle, SIDEBAR_SNAPSHOT_INTERVAL_MS } from './latestThrottle';
+import type { ServerStatus } from './serverStatus';
+import { WebviewChannel } from './webviewChannel';
+import { webviewHtml, webviewOptions } from './webviewHtml';
+
+/** The Locks view in the Lock Inspector activity bar container: server, sources, resources, warnings, tools. */
+export class SidebarViewProvider extends Disposable implements vscode.WebviewViewProvider {
+  /** Contributed in package.json under the `lockInspector` views container. */
+  static readonly viewId = 'lockInspector.sidebar';
+
+  #view: SidebarView | undefined;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly model: InspectorModelReader,
+    private readonly server: ServerStatus,
+  ) {
+    super();
+  }
+
+  resolveWebviewView(webviewView: vscode.WebviewView): void {
+    this.#view?.dispose();
+    this.#view = this._register(new SidebarView(webviewView, this.extensionUri, this.model, this.server));
+  }
+}
+
+/** One resolved webview view; lives until VS Code disposes the view. */
+class SidebarView extends Disposable {
+  readonly #channel: WebviewChannel<SidebarHostMessage, SidebarWebviewMessage>;
+  readonly #snapshots = new LatestThrottle<InspectorSnapshot>(SIDEBAR_SNAPSHOT_INTERVAL_MS, (snapshot) => this.#channel.post({ type: 'didChangeSnapshot', snapshot }));
+  #unsubscribeModel: (() => void) | undefined;
+
+  constructor(
+    webviewView: vscode.WebviewView,
+    extensionUri: vscode.Uri,
+    private readonly model: InspectorModelReader,
+    private readonly server: ServerStatus,
+  ) {
+    super();
+    const { webview } = webviewView;
+    webview.options = webviewOptions(extensionUri);
+    this.#channel = this._register(
+      new WebviewChannel<SidebarHostMessage, SidebarWebviewMessage>(webview, {
+        onReady: () => this.start(),
+        onGone: () => this.stop(),
+        onMessage: (message) => this.receive(message),
+      }),
+    );
+    this._register(webviewView.onDidChangeVisibility(() => webviewView.visible || this.#channel.markGone()));
+    this._register(webviewView.onDidDispose(() => this.dispose()));
+    this._register(this.server.onDidChangeState((serverState) => this.#channel.isReady && this.#channel.post({ type: 'didChangeServerState', serverState })));
+    this._register({ dispose: () => this.stop() });
+    webview.html = webviewHtml(webview, extensionUri, 'sidebar', 'Locks');
+  }
+
+  private start(): void {
+    this.#channel.post({ type: 'didSnapshot', snapshot: this.model.snapshot(), serverState: this.server.state });
+    this.#unsubscribeModel = this.model.subscribe(({ snapshot }) => this.#snapshots.push(snapshot));
+  }
+
+  private stop(): void {
+    this.#unsubscribeModel?.();
+    this.#unsubscribeModel = undefined;
+    this.#snapshots.cancel();
+  }
+
+  private receive(message: Exclude<SidebarWebviewMessage, { readonly type: 'ready' }>): void {
+    switch (message.type) {
+      case 'revealTool':
+      case 'revealSource':
+        handleCommonMessage(message);
+        return;
+      case 'startServer':
+        runViewCommand(COMMANDS.startServer);
+        return;
+      case 'stopServer':
+        runViewCommand(COMMANDS.stopServer);
+        return;
+      case 'restartServer':
+        runViewCommand(COMMANDS.restartServer);
+        return;
+      case 'runDemo':
+        reportFailure(runDemo(this.server), 'run the demo');
+        return;
+      case 'showTimeline':
+        runViewCommand(COMMANDS.showTimeline, message.filter);
+        return;
+      default:
+        assertNever(message);
+    }
+  }
+}
+
+async function runDemo(server: ServerStatus): Promise<void> {
+  if (server.state !== 'running') await vscode.commands.executeCommand(COMMANDS.startServer);
+  await vscode.commands.executeCommand(COMMANDS.runParallelCalls);
+}
+
+/** Registers the sidebar's webview view provider; everything it creates goes with `context`. */
+export function registerSidebarView(context: vscode.ExtensionContext, model: InspectorModelReader, server: ServerStatus): SidebarViewProvider {
+  const provider = new SidebarViewProvider(context.extensionUri, model, server);
+  context.subscriptions.push(provider, vscode.window.registerWebviewViewProvider(SidebarViewProvider.viewId, provider));
+  return provider;
+}

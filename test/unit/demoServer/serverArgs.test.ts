@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DEMO_LATENCY_MS, parseServerArgs } from '../../../extension/demoServer/serverArgs';
+
+describe('parseServerArgs', () => {
+  it('defaults to stdio, memory state, no latency, a 5 s lock timeout', () => {
+    assert.deepEqual(parseServerArgs([]), { help: false, http: false, port: 0, latencyMs: 0, timeoutMs: 5000, demoLoad: false, sessionIdleMs: 1_800_000 });
+  });
+
+  it('reads every option', () => {
+    const args = parseServerArgs(['--http', '--port', '8123', '--data-dir', 'state', '--latency-ms', '15', '--timeout-ms', '250', '--demo-load', '--session-idle-ms', '5000']);
+    assert.deepEqual(args, { help: false, http: true, port: 8123, dataDir: 'state', latencyMs: 15, timeoutMs: 250, demoLoad: true, sessionIdleMs: 5000 });
+  });
+
+  it('gives the demo load some storage latency unless told otherwise', () => {
+    assert.equal(parseServerArgs(['--demo-load']).latencyMs, DEMO_LATENCY_MS);
+    assert.equal(parseServerArgs(['--demo-load', '--latency-ms', '0']).latencyMs, 0);
+  });
+
+  for (const [argv, message] of [
+    [['--bogus'], /Unknown option '--bogus'.*--help/],
+    [['--port', '80'], /--port needs --http/],
+    [['--http', '--port', 'eighty'], /--port must be a whole number from 0 to 65535, got "eighty"/],
+    [['--latency-ms=-3'], /--latency-ms must be a whole number/],
+    [['--timeout-ms', '0'], /--timeout-ms must be a whole number from 1/],
+    [['--data-dir', ' '], /--data-dir needs a folder path/],
+    [['positional'], /Unexpected argument 'positional'/],
+  ] as const) {
+    it(`explains what is wrong with ${argv.join(' ')}`, () => {
+      assert.throws(() => parseServerArgs(argv), message);
+    });
+  }
+});

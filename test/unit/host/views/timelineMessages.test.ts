@@ -1,0 +1,36 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import type { InspectorModelReader, InspectorSnapshot, SourcedEvent } from '../../../../extension/contract/inspectorSnapshot';
+import { HISTORY_CHUNK_EVENTS, timelineSnapshotMessages } from '../../../../extension/host/views/timelineMessages';
+
+const snapshot: InspectorSnapshot = {
+  atMs: 5,
+  sources: [],
+  resources: [],
+  tools: [],
+  warnings: [],
+  totals: { held: 0, waiting: 0, timeouts: 0, deadlocks: 0, events: 0, linesRejected: 0 },
+};
+
+function modelWith(eventCount: number): InspectorModelReader {
+  const history = Array.from({ length: eventCount }, (_, index): SourcedEvent => ({ type: 'callStarted', seq: index, atMs: index, owner: { tool: 't' }, sourceId: 's' }));
+  return { snapshot: () => snapshot, history: () => history, subscribe: () => () => undefined };
+}
+
+test('a long history goes out in slices, oldest first, the first one in the snapshot', () => {
+  const messages = timelineSnapshotMessages(modelWith(HISTORY_CHUNK_EVENTS * 2 + 1));
+  assert.deepEqual(
+    messages.map((message) => message.type),
+    ['didSnapshot', 'didChangeLocks', 'didChangeLocks'],
+  );
+  const events = messages.flatMap((message) => ('events' in message ? message.events : []));
+  assert.deepEqual(
+    events.map((event) => event.seq),
+    Array.from({ length: HISTORY_CHUNK_EVENTS * 2 + 1 }, (_, index) => index),
+  );
+  assert.ok(messages.every((message) => message.type !== 'didChangeLocks' || message.cleared === false));
+});
+
+test('an empty history is one snapshot', () => {
+  assert.equal(timelineSnapshotMessages(modelWith(0)).length, 1);
+});
