@@ -8,7 +8,6 @@ import {
   type LockFailure,
 } from './lockErrors';
 import type {
-  LockEvent,
   LockMode,
   LockOrderSite,
   LockOwner,
@@ -17,8 +16,13 @@ import type {
   ResourceSnapshot,
   WaitForEdge,
 } from '../contract/lockEvents';
+import { LockEventPublisher, type LockListener } from './lockEventPublisher';
 import { DEFAULT_MAX_ORDER_PAIRS, LockOrderGraph } from './lockOrderGraph';
 import { isAncestorOrSelf, LockRequest, type Hold, type ResourceEntry } from './lockRequest';
+import { LongHoldWatchdog } from './longHoldWatchdog';
+import { nowMs } from './nowMs';
+
+export type { LockListener } from './lockEventPublisher';
 
 /** Default wait before E_LOCK_TIMEOUT, in milliseconds. */
 export const DEFAULT_TIMEOUT_MS = 5000;
@@ -49,9 +53,6 @@ export interface LockCallOptions {
   readonly owner?: LockOwner;
 }
 
-/** Receives every lock event of a map, synchronously, in `seq` order. */
-export type LockListener = (event: LockEvent) => void;
-
 /**
  * Per-resource locks that stay correct under timeouts, cancellation, nesting and deadlock, with live events.
  *
@@ -67,20 +68,21 @@ export type LockListener = (event: LockEvent) => void;
 export class ResourceLockMap {
   private readonly entries = new Map<string, ResourceEntry>();
   private readonly timeoutMs: number;
-  private readonly longHoldMs: number;
   private readonly orderGraph: LockOrderGraph<RecordedOrder>;
   private readonly callSiteBudget = new CallSiteBudget(CALL_SITES_PER_SECOND);
-  private listeners: readonly LockListener[] = [];
-  private lastSeq = 0;
-  private oldestWatched: Hold | undefined = undefined;
-  private newestWatched: Hold | undefined = undefined;
-  private longHoldTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  private readonly events = new LockEventPublisher();
+  /** Absent when long holds are not reported (`longHoldMs: Infinity`). */
+  private readonly longHoldWatchdog: LongHoldWatchdog | undefined;
 
   constructor(options: ResourceLockMapOptions | number = {}) {
     const { timeoutMs = DEFAULT_TIMEOUT_MS, longHoldMs = DEFAULT_LONG_HOLD_MS, maxOrderPairs = DEFAULT_MAX_ORDER_PAIRS } =
       typeof options === 'number' ? { timeoutMs: options } : options;
     this.timeoutMs = checkDuration('timeoutMs', timeoutMs);
-    this.longHoldMs = checkDuration('longHoldMs', longHoldMs);
+    checkDuration('longHoldMs', longHoldMs);
+    this.longHoldWatchdog =
+      longHoldMs === Infinity
+        ? undefined
+        : new LongHoldWatchdog(longHoldMs, (hold, heldMs, atMs) => this.events.longHold(hold, heldMs, longHoldMs, atMs));
     if (!Number.isInteger(maxOrderPairs) || maxOrderPairs < 0) {
       throw new RangeError(`maxOrderPairs must be a non-negative integer, got ${String(maxOrderPairs)}.`);
     }
@@ -137,10 +139,7 @@ export class ResourceLockMap {
     if (typeof listener !== 'function') {
       throw new TypeError(`subscribe needs a function (event) => void, got ${describeValue(listener)}.`);
     }
-    this.listeners = [...this.listeners, listener];
-    return () => {
-      this.listeners = this.listeners.filter((known) => known !== listener);
-    };
+    return this.events.subscribe(listener);
   }
 
   private start<T>(
@@ -173,7 +172,7 @@ export class ResourceLockMap {
       ids,
       timeoutMs,
     );
-    if (this.listeners.length !== 0 && (ids.length > 1 || parent !== undefined)) this.recordOrder(request, api);
+    if (this.events.listening && (ids.length > 1 || parent !== undefined)) this.recordOrder(request, api);
     let acquiredAll: boolean;
     try {
       acquiredAll = this.acquireNext(request);
@@ -190,14 +189,15 @@ export class ResourceLockMap {
     const ids = request.resources;
     while (request.nextIndex < ids.length) {
       const id = ids[request.nextIndex];
-      if (this.listeners.length !== 0) {
-        const queueDepth = this.entries.get(id)?.queueLength ?? 0;
-        this.emit({ type: 'requested', seq: ++this.lastSeq, atMs: nowMs(), chainId: request.chain.id, owner: request.owner, resource: id, mode: request.mode, queueDepth });
-      }
+      if (this.events.listening) this.events.requested(request, id, this.entries.get(id)?.queueLength ?? 0);
       // Looked up after the event: a listener may have taken or released locks synchronously.
       let entry = this.entries.get(id);
       const abortedSignal = request.signals?.find((signal) => signal.aborted);
-      if (abortedSignal !== undefined) throw this.abortedError(request, id, entry, abortedSignal, 0);
+      if (abortedSignal !== undefined) {
+        const reason = describeAbortReason(abortedSignal.reason);
+        this.events.aborted(request, id, 0, reason);
+        throw this.abortedError(request, id, entry, reason, 0);
+      }
       if (entry === undefined) {
         entry = { id, mode: request.mode, holders: [], queueHead: undefined, queueTail: undefined, queueLength: 0, removed: false };
         this.entries.set(id, entry);
@@ -205,14 +205,26 @@ export class ResourceLockMap {
         request.nextIndex++;
         continue;
       }
-      if (entry.holders.length !== 0) this.refuseReentry(request, entry);
+      // Waiting for what an enclosing call of the same chain holds would wait for itself.
+      if (entry.holders.length !== 0 && entry.holders.some((hold) => isAncestorOrSelf(hold.request, request.parent))) {
+        this.events.reentrant(request, id);
+        throw new LockReentrantError(this.failure(request, id, entry, 0));
+      }
       if (entry.queueLength === 0 && (entry.holders.length === 0 || (request.mode === 'read' && entry.mode === 'read'))) {
         this.hold(request, entry, 0);
         request.nextIndex++;
         continue;
       }
-      this.refuseDeadlock(request, entry);
-      if (request.timeoutMs === 0) throw this.timeoutError(request, entry, 0);
+      const cycle = findWaitForCycle(request, entry);
+      if (cycle !== undefined) {
+        this.events.deadlock(request, id, cycle);
+        throw new DeadlockError(this.failure(request, id, entry, 0), cycle);
+      }
+      if (request.timeoutMs === 0) {
+        const error = this.timeoutError(request, entry, 0);
+        this.events.timeout(request, id, 0, error.holders);
+        throw error;
+      }
       this.enqueue(request, entry);
       return false;
     }
@@ -250,9 +262,9 @@ export class ResourceLockMap {
     entry.holders.push(hold);
     if (request.firstHold === undefined) request.firstHold = hold;
     else (request.laterHolds ??= []).push(hold);
-    if (this.listeners.length === 0) return;
-    this.emit({ type: 'acquired', seq: ++this.lastSeq, atMs: nowMs(), chainId: request.chain.id, owner: request.owner, resource: entry.id, mode: request.mode, waitedMs });
-    if (this.longHoldMs !== Infinity) this.watchLongHold(hold);
+    if (!this.events.listening) return;
+    this.events.acquired(request, entry.id, waitedMs);
+    this.longHoldWatchdog?.watch(hold);
   }
 
   /** Lets go of everything the request holds, newest first, and serves the queues behind it. */
@@ -268,16 +280,13 @@ export class ResourceLockMap {
   }
 
   private releaseHold(hold: Hold): void {
-    const { entry, request } = hold;
+    const entry = hold.entry;
     const holders = entry.holders;
     // Order among holders does not matter (they are all readers, or one writer): swap-remove.
     const last = holders.pop() as Hold;
     if (last !== hold) holders[holders.indexOf(hold)] = last;
-    if (hold.watched) this.unwatchLongHold(hold);
-    if (this.listeners.length !== 0) {
-      const atMs = nowMs();
-      this.emit({ type: 'released', seq: ++this.lastSeq, atMs, chainId: request.chain.id, owner: request.owner, resource: entry.id, mode: request.mode, heldMs: atMs - hold.sinceMs });
-    }
+    if (hold.watched) this.longHoldWatchdog?.unwatch(hold);
+    this.events.released(hold);
     this.serve(entry);
   }
 
@@ -329,14 +338,20 @@ export class ResourceLockMap {
     request.timeoutTimer = undefined;
     const entry = request.waitingFor;
     if (entry === undefined) return;
-    this.fail(request, this.timeoutError(request, entry, nowMs() - request.waitSinceMs));
+    const waitedMs = nowMs() - request.waitSinceMs;
+    const error = this.timeoutError(request, entry, waitedMs);
+    this.events.timeout(request, entry.id, waitedMs, error.holders);
+    this.fail(request, error);
   }
 
   private onAbort(request: LockRequest): void {
     const entry = request.waitingFor;
     const signal = request.signals?.find((candidate) => candidate.aborted);
     if (entry === undefined || signal === undefined) return;
-    this.fail(request, this.abortedError(request, entry.id, entry, signal, nowMs() - request.waitSinceMs));
+    const waitedMs = nowMs() - request.waitSinceMs;
+    const reason = describeAbortReason(signal.reason);
+    this.events.aborted(request, entry.id, waitedMs, reason);
+    this.fail(request, this.abortedError(request, entry.id, entry, reason, waitedMs));
   }
 
   /** Takes the request out of its queue, drops its timer and listeners, releases what it took, and rejects it. */
@@ -385,44 +400,17 @@ export class ResourceLockMap {
     request.chain.waiting?.delete(request);
   }
 
-  /** Fails at once when an enclosing call of the same chain holds `entry`: waiting would wait for itself. */
-  private refuseReentry(request: LockRequest, entry: ResourceEntry): void {
-    if (!entry.holders.some((hold) => isAncestorOrSelf(hold.request, request.parent))) return;
-    if (this.listeners.length !== 0) {
-      this.emit({ type: 'reentrant', seq: ++this.lastSeq, atMs: nowMs(), chainId: request.chain.id, owner: request.owner, resource: entry.id, mode: request.mode });
-    }
-    throw new LockReentrantError(this.failure(request, entry.id, entry, 0));
-  }
-
-  /** Fails at once when waiting for `entry` would close a wait-for cycle. */
-  private refuseDeadlock(request: LockRequest, entry: ResourceEntry): void {
-    const cycle = findWaitForCycle(request, entry);
-    if (cycle === undefined) return;
-    if (this.listeners.length !== 0) {
-      this.emit({ type: 'deadlock', seq: ++this.lastSeq, atMs: nowMs(), chainId: request.chain.id, owner: request.owner, resource: entry.id, mode: request.mode, cycle });
-    }
-    throw new DeadlockError(this.failure(request, entry.id, entry, 0), cycle);
-  }
-
   private timeoutError(request: LockRequest, entry: ResourceEntry, waitedMs: number): LockTimeoutError {
-    const failure = this.failure(request, entry.id, entry, waitedMs);
-    if (this.listeners.length !== 0) {
-      this.emit({ type: 'timeout', seq: ++this.lastSeq, atMs: nowMs(), chainId: request.chain.id, owner: request.owner, resource: entry.id, mode: request.mode, waitedMs, holders: failure.holders });
-    }
-    return new LockTimeoutError(failure);
+    return new LockTimeoutError(this.failure(request, entry.id, entry, waitedMs));
   }
 
   private abortedError(
     request: LockRequest,
     resource: string,
     entry: ResourceEntry | undefined,
-    signal: AbortSignal,
+    reason: string | undefined,
     waitedMs: number,
   ): LockAbortedError {
-    const reason = describeAbortReason(signal.reason);
-    if (this.listeners.length !== 0) {
-      this.emit({ type: 'aborted', seq: ++this.lastSeq, atMs: nowMs(), chainId: request.chain.id, owner: request.owner, resource, mode: request.mode, waitedMs, reason });
-    }
     return new LockAbortedError(this.failure(request, resource, entry, waitedMs), reason);
   }
 
@@ -457,75 +445,9 @@ export class ResourceLockMap {
           later = { first, second, chainId: request.chain.id, owner: request.owner, atMs, callSite };
           return later;
         });
-        if (earlier !== undefined && later !== undefined) {
-          this.emit({ type: 'inversion', seq: ++this.lastSeq, atMs, chainId: request.chain.id, owner: request.owner, earlier: orderSite(earlier), later: orderSite(later) });
-        }
+        if (earlier !== undefined && later !== undefined) this.events.inversion(request, atMs, orderSite(earlier), orderSite(later));
       }
       held.push(second);
-    }
-  }
-
-  private watchLongHold(hold: Hold): void {
-    hold.watched = true;
-    hold.olderWatched = this.newestWatched;
-    if (this.newestWatched === undefined) this.oldestWatched = hold;
-    else this.newestWatched.newerWatched = hold;
-    this.newestWatched = hold;
-    if (this.longHoldTimer === undefined) this.armLongHoldTimer(this.longHoldMs);
-  }
-
-  private unwatchLongHold(hold: Hold): void {
-    hold.watched = false;
-    if (hold.olderWatched === undefined) this.oldestWatched = hold.newerWatched;
-    else hold.olderWatched.newerWatched = hold.newerWatched;
-    if (hold.newerWatched === undefined) this.newestWatched = hold.olderWatched;
-    else hold.newerWatched.olderWatched = hold.olderWatched;
-    hold.olderWatched = undefined;
-    hold.newerWatched = undefined;
-  }
-
-  // One timer for all holds: they share one threshold, so acquisition order is deadline order.
-  private armLongHoldTimer(delayMs: number): void {
-    const timer = setTimeout(() => this.onLongHoldTimer(), delayMs);
-    // Watching must never keep a process alive.
-    timer.unref?.();
-    this.longHoldTimer = timer;
-  }
-
-  private onLongHoldTimer(): void {
-    this.longHoldTimer = undefined;
-    const now = nowMs();
-    for (let hold = this.oldestWatched; hold !== undefined; hold = this.oldestWatched) {
-      const heldMs = now - hold.sinceMs;
-      if (heldMs < this.longHoldMs) {
-        this.armLongHoldTimer(this.longHoldMs - heldMs);
-        return;
-      }
-      this.unwatchLongHold(hold);
-      if (this.listeners.length !== 0) {
-        this.emit({
-          type: 'longHold',
-          seq: ++this.lastSeq,
-          atMs: now,
-          chainId: hold.request.chain.id,
-          owner: hold.request.owner,
-          resource: hold.entry.id,
-          mode: hold.request.mode,
-          heldMs,
-          thresholdMs: this.longHoldMs,
-        });
-      }
-    }
-  }
-
-  private emit(event: LockEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        // A faulty listener must not leave a lock half-taken; it is reported, not rethrown.
-        process.emitWarning(`A lock event listener threw on a '${event.type}' event: ${String(error)}`, 'LockListenerWarning');
-      }
     }
   }
 }
@@ -569,14 +491,6 @@ function orderSite({ callSite, ...site }: RecordedOrder): LockOrderSite {
 
 function partyOf(request: LockRequest, sinceMs: number): LockParty {
   return { chainId: request.chain.id, owner: request.owner, mode: request.mode, sinceMs };
-}
-
-// Read once: the global `performance` is a lazy getter in Node. Fake timers patch `now` on this same object.
-const clock = performance;
-const clockOriginMs = clock.timeOrigin;
-
-function nowMs(): number {
-  return clockOriginMs + clock.now();
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
