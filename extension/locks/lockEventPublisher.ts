@@ -1,3 +1,4 @@
+import { ListenerFaultReporter } from './listenerFaultReporter';
 import { nowMs } from './nowMs';
 import type { LockEvent, LockOrderSite, LockParty, WaitForEdge } from '../contract/lockEvents';
 import type { Hold, LockRequest } from './lockRequest';
@@ -12,6 +13,7 @@ export type LockListener = (event: LockEvent) => void;
 export class LockEventPublisher {
   private listeners: readonly LockListener[] = [];
   private lastSeq = 0;
+  private readonly listenerFaults = new ListenerFaultReporter();
 
   /** Whether anyone listens: callers skip work that only events need (queue depths, lock order, hold watching). */
   get listening(): boolean {
@@ -23,6 +25,7 @@ export class LockEventPublisher {
     this.listeners = [...this.listeners, listener];
     return () => {
       this.listeners = this.listeners.filter((known) => known !== listener);
+      this.listenerFaults.forget(listener);
     };
   }
 
@@ -88,8 +91,8 @@ export class LockEventPublisher {
       try {
         listener(event);
       } catch (error) {
-        // A faulty listener must not leave a lock half-taken; it is reported, not rethrown.
-        process.emitWarning(`A lock event listener threw on a '${event.type}' event: ${String(error)}`, 'LockListenerWarning');
+        // Nothing a listener does may change what the locks do: its throw is reported, never rethrown.
+        this.listenerFaults.report(listener, event.type, error);
       }
     }
   }
