@@ -10,10 +10,11 @@ import * as os from 'node:os';
 import FakeTimers from '@sinonjs/fake-timers';
 import type { Browser, Page } from 'playwright-core';
 import type { InspectorEvent } from '../extension/contract/wireFormat';
-import { InspectorModel, type ModelClock } from '../extension/inspector/inspectorModel';
-import type { InspectorSnapshot, ModelChange } from '../extension/contract/inspectorSnapshot';
+import { InspectorModel } from '../extension/inspector/inspectorModel';
+import type { ModelChange } from '../extension/contract/inspectorSnapshot';
 import type { SidebarHostMessage } from '../extension/contract/webviewMessages';
-import { LatestThrottle, SIDEBAR_SNAPSHOT_INTERVAL_MS, type ThrottleTimers } from '../extension/host/views/latestThrottle';
+import { Throttle, type Clock } from '../extension/inspector/throttle';
+import { SIDEBAR_SNAPSHOT_INTERVAL_MS } from '../extension/host/views/viewCadence';
 import { timelineChangeMessage, timelineSnapshotMessages } from '../extension/host/views/timelineMessages';
 import { openWebview, type ReplayFigures, type TimedHostMessage, type WebviewHarness } from '../test/support/webviewHarness';
 import { launchChromium } from '../tools/chromium.mjs';
@@ -158,7 +159,7 @@ function percentile(values: readonly number[], fraction: number): number {
 class SimulatedHost {
   readonly #clock = FakeTimers.createClock(Date.now());
   /** The simulated time, for the model and for throttles between it and the webview. */
-  readonly timers: ModelClock & ThrottleTimers = {
+  readonly timers: Clock = {
     now: () => this.#clock.now,
     setTimeout: (callback, delayMs) => this.#clock.setTimeout(callback, delayMs),
     clearTimeout: (handle) => this.#clock.clearTimeout(handle as FakeTimers.TimerId),
@@ -271,12 +272,12 @@ async function sidebarFlood(browser: Browser): Promise<BenchRow[]> {
   await sidebar.postFromHost({ type: 'didSnapshot', snapshot: host.model.snapshot(), serverState: 'running' } satisfies SidebarHostMessage);
   await watchRendered(sidebar.page, 'data-rendered-snapshot-at-ms');
   // As the sidebar's host adapter does: at most one snapshot per SIDEBAR_SNAPSHOT_INTERVAL_MS, always the latest.
-  const throttle = new LatestThrottle<InspectorSnapshot>(SIDEBAR_SNAPSHOT_INTERVAL_MS, (snapshot) => host.post({ type: 'didChangeSnapshot', snapshot } satisfies SidebarHostMessage), host.timers);
+  const throttle = new Throttle(SIDEBAR_SNAPSHOT_INTERVAL_MS, () => host.post({ type: 'didChangeSnapshot', snapshot: host.model.snapshot() } satisfies SidebarHostMessage), host.timers);
   const { trace: busy, oldestByDrawnKey: oldestBySnapshot, replay } = await replayFlood(
     browser,
     sidebar,
     host,
-    (change) => throttle.push(change.snapshot),
+    () => throttle.request(),
     (change) => change.snapshot.atMs,
   );
   const lagMs = lags(await renderLog(sidebar.page), oldestBySnapshot);

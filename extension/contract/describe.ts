@@ -1,22 +1,148 @@
-import type { LockOwner } from './lockEvents';
+// The one vocabulary: how owners, durations, cycles and warnings read, in errors, MCP log messages, the model's
+// warnings, the CLI and the webviews alike. Pure functions, no Node or DOM, so every side can import it.
+import type { LockEvent, LockOrderSite, LockOwner, LockParty, WaitForEdge } from './lockEvents';
 
-/** How a holder or waiter is named in messages: `transfer #12`, a label, or the chain id as a last resort. */
+/** Anything that can be named as a holder or waiter: its call chain and, when known, its owner. */
+export interface NamedParty {
+  readonly chainId: number;
+  readonly owner?: LockOwner;
+}
+
+/** How a holder or waiter is named: `transfer #12`, a free-text label, or `chain 7` as a last resort. */
 export function describeOwner(owner: LockOwner | undefined, chainId?: number): string {
   if (owner?.tool !== undefined) return owner.requestId !== undefined ? `${owner.tool} #${owner.requestId}` : owner.tool;
   if (owner?.label !== undefined) return owner.label;
   return chainId !== undefined ? `chain ${chainId}` : 'unknown owner';
 }
 
-/** A duration for people: `850 µs`, `42 ms`, `3.2 s`, `4 min 10 s`. */
-export function formatDuration(durationMs: number): string {
-  if (durationMs <= 0) return '0 ms';
-  if (durationMs < 1) return `${Math.round(durationMs * 1000)} µs`;
-  if (durationMs < 1000) return `${durationMs < 10 ? durationMs.toFixed(1) : Math.round(durationMs)} ms`;
-  if (durationMs < 60_000) return `${(durationMs / 1000).toFixed(1)} s`;
-  return `${Math.floor(durationMs / 60_000)} min ${Math.round((durationMs % 60_000) / 1000)} s`;
+/** `describeOwner` of a party. */
+export function describeParty(party: NamedParty): string {
+  return describeOwner(party.owner, party.chainId);
 }
 
-/** Identifies one tool call of one source, to pair its start with its end. */
-export function callKeyOf(sourceId: string, owner: LockOwner): string {
-  return `${sourceId}\u0000${owner.sessionId ?? ''}\u0000${owner.requestId ?? ''}\u0000${owner.tool ?? ''}`;
+/** A resource id as sentences quote it: `'account:alice'`. */
+export function quoteResource(id: string): string {
+  return `'${id}'`;
+}
+
+/** A duration for people: `0.4 ms`, `12 ms`, `1.2 s`, `12 s`, `2 min 05 s`, `1 h 02 min`; `–` when unknown. */
+export function formatDuration(durationMs: number): string {
+  if (!Number.isFinite(durationMs) || durationMs < 0) return '–';
+  if (durationMs < 10) return `${trimZero(durationMs.toFixed(1))} ms`;
+  if (durationMs < 1000) return `${Math.round(durationMs)} ms`;
+  const seconds = durationMs / 1000;
+  if (seconds < 10) return `${trimZero(seconds.toFixed(1))} s`;
+  if (seconds < 60) return `${Math.floor(seconds)} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${pad2(Math.floor(seconds % 60))} s`;
+  return `${Math.floor(minutes / 60)} h ${pad2(minutes % 60)} min`;
+}
+
+/** One stop on a deadlock cycle: a call, or the resource it waits for. */
+export type CycleNode =
+  | { readonly kind: 'call'; readonly chainId: number; readonly owner?: LockOwner; readonly label: string }
+  | { readonly kind: 'resource'; readonly id: string };
+
+/**
+ * Orders the edges of a wait-for cycle into call -> resource -> call -> ... so it reads round the loop;
+ * the last resource's holder is the first call. A holder that is waiting nowhere ends the chain.
+ */
+export function cycleNodes(cycle: readonly WaitForEdge[]): CycleNode[] {
+  const byWaiter = new Map(cycle.map((edge) => [edge.waiter.chainId, edge]));
+  const nodes: CycleNode[] = [];
+  const visited = new Set<WaitForEdge>();
+  let edge: WaitForEdge | undefined = cycle[0];
+  while (edge && !visited.has(edge)) {
+    visited.add(edge);
+    nodes.push({ kind: 'call', chainId: edge.waiter.chainId, owner: edge.waiter.owner, label: describeParty(edge.waiter) });
+    nodes.push({ kind: 'resource', id: edge.resource });
+    const next = byWaiter.get(edge.holderChainId);
+    if (!next) nodes.push({ kind: 'call', chainId: edge.holderChainId, label: describeOwner(undefined, edge.holderChainId) });
+    edge = next;
+  }
+  return nodes;
+}
+
+/** The cycle in one sentence: `transfer #2 waits for 'A' held by transfer #1, which waits for 'B' held by transfer #2`. */
+export function describeCycle(cycle: readonly WaitForEdge[]): string {
+  const nodes = cycleNodes(cycle);
+  const parts: string[] = [];
+  for (let index = 0; index + 1 < nodes.length; index += 2) {
+    const waiter = nodes[index] as Extract<CycleNode, { kind: 'call' }>;
+    const resource = nodes[index + 1] as Extract<CycleNode, { kind: 'resource' }>;
+    const holder = (nodes[index + 2] ?? nodes[0]) as Extract<CycleNode, { kind: 'call' }>;
+    parts.push(`${index === 0 ? waiter.label : 'which'} waits for ${quoteResource(resource.id)} held by ${holder.label}`);
+  }
+  return parts.join(', ');
+}
+
+/** Where an ordered pair was taken: `transfer #3 took 'A' then 'B' at src/bank.ts:12:7`. */
+export function describeOrderSite(site: LockOrderSite): string {
+  return `${describeParty(site)} took ${quoteResource(site.first)} then ${quoteResource(site.second)}${site.location ? ` at ${site.location}` : ''}`;
+}
+
+/** What a deadlock warning says: who asked for what, the cycle it would have closed, and what to do. */
+export function deadlockMessage(party: NamedParty, resource: string, cycle: readonly WaitForEdge[], occurrences = 1): string {
+  return (
+    `Deadlock averted${timesText(occurrences)}: ${describeParty(party)} asked for ${quoteResource(resource)}, closing the cycle ` +
+    `${describeCycle(cycle)}. The request failed with E_DEADLOCK; take these locks in one global order (one withLocks call with all ids).`
+  );
+}
+
+/** What a lock-order inversion warning says: both sites and why it matters. */
+export function inversionMessage(earlier: LockOrderSite, later: LockOrderSite, occurrences = 1): string {
+  return (
+    `Lock-order inversion${timesText(occurrences)}: ${describeOrderSite(earlier)}, but ${describeOrderSite(later)}. ` +
+    'Two such calls at once deadlock; take both in one order (one withLocks call).'
+  );
+}
+
+/** What a long-hold warning says. */
+export function longHoldMessage(party: NamedParty, resource: string, heldMs: number, thresholdMs: number, occurrences = 1): string {
+  return (
+    `Long hold${timesText(occurrences)}: ${describeParty(party)} has held ${quoteResource(resource)} for ${formatDuration(heldMs)} ` +
+    `(threshold ${formatDuration(thresholdMs)}); is it held across a slow call?`
+  );
+}
+
+/** What a timeout says: who waited how long for what, and who held it. */
+export function timeoutMessage(party: NamedParty, resource: string, waitedMs: number, holders: readonly LockParty[]): string {
+  const heldBy = holders.length === 0 ? '' : `, held by ${holders.map(describeParty).join(', ')}`;
+  return `${describeParty(party)} timed out after ${formatDuration(waitedMs)} waiting for ${quoteResource(resource)}${heldBy}.`;
+}
+
+/** What a timeout-storm warning says. */
+export function timeoutStormMessage(resource: string, timeouts: number, windowMs: number): string {
+  return (
+    `Timeout storm: ${timeouts} lock timeouts on ${quoteResource(resource)} within ${formatDuration(windowMs)}. ` +
+    'A holder may be stuck, or the lock is too coarse for the load.'
+  );
+}
+
+/** One sentence about a lock event worth a warning, for logs and MCP logging messages. */
+export function describeLockWarning(event: LockEvent): string {
+  switch (event.type) {
+    case 'deadlock':
+      return deadlockMessage(event, event.resource, event.cycle);
+    case 'inversion':
+      return inversionMessage(event.earlier, event.later);
+    case 'longHold':
+      return longHoldMessage(event, event.resource, event.heldMs, event.thresholdMs);
+    case 'timeout':
+      return timeoutMessage(event, event.resource, event.waitedMs, event.holders);
+    default:
+      return `${describeParty(event)}: lock ${event.type} on ${quoteResource(event.resource)}.`;
+  }
+}
+
+function timesText(occurrences: number): string {
+  return occurrences > 1 ? ` (${occurrences} times)` : '';
+}
+
+function trimZero(text: string): string {
+  return text.endsWith('.0') ? text.slice(0, -2) : text;
+}
+
+function pad2(value: number): string {
+  return String(value).padStart(2, '0');
 }

@@ -1,8 +1,5 @@
 import type { LockMode, LockOwner, WaitForEdge, LockOrderSite } from './lockEvents';
-import type { InspectorEvent } from './wireFormat';
-
-/** Where a source's events come from. */
-export type SourceKind = 'launched' | 'chat' | 'debug' | 'external';
+import type { InspectorEvent, SourceKind } from './wireFormat';
 
 /** One connected (or recently disconnected) server reporting to the hub. */
 export interface SourceInfo {

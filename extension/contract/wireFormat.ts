@@ -15,6 +15,9 @@ export const CHANNEL_ENV = {
   kind: 'MCP_LOCK_INSPECTOR_KIND',
 } as const;
 
+/** Where a source's events come from: launched by the extension, by VS Code's MCP host for a chat agent, under the debugger, or anything else. */
+export type SourceKind = 'launched' | 'chat' | 'debug' | 'external';
+
 /** Largest line, in bytes, the hub accepts; longer lines are counted and dropped. */
 export const MAX_LINE_BYTES = 1024 * 1024;
 

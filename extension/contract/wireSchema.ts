@@ -16,8 +16,8 @@ import {
   type HelloMessage,
   type InspectorEvent,
   type SnapshotMessage,
+  type SourceKind,
 } from './wireFormat';
-import type { SourceKind } from './inspectorSnapshot';
 
 // Every schema is checked against its TypeScript contract with `satisfies`, so the two cannot drift apart.
 // Objects strip unknown keys: a newer reporter may add fields, and they must not bloat the model.

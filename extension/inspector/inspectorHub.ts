@@ -12,7 +12,7 @@ import {
   type InspectorEvent,
 } from '../contract/wireFormat';
 import { BoundedLineSplitter } from '../contract/boundedLineSplitter';
-import type { SourceKind } from '../contract/inspectorSnapshot';
+import type { SourceKind } from '../contract/wireFormat';
 import {
   SOURCE_KINDS,
   eventsEnvelopeSchema,

@@ -1,9 +1,6 @@
-import type { LockEvent, LockOwner, LockSnapshot, WaitForEdge } from '../contract/lockEvents';
-import type { InspectorEvent } from '../contract/wireFormat';
-import { BoundedHistory } from './boundedHistory';
-import { callKeyOf, describeOwner, formatDuration } from '../contract/describe';
-import { DurationHistogram } from './durationHistogram';
-import type { InspectorSink } from './inspectorHub';
+import { callKeyOf, emptyParties, reduceLockEvent, type ResourceLockEvent, type ResourceParties } from '../contract/lockIntervals';
+import type { LockOwner, LockSnapshot } from '../contract/lockEvents';
+import type { InspectorEvent, SourceKind } from '../contract/wireFormat';
 import type {
   InspectorModelReader,
   InspectorSnapshot,
@@ -11,57 +8,40 @@ import type {
   PartyView,
   ResourceView,
   SourceInfo,
-  SourceKind,
   SourcedEvent,
   ToolView,
-  WarningView,
 } from '../contract/inspectorSnapshot';
-
-/** Timers and time the model uses; injectable so tests drive them with fake timers. */
-export interface ModelClock {
-  now(): number;
-  setTimeout(callback: () => void, delayMs: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+import { BoundedHistory } from './boundedHistory';
+import { ChangeNotifier } from './changeNotifier';
+import { DurationHistogram } from './durationHistogram';
+import type { InspectorSink } from './inspectorHub';
+import { realClock, type Clock } from './throttle';
+import { positiveInteger, WarningDetectors, type WarningDetectorOptions } from './warningDetectors';
 
 /** Limits and thresholds of an InspectorModel; every field has a default. */
-export interface InspectorModelOptions {
+export interface InspectorModelOptions extends WarningDetectorOptions {
   /** Events kept in history (default 50,000). */
   readonly maxEvents?: number;
   /** Resources kept; beyond it the least recently active idle ones are forgotten (default 20,000). */
   readonly maxResources?: number;
   /** Tools kept; beyond it the least recently active idle ones are forgotten (default 1,000). */
   readonly maxTools?: number;
-  /** Warnings kept, newest first (default 200). */
-  readonly maxWarnings?: number;
   /** Disconnected sources still listed (default 20). */
   readonly maxDisconnectedSources?: number;
-  /** This many timeouts on one resource within `windowMs` raise a timeout-storm warning (default 5 in 10 s). */
-  readonly timeoutStorm?: { readonly timeouts: number; readonly windowMs: number };
   /** Least time between two change notifications (default 50 ms, i.e. at most 20 a second). */
   readonly notifyIntervalMs?: number;
-  readonly clock?: ModelClock;
+  readonly clock?: Clock;
 }
 
 /** Default history retention, also the default of the extension's setting. */
 export const DEFAULT_MAX_EVENTS = 50_000;
 
-const realClock: ModelClock = {
-  now: () => Date.now(),
-  setTimeout: (callback, delayMs) => setTimeout(callback, delayMs).unref(),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
-
 type MutableSource = { -readonly [K in keyof SourceInfo]: SourceInfo[K] };
 
-interface ResourceState {
+interface ResourceState extends ResourceParties {
   readonly key: string;
   readonly sourceId: string;
   readonly id: string;
-  /** By chain id, in the order they got the resource. */
-  readonly holders: Map<number, PartyView>;
-  /** By chain id, in queue order. */
-  readonly waiters: Map<number, PartyView>;
   acquisitions: number;
   timeouts: number;
   aborts: number;
@@ -69,8 +49,6 @@ interface ResourceState {
   readonly wait: DurationHistogram;
   readonly hold: DurationHistogram;
   lastIncident?: ResourceView['lastIncident'];
-  /** Event times of recent timeouts, for storm detection; pruned to the storm window. */
-  recentTimeoutsMs: number[];
   view?: ResourceView;
 }
 
@@ -99,23 +77,19 @@ interface ToolState {
 export class InspectorModel implements InspectorModelReader, InspectorSink {
   private readonly maxResources: number;
   private readonly maxTools: number;
-  private readonly maxWarnings: number;
   private readonly maxDisconnectedSources: number;
-  private readonly stormTimeouts: number;
-  private readonly stormWindowMs: number;
-  private readonly notifyIntervalMs: number;
-  private readonly clock: ModelClock;
+  private readonly clock: Clock;
+  private readonly warnings: WarningDetectors;
+  private readonly notifier: ChangeNotifier;
 
   private readonly sources = new Map<string, MutableSource>();
   /** Insertion order is recency order: touching a resource moves it to the end. */
   private readonly resources = new Map<string, ResourceState>();
   private readonly busyResourceKeys = new Set<string>();
   private readonly tools = new Map<string, ToolState>();
-  /** `${sourceId}\0${sessionId}\0${requestId}` of calls that started and have not ended, to their tool. */
+  /** `callKeyOf` of calls that started and have not ended, to their tool. */
   private readonly activeCalls = new Map<string, string>();
   private readonly historyBuffer: BoundedHistory<SourcedEvent>;
-  private warnings: WarningView[] = [];
-  private readonly warningOccurrences = new Map<string, number>();
   private unauthenticatedRejects = 0;
   private totalTimeouts = 0;
   private totalDeadlocks = 0;
@@ -123,23 +97,15 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
 
   private version = 0;
   private cachedSnapshot: { version: number; snapshot: InspectorSnapshot } | undefined;
-  private readonly listeners = new Set<(change: ModelChange) => void>();
-  private pendingEvents: SourcedEvent[] = [];
-  private pendingCleared = false;
-  private changePending = false;
-  private notifyTimer: unknown;
-  private lastNotifyMs = -Infinity;
 
   constructor(options: InspectorModelOptions = {}) {
     this.historyBuffer = new BoundedHistory(positiveInteger('maxEvents', options.maxEvents ?? DEFAULT_MAX_EVENTS));
     this.maxResources = positiveInteger('maxResources', options.maxResources ?? 20_000);
     this.maxTools = positiveInteger('maxTools', options.maxTools ?? 1_000);
-    this.maxWarnings = positiveInteger('maxWarnings', options.maxWarnings ?? 200);
     this.maxDisconnectedSources = positiveInteger('maxDisconnectedSources', options.maxDisconnectedSources ?? 20);
-    this.stormTimeouts = positiveInteger('timeoutStorm.timeouts', options.timeoutStorm?.timeouts ?? 5);
-    this.stormWindowMs = options.timeoutStorm?.windowMs ?? 10_000;
-    this.notifyIntervalMs = options.notifyIntervalMs ?? 50;
     this.clock = options.clock ?? realClock;
+    this.warnings = new WarningDetectors(options);
+    this.notifier = new ChangeNotifier(options.notifyIntervalMs ?? 50, this.clock, () => this.snapshot(), this.historyBuffer.capacity);
   }
 
   // ---- InspectorModelReader
@@ -160,18 +126,13 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
 
   /** Calls `listener` with coalesced changes, at most once per notify interval; returns the unsubscribe function. */
   subscribe(listener: (change: ModelChange) => void): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-      if (this.listeners.size === 0) this.cancelNotification();
-    };
+    return this.notifier.subscribe(listener);
   }
 
   /** Forgets history, statistics and warnings; keeps who holds and waits for what right now. */
   clear(): void {
     this.historyBuffer.clear();
-    this.warnings = [];
-    this.warningOccurrences.clear();
+    this.warnings.clear();
     this.totalTimeouts = 0;
     this.totalDeadlocks = 0;
     this.totalEvents = 0;
@@ -184,7 +145,6 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
       resource.wait.reset();
       resource.hold.reset();
       resource.lastIncident = undefined;
-      resource.recentTimeoutsMs = [];
       resource.view = undefined;
     }
     for (const [name, tool] of this.tools) {
@@ -197,15 +157,12 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
       tool.wait.reset();
       tool.hold.reset();
     }
-    this.pendingEvents = [];
-    this.pendingCleared = true;
-    this.changed();
+    this.changed(true);
   }
 
   /** Delivers a pending change now instead of at the next interval, e.g. before a process exits. */
   flushChanges(): void {
-    if (this.notifyTimer !== undefined) this.clock.clearTimeout(this.notifyTimer);
-    this.notify();
+    this.notifier.flush();
   }
 
   /** Events pushed out of history by newer ones since the last clear. */
@@ -232,18 +189,14 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
     const source = this.sourceFor(sourceId);
     source.eventsReceived += events.length;
     source.eventsDroppedBySource += droppedBySource;
-    const notify = this.listeners.size > 0;
+    const listening = this.notifier.listening;
     for (const event of events) {
       const sourced: SourcedEvent = { ...event, sourceId };
       this.historyBuffer.push(sourced);
-      if (notify) this.pendingEvents.push(sourced);
+      if (listening) this.notifier.addEvent(sourced);
       this.totalEvents += 1;
       this.apply(sourced);
     }
-    // Listeners that fall far behind get the newest events; the history still holds the rest. Trimming only at
-    // twice the bound keeps the copy amortised O(1) per event.
-    const maxPending = this.historyBuffer.capacity;
-    if (this.pendingEvents.length > 2 * maxPending) this.pendingEvents = this.pendingEvents.slice(-maxPending);
     this.changed();
   }
 
@@ -297,57 +250,49 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
       case 'callEnded':
         return this.callEnded(event.sourceId, event.owner, event.outcome);
       case 'inversion':
-        return this.addInversionWarning(event);
+        return this.warnings.inversion(event.sourceId, event);
       default:
         return this.applyLockEvent(event.sourceId, event);
     }
   }
 
-  private applyLockEvent(sourceId: string, event: Exclude<LockEvent, { type: 'inversion' }>): void {
+  private applyLockEvent(sourceId: string, event: ResourceLockEvent): void {
     const resource = this.resourceFor(sourceId, event.resource);
     const tool = this.toolFor(event.owner);
+    reduceLockEvent(resource, event);
     switch (event.type) {
-      case 'requested':
-        resource.waiters.set(event.chainId, { chainId: event.chainId, owner: event.owner, mode: event.mode, sinceMs: event.atMs });
-        break;
       case 'acquired':
-        resource.waiters.delete(event.chainId);
-        resource.holders.set(event.chainId, { chainId: event.chainId, owner: event.owner, mode: event.mode, sinceMs: event.atMs });
         resource.acquisitions += 1;
         resource.wait.record(event.waitedMs);
         tool?.wait.record(event.waitedMs);
         break;
       case 'released':
-        resource.holders.delete(event.chainId);
         resource.hold.record(event.heldMs);
         tool?.hold.record(event.heldMs);
         break;
       case 'timeout':
-        resource.waiters.delete(event.chainId);
         resource.timeouts += 1;
         resource.lastIncident = { kind: 'timeout', atMs: event.atMs };
         this.totalTimeouts += 1;
         if (tool) tool.timeouts += 1;
-        this.detectTimeoutStorm(resource, event.atMs);
+        this.warnings.timeout(resource, event.atMs);
         break;
       case 'aborted':
-        resource.waiters.delete(event.chainId);
         resource.aborts += 1;
         resource.lastIncident = { kind: 'aborted', atMs: event.atMs };
         break;
       case 'deadlock':
-        resource.waiters.delete(event.chainId);
         resource.deadlocks += 1;
         resource.lastIncident = { kind: 'deadlock', atMs: event.atMs };
         this.totalDeadlocks += 1;
         if (tool) tool.deadlocks += 1;
-        this.addDeadlockWarning(sourceId, event.resource, event.owner, event.chainId, event.cycle, event.atMs);
-        break;
-      case 'reentrant':
-        resource.waiters.delete(event.chainId);
+        this.warnings.deadlock(sourceId, event);
         break;
       case 'longHold':
-        this.addLongHoldWarning(sourceId, event.resource, event.owner, event.chainId, event.heldMs, event.thresholdMs, event.atMs);
+        this.warnings.longHold(sourceId, event);
+        break;
+      case 'requested':
+      case 'reentrant':
         break;
     }
     this.updateBusy(resource);
@@ -373,108 +318,6 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
     if (this.activeCalls.delete(callKey)) tool.active = Math.max(0, tool.active - 1);
   }
 
-  // ---- warnings
-
-  private addDeadlockWarning(
-    sourceId: string,
-    resource: string,
-    owner: LockOwner | undefined,
-    chainId: number,
-    cycle: readonly WaitForEdge[],
-    atMs: number,
-  ): void {
-    const cycleResources = [...new Set([resource, ...cycle.map((edge) => edge.resource)])].sort();
-    this.upsertWarning(`deadlock:${sourceId}:${cycleResources.join('\u0000')}`, (occurrences) => ({
-      kind: 'deadlock',
-      sourceId,
-      atMs,
-      cycle,
-      message:
-        `Deadlock averted${timesText(occurrences)}: ${describeOwner(owner, chainId)} asked for '${resource}', ` +
-        `closing the cycle ${describeCycle(cycle)}. The request failed with E_DEADLOCK; take these locks in one ` +
-        `global order (e.g. one withLocks call with all ids).`,
-    }));
-  }
-
-  private addInversionWarning(event: Extract<SourcedEvent, { type: 'inversion' }>): void {
-    const { earlier, later } = event;
-    const pair = [earlier.first, earlier.second].sort().join('\u0000');
-    const site = (order: typeof earlier) =>
-      `${describeOwner(order.owner, order.chainId)} took '${order.first}' then '${order.second}'` +
-      (order.location ? ` at ${order.location}` : '');
-    this.upsertWarning(`inversion:${event.sourceId}:${pair}`, (occurrences) => ({
-      kind: 'inversion',
-      sourceId: event.sourceId,
-      atMs: event.atMs,
-      earlier,
-      later,
-      message:
-        `Lock order inversion${timesText(occurrences)}: ${site(earlier)}, but ${site(later)}. ` +
-        `Two such calls at once can deadlock; take both resources in one order.`,
-    }));
-  }
-
-  private addLongHoldWarning(
-    sourceId: string,
-    resource: string,
-    owner: LockOwner | undefined,
-    chainId: number,
-    heldMs: number,
-    thresholdMs: number,
-    atMs: number,
-  ): void {
-    const who = owner?.tool ?? owner?.label ?? '';
-    this.upsertWarning(`longHold:${sourceId}:${resource}:${who}`, (occurrences) => ({
-      kind: 'longHold',
-      sourceId,
-      atMs,
-      resource,
-      owner,
-      heldMs,
-      message:
-        `Long hold${timesText(occurrences)}: ${describeOwner(owner, chainId)} has held '${resource}' for ` +
-        `${formatDuration(heldMs)} (threshold ${formatDuration(thresholdMs)}); is it held across a slow call?`,
-    }));
-  }
-
-  private detectTimeoutStorm(resource: ResourceState, atMs: number): void {
-    const windowStart = atMs - this.stormWindowMs;
-    resource.recentTimeoutsMs = resource.recentTimeoutsMs.filter((timeMs) => timeMs > windowStart);
-    resource.recentTimeoutsMs.push(atMs);
-    const timeouts = resource.recentTimeoutsMs.length;
-    if (timeouts < this.stormTimeouts) return;
-    // One warning per storm: it is updated while timeouts keep coming, a new one starts after a quiet window.
-    const current = this.warnings.find(
-      (warning) => warning.kind === 'timeoutStorm' && warning.id.startsWith(`timeoutStorm:${resource.key}:`) && warning.atMs > windowStart,
-    );
-    const id = current?.id ?? `timeoutStorm:${resource.key}:${atMs}`;
-    this.upsertWarning(id, () => ({
-      kind: 'timeoutStorm',
-      sourceId: resource.sourceId,
-      atMs,
-      resource: resource.id,
-      timeouts,
-      windowMs: this.stormWindowMs,
-      message:
-        `Timeout storm: ${timeouts} lock timeouts on '${resource.id}' within ${formatDuration(this.stormWindowMs)}. ` +
-        `A holder may be stuck, or the lock is too coarse for the load.`,
-    }));
-  }
-
-  /** Adds a warning, or refreshes the one with the same id and moves it to the front. */
-  private upsertWarning(id: string, build: (occurrences: number) => DistributiveOmit<WarningView, 'id'>): void {
-    const occurrences = (this.warningOccurrences.get(id) ?? 0) + 1;
-    const warning = { id, ...build(occurrences) } as WarningView;
-    const previousIndex = occurrences > 1 ? this.warnings.findIndex((existing) => existing.id === id) : -1;
-    if (previousIndex >= 0) this.warnings.splice(previousIndex, 1);
-    this.warnings.unshift(warning);
-    this.warningOccurrences.set(id, occurrences);
-    while (this.warnings.length > this.maxWarnings) {
-      const dropped = this.warnings.pop();
-      if (dropped) this.warningOccurrences.delete(dropped.id);
-    }
-  }
-
   // ---- state helpers
 
   private sourceFor(sourceId: string): MutableSource {
@@ -497,15 +340,13 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
         key,
         sourceId,
         id,
-        holders: new Map(),
-        waiters: new Map(),
+        ...emptyParties(),
         acquisitions: 0,
         timeouts: 0,
         aborts: 0,
         deadlocks: 0,
         wait: new DurationHistogram(),
         hold: new DurationHistogram(),
-        recentTimeoutsMs: [],
       };
     }
     this.resources.set(key, resource);
@@ -618,7 +459,7 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
       sources,
       resources: [...busy, ...idle],
       tools,
-      warnings: [...this.warnings],
+      warnings: this.warnings.list(),
       totals: {
         held,
         waiting,
@@ -630,42 +471,11 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
     };
   }
 
-  private changed(): void {
+  private changed(cleared = false): void {
     this.version += 1;
-    if (this.listeners.size === 0) return;
-    this.changePending = true;
-    if (this.notifyTimer !== undefined) return;
-    const delayMs = Math.max(0, this.lastNotifyMs + this.notifyIntervalMs - this.clock.now());
-    this.notifyTimer = this.clock.setTimeout(() => this.notify(), delayMs);
-  }
-
-  private notify(): void {
-    this.notifyTimer = undefined;
-    if (!this.changePending) return;
-    this.lastNotifyMs = this.clock.now();
-    const change: ModelChange = { snapshot: this.snapshot(), events: this.pendingEvents, cleared: this.pendingCleared };
-    this.pendingEvents = [];
-    this.pendingCleared = false;
-    this.changePending = false;
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(change);
-      } catch {
-        // A failing view must not starve the others; it has its own error handling to report with.
-      }
-    }
-  }
-
-  private cancelNotification(): void {
-    if (this.notifyTimer !== undefined) this.clock.clearTimeout(this.notifyTimer);
-    this.notifyTimer = undefined;
-    this.changePending = false;
-    this.pendingEvents = [];
-    this.pendingCleared = false;
+    this.notifier.changed(cleared);
   }
 }
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 function viewOf(resource: ResourceState): ResourceView {
   return {
@@ -686,24 +496,4 @@ function viewOf(resource: ResourceState): ResourceView {
 
 function partyOf(party: PartyView): PartyView {
   return { chainId: party.chainId, owner: party.owner, mode: party.mode, sinceMs: party.sinceMs };
-}
-
-function describeCycle(cycle: readonly WaitForEdge[]): string {
-  const ownerOfChain = new Map(cycle.map((edge) => [edge.waiter.chainId, edge.waiter.owner]));
-  return cycle
-    .map(
-      (edge) =>
-        `${describeOwner(edge.waiter.owner, edge.waiter.chainId)} waits for '${edge.resource}' held by ` +
-        describeOwner(ownerOfChain.get(edge.holderChainId), edge.holderChainId),
-    )
-    .join(' -> ');
-}
-
-function timesText(occurrences: number): string {
-  return occurrences > 1 ? ` (${occurrences} times)` : '';
-}
-
-function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`InspectorModel option ${name} must be a positive integer, got ${value}`);
-  return value;
 }

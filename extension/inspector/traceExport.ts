@@ -1,5 +1,5 @@
-import type { LockOwner } from '../contract/lockEvents';
-import { callKeyOf, describeOwner } from '../contract/describe';
+import { describeOwner, describeParty } from '../contract/describe';
+import { callKeyOf, emptyParties, endAllParties, reduceLockEvent, type LockInterval, type ResourceParties } from '../contract/lockIntervals';
 import type { SourceInfo, SourcedEvent } from '../contract/inspectorSnapshot';
 
 /** One entry of the Chrome Trace Event format (the subset this exporter writes). */
@@ -103,95 +103,45 @@ export function exportChromeTrace(history: readonly SourcedEvent[], sources: rea
 function collect(history: readonly SourcedEvent[]): { intervals: Interval[]; instants: Instant[] } {
   const intervals: Interval[] = [];
   const instants: Instant[] = [];
-  const openWaits = new Map<string, SourcedEvent & { type: 'requested' }>();
-  const openHolds = new Map<string, SourcedEvent & { type: 'acquired' }>();
+  const partiesByResource = new Map<string, { sourceId: string; resource: string; parties: ResourceParties }>();
   const openCalls = new Map<string, SourcedEvent & { type: 'callStarted' }>();
   const lastMs = history.reduce((latest, event) => Math.max(latest, event.atMs), -Infinity);
 
-  const closeWait = (event: SourcedEvent & { resource: string; chainId: number; owner?: LockOwner }, waitedMs: number | undefined, outcome: string) => {
-    const key = lockKey(event);
-    const requested = openWaits.get(key);
-    openWaits.delete(key);
-    const startMs = waitedMs !== undefined ? event.atMs - waitedMs : requested?.atMs;
-    if (startMs === undefined || event.atMs - startMs <= 0) return;
+  const addLockInterval = (sourceId: string, resource: string, interval: LockInterval): void => {
+    if (interval.kind === 'wait' && interval.endMs - interval.startMs <= 0) return;
+    const who = describeParty(interval);
+    const finished = interval.outcome !== 'unfinished';
     intervals.push({
-      sourceId: event.sourceId,
-      resource: event.resource,
-      kind: 'wait',
-      startMs,
-      endMs: event.atMs,
-      name: `${describeOwner(event.owner, event.chainId)} waits`,
-      args: { owner: event.owner, chainId: event.chainId, waitedMs: event.atMs - startMs, outcome },
+      sourceId,
+      resource,
+      kind: interval.kind,
+      startMs: interval.startMs,
+      endMs: interval.endMs,
+      name: interval.kind === 'hold' ? `held by ${who}` : `${who} waits`,
+      args: {
+        owner: interval.owner,
+        chainId: interval.chainId,
+        ...(interval.kind === 'hold' ? { mode: interval.mode } : {}),
+        ...(!finished ? { unfinished: true } : interval.kind === 'hold' ? { heldMs: interval.endMs - interval.startMs } : { waitedMs: interval.endMs - interval.startMs, outcome: interval.outcome }),
+      },
     });
   };
-  const instantOn = (event: SourcedEvent & { resource: string; chainId: number; owner?: LockOwner }, name: string, args: Record<string, unknown>) =>
+  const instantOn = (event: SourcedEvent & { resource: string; chainId: number }, name: string, args: Record<string, unknown>) =>
     instants.push({
       sourceId: event.sourceId,
       resource: event.resource,
       atMs: event.atMs,
-      name,
+      name: `${name}: ${describeParty(event)}`,
       cat: event.type,
       args: { owner: event.owner, chainId: event.chainId, ...args },
     });
 
   for (const event of history) {
     switch (event.type) {
-      case 'requested':
-        openWaits.set(lockKey(event), event);
-        break;
-      case 'acquired':
-        closeWait(event, event.waitedMs, 'acquired');
-        openHolds.set(lockKey(event), event);
-        break;
-      case 'released': {
-        openHolds.delete(lockKey(event));
-        intervals.push({
-          sourceId: event.sourceId,
-          resource: event.resource,
-          kind: 'hold',
-          startMs: event.atMs - event.heldMs,
-          endMs: event.atMs,
-          name: `held by ${describeOwner(event.owner, event.chainId)}`,
-          args: { owner: event.owner, chainId: event.chainId, mode: event.mode, heldMs: event.heldMs },
-        });
-        break;
-      }
-      case 'timeout':
-        closeWait(event, event.waitedMs, 'timeout');
-        instantOn(event, `timeout: ${describeOwner(event.owner, event.chainId)}`, {
-          waitedMs: event.waitedMs,
-          heldBy: event.holders.map((holder) => describeOwner(holder.owner, holder.chainId)),
-        });
-        break;
-      case 'aborted':
-        closeWait(event, event.waitedMs, 'aborted');
-        instantOn(event, `aborted: ${describeOwner(event.owner, event.chainId)}`, { waitedMs: event.waitedMs, reason: event.reason });
-        break;
-      case 'deadlock':
-        closeWait(event, undefined, 'deadlock');
-        instantOn(event, `deadlock: ${describeOwner(event.owner, event.chainId)}`, { cycle: event.cycle });
-        break;
-      case 'reentrant':
-        closeWait(event, undefined, 'reentrant');
-        instantOn(event, `re-entry: ${describeOwner(event.owner, event.chainId)}`, {});
-        break;
-      case 'longHold':
-        instantOn(event, `long hold: ${describeOwner(event.owner, event.chainId)}`, { heldMs: event.heldMs, thresholdMs: event.thresholdMs });
-        break;
-      case 'inversion':
-        instants.push({
-          sourceId: event.sourceId,
-          resource: undefined,
-          atMs: event.atMs,
-          name: `inversion: ${event.earlier.first} / ${event.earlier.second}`,
-          cat: 'inversion',
-          args: { earlier: event.earlier, later: event.later },
-        });
-        break;
       case 'callStarted':
         openCalls.set(callKeyOf(event.sourceId, event.owner), event);
-        break;
-      case 'callEnded': {
+        continue;
+      case 'callEnded':
         openCalls.delete(callKeyOf(event.sourceId, event.owner));
         intervals.push({
           sourceId: event.sourceId,
@@ -202,31 +152,43 @@ function collect(history: readonly SourcedEvent[]): { intervals: Interval[]; ins
           name: describeOwner(event.owner),
           args: { owner: event.owner, durationMs: event.durationMs, outcome: event.outcome, errorCode: event.errorCode },
         });
+        continue;
+      case 'inversion':
+        instants.push({
+          sourceId: event.sourceId,
+          resource: undefined,
+          atMs: event.atMs,
+          name: `inversion: ${event.earlier.first} / ${event.earlier.second}`,
+          cat: 'inversion',
+          args: { earlier: event.earlier, later: event.later },
+        });
+        continue;
+    }
+    const resourceKey = `${event.sourceId}\u0000${event.resource}`;
+    let lane = partiesByResource.get(resourceKey);
+    if (!lane) partiesByResource.set(resourceKey, (lane = { sourceId: event.sourceId, resource: event.resource, parties: emptyParties() }));
+    const interval = reduceLockEvent(lane.parties, event);
+    if (interval) addLockInterval(event.sourceId, event.resource, interval);
+    switch (event.type) {
+      case 'timeout':
+        instantOn(event, 'timeout', { waitedMs: event.waitedMs, heldBy: event.holders.map(describeParty) });
         break;
-      }
+      case 'aborted':
+        instantOn(event, 'aborted', { waitedMs: event.waitedMs, reason: event.reason });
+        break;
+      case 'deadlock':
+        instantOn(event, 'deadlock', { cycle: event.cycle });
+        break;
+      case 'reentrant':
+        instantOn(event, 're-entry', {});
+        break;
+      case 'longHold':
+        instantOn(event, 'long hold', { heldMs: event.heldMs, thresholdMs: event.thresholdMs });
+        break;
     }
   }
-  for (const requested of openWaits.values()) {
-    intervals.push({
-      sourceId: requested.sourceId,
-      resource: requested.resource,
-      kind: 'wait',
-      startMs: requested.atMs,
-      endMs: lastMs,
-      name: `${describeOwner(requested.owner, requested.chainId)} waits`,
-      args: { owner: requested.owner, chainId: requested.chainId, unfinished: true },
-    });
-  }
-  for (const acquired of openHolds.values()) {
-    intervals.push({
-      sourceId: acquired.sourceId,
-      resource: acquired.resource,
-      kind: 'hold',
-      startMs: acquired.atMs,
-      endMs: lastMs,
-      name: `held by ${describeOwner(acquired.owner, acquired.chainId)}`,
-      args: { owner: acquired.owner, chainId: acquired.chainId, mode: acquired.mode, unfinished: true },
-    });
+  for (const { sourceId, resource, parties } of partiesByResource.values()) {
+    for (const interval of endAllParties(parties, lastMs, 'unfinished')) addLockInterval(sourceId, resource, interval);
   }
   for (const started of openCalls.values()) {
     intervals.push({
@@ -316,8 +278,4 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
     else groups.set(key, [item]);
   }
   return groups;
-}
-
-function lockKey(event: { sourceId: string; resource: string; chainId: number }): string {
-  return `${event.sourceId}\u0000${event.resource}\u0000${event.chainId}`;
 }

@@ -14,8 +14,8 @@ export {
   LockAbortedError,
   DeadlockError,
   LockReentrantError,
-  describeParty,
   type LockErrorCode,
   type LockFailure,
 } from './lockErrors';
+export { describeOwner, describeParty, describeLockWarning } from '../contract/describe';
 export type * from '../contract/lockEvents';

@@ -1,3 +1,4 @@
+import { describeCycle, describeParty, formatDuration, quoteResource } from '../contract/describe';
 import type { LockMode, LockOwner, LockParty, WaitForEdge } from '../contract/lockEvents';
 
 /** Stable machine-readable code of every lock failure. */
@@ -53,7 +54,7 @@ export class LockTimeoutError extends LockError {
   constructor(failure: LockFailure) {
     super(
       failure,
-      `Timed out after ${formatMs(failure.waitedMs)} waiting for ${describeRequest(failure)}${describeHolders(failure)}. ` +
+      `Timed out after ${formatDuration(failure.waitedMs)} waiting for ${describeRequest(failure)}${describeHolders(failure)}. ` +
         'A holder is probably awaiting something slow inside its locked section: move slow calls out of it, ' +
         'or pass a larger timeoutMs.',
     );
@@ -69,7 +70,7 @@ export class LockAbortedError extends LockError {
   constructor(failure: LockFailure, reason: string | undefined) {
     super(
       failure,
-      `Stopped waiting for ${describeRequest(failure)} after ${formatMs(failure.waitedMs)} because the call was ` +
+      `Stopped waiting for ${describeRequest(failure)} after ${formatDuration(failure.waitedMs)} because the call was ` +
         `cancelled${reason === undefined ? '' : ` (${reason})`}${describeHolders(failure)}. Nothing is held; ` +
         'retry the call if the cancellation was not intended.',
     );
@@ -108,40 +109,16 @@ export class LockReentrantError extends LockError {
   }
 }
 
-/** Names a holder or waiter the way a person reads it: the tool call if known, else the label or chain id. */
-export function describeParty(party: { readonly chainId: number; readonly owner?: LockOwner }): string {
-  const owner = party.owner;
-  if (owner?.tool !== undefined) {
-    return `tool "${owner.tool}"${owner.requestId === undefined ? '' : ` (request ${owner.requestId})`}`;
-  }
-  if (owner?.label !== undefined) return `"${owner.label}"`;
-  return `call chain #${party.chainId}`;
-}
-
 function describeRequest(failure: LockFailure): string {
-  const resource = `"${failure.resource}" (${failure.mode} lock)`;
+  const resource = `${quoteResource(failure.resource)} (${failure.mode} lock)`;
   if (failure.resources.length < 2) return resource;
-  return `${resource}, one of ${failure.resources.length} resources [${failure.resources.map((id) => `"${id}"`).join(', ')}]`;
+  return `${resource}, one of ${failure.resources.length} resources [${failure.resources.map(quoteResource).join(', ')}]`;
 }
 
 function describeHolders(failure: LockFailure): string {
   if (failure.holders.length === 0) return '';
   const holders = failure.holders.map(
-    (holder) => `${describeParty(holder)} for ${formatMs(failure.atMs - holder.sinceMs)}`,
+    (holder) => `${describeParty(holder)} for ${formatDuration(failure.atMs - holder.sinceMs)}`,
   );
   return `; it is held by ${holders.join(', ')}`;
-}
-
-function describeCycle(cycle: readonly WaitForEdge[]): string {
-  return cycle
-    .map((edge, index) => {
-      const holder = cycle[index + 1]?.waiter ?? cycle[0].waiter;
-      const holderName = holder.chainId === edge.holderChainId ? describeParty(holder) : `call chain #${edge.holderChainId}`;
-      return `${index === 0 ? describeParty(edge.waiter) : 'which'} waits for "${edge.resource}" held by ${holderName}`;
-    })
-    .join(', ');
-}
-
-function formatMs(ms: number): string {
-  return `${Math.round(ms)} ms`;
 }

@@ -8,5 +8,4 @@ export {
   type InspectorReporterStats,
   type LockEventSource,
 } from './inspectorReporter';
-export { describeLockWarning } from '../contract/describeLockWarning';
 export type { InspectorEvent, CallStartedEvent, CallEndedEvent } from '../contract/wireFormat';

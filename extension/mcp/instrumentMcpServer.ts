@@ -11,11 +11,11 @@ import {
   type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
-import { runWithLockContext, type ResourceLockMap } from 'mcp-lock-inspector/locks';
+import { describeLockWarning, runWithLockContext, type ResourceLockMap } from 'mcp-lock-inspector/locks';
 import type { LockEvent, LockOwner } from '../contract/lockEvents';
 import type { CallEndedEvent } from '../contract/wireFormat';
 import { InspectorReporter } from './inspectorReporter';
-import { describeLockWarning } from '../contract/describeLockWarning';
+
 
 /** URI of the MCP resource that holds the lock snapshot. */
 export const LOCK_SNAPSHOT_URI = 'locks://snapshot';

@@ -1,6 +1,7 @@
 import type { PartyView, ResourceView } from '../../extension/contract/inspectorSnapshot';
 import { el, setText } from '../shared/dom';
-import { formatAgo, formatCount, formatDuration, formatOwner } from '../shared/format';
+import { describeOwner, formatDuration } from '../../extension/contract/describe';
+import { formatAgo, formatCount } from '../shared/format';
 import type { ToolPalette } from '../shared/toolPalette';
 import { visibleRows } from '../shared/virtualRange';
 import { hasRecentIncident, type ResourceSort } from './resourceOrder';
@@ -163,12 +164,12 @@ export class ResourceTable {
     if (elements.swatch.dataset['slot'] !== slot) elements.swatch.dataset['slot'] = slot;
     elements.swatch.hidden = !first;
     setText(elements.holder, first ? holdersText(resource.holders, nowMs) : `idle · ${formatCount(resource.acquisitions)} acquisitions`);
-    const queue = resource.waiters.map((party) => formatOwner(party.owner, party.chainId)).join(', ');
+    const queue = resource.waiters.map((party) => describeOwner(party.owner, party.chainId)).join(', ');
     setText(elements.waiters, waiting > 0 ? `⟵ ${queue}` : '');
     elements.waiters.title = waiting > 0 ? `Waiting, first in line first: ${queue}` : '';
     elements.row.setAttribute(
       'aria-label',
-      `${resource.id}: ${first ? `held by ${holdersText(resource.holders, nowMs)}` : 'idle'}${waiting ? `, ${waiting} waiting in order: ${resource.waiters.map((party) => formatOwner(party.owner, party.chainId)).join(', ')}` : ''}${incident ? `, ${incident.kind} ${formatAgo(incident.atMs, nowMs)}` : ''}`,
+      `${resource.id}: ${first ? `held by ${holdersText(resource.holders, nowMs)}` : 'idle'}${waiting ? `, ${waiting} waiting in order: ${resource.waiters.map((party) => describeOwner(party.owner, party.chainId)).join(', ')}` : ''}${incident ? `, ${incident.kind} ${formatAgo(incident.atMs, nowMs)}` : ''}`,
     );
   }
 
@@ -199,5 +200,5 @@ export class ResourceTable {
 }
 
 function holdersText(holders: readonly PartyView[], nowMs: number): string {
-  return holders.map((party) => `${formatOwner(party.owner, party.chainId)} · ${formatDuration(nowMs - party.sinceMs)}`).join(', ');
+  return holders.map((party) => `${describeOwner(party.owner, party.chainId)} · ${formatDuration(nowMs - party.sinceMs)}`).join(', ');
 }

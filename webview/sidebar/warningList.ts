@@ -1,9 +1,9 @@
 import type { WarningView } from '../../extension/contract/inspectorSnapshot';
 import type { LockOrderSite, LockOwner } from '../../extension/contract/lockEvents';
 import { codicon } from '../shared/codicons';
-import { cycleNodes, cycleText } from '../shared/deadlockCycle';
+import { cycleNodes, describeCycle, describeOwner, formatDuration } from '../../extension/contract/describe';
 import { el, setText } from '../shared/dom';
-import { formatAgo, formatDuration, formatOwner } from '../shared/format';
+import { formatAgo } from '../shared/format';
 import type { ToolPalette } from '../shared/toolPalette';
 import { groupWarnings, type WarningGroup } from './warningGroups';
 
@@ -104,11 +104,11 @@ export class WarningList {
   private headline(warning: WarningView): readonly ['error' | 'warning' | 'watch', string, string] {
     switch (warning.kind) {
       case 'deadlock':
-        return ['error', 'Deadlock averted', cycleText(warning.cycle)];
+        return ['error', 'Deadlock averted', describeCycle(warning.cycle)];
       case 'inversion':
-        return ['warning', 'Lock order inversion', `${formatOwner(warning.earlier.owner, warning.earlier.chainId)} and ${formatOwner(warning.later.owner, warning.later.chainId)} take ${warning.earlier.first} and ${warning.earlier.second} in opposite orders`];
+        return ['warning', 'Lock order inversion', `${describeOwner(warning.earlier.owner, warning.earlier.chainId)} and ${describeOwner(warning.later.owner, warning.later.chainId)} take ${warning.earlier.first} and ${warning.earlier.second} in opposite orders`];
       case 'longHold':
-        return ['watch', 'Long hold', `${formatOwner(warning.owner, 0)} held ${warning.resource} for ${formatDuration(warning.heldMs)}`];
+        return ['watch', 'Long hold', `${describeOwner(warning.owner, 0)} held ${warning.resource} for ${formatDuration(warning.heldMs)}`];
       case 'timeoutStorm':
         return ['warning', 'Timeout storm', `${warning.timeouts} timeouts on ${warning.resource} within ${formatDuration(warning.windowMs)}`];
     }
@@ -161,7 +161,7 @@ export class WarningList {
   }
 
   private callLink(owner: LockOwner | undefined, chainId = 0): HTMLElement {
-    const label = formatOwner(owner, chainId);
+    const label = describeOwner(owner, chainId);
     const tool = owner?.tool;
     if (!tool) return el('span', { class: 'call' }, label);
     const link = el('button', { type: 'button', class: 'link call', title: `Go to the ${tool} handler` }, el('span', { class: 'tool-swatch', 'data-slot': this.palette.slotOf(tool), 'aria-hidden': 'true' }), label);

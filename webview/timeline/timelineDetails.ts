@@ -1,6 +1,6 @@
 import type { LockParty } from '../../extension/contract/lockEvents';
-import { cycleText } from '../shared/deadlockCycle';
-import { formatClock, formatDuration, formatOwner } from '../shared/format';
+import { describeCycle, describeOwner, formatDuration } from '../../extension/contract/describe';
+import { formatClock } from '../shared/format';
 import type { Lane, Marker, Span } from './timelineStore';
 
 /** Something on a lane a person pointed at or selected. */
@@ -20,7 +20,7 @@ export function describeItem(item: TimelineItem, lane: Lane, nowMs: number, sour
 }
 
 function describeSpan(span: Span, lane: Lane, nowMs: number, sourceLabel: string): ItemDescription {
-  const who = formatOwner(span.owner, span.chainId);
+  const who = describeOwner(span.owner, span.chainId);
   const open = span.outcome === 'open';
   const lasted = formatDuration((open ? nowMs : span.endMs) - span.startMs);
   const common = callFacts(span, sourceLabel);
@@ -46,7 +46,7 @@ function describeSpan(span: Span, lane: Lane, nowMs: number, sourceLabel: string
 
 function describeMarker(marker: Marker, lane: Lane, sourceLabel: string): ItemDescription {
   const event = marker.event;
-  const who = formatOwner(event.owner, event.chainId);
+  const who = describeOwner(event.owner, event.chainId);
   const at: readonly [string, string] = ['At', formatClock(marker.atMs)];
   const common = [at, ...callFacts({ owner: event.owner, chainId: event.chainId, mode: event.mode }, sourceLabel)];
   const tool = event.owner?.tool;
@@ -56,7 +56,7 @@ function describeMarker(marker: Marker, lane: Lane, sourceLabel: string): ItemDe
     case 'aborted':
       return { title: `${who} gave up waiting for ${lane.resource}`, facts: [['Waited', formatDuration(event.waitedMs)], ['Reason', event.reason ?? 'cancelled'], ...common], tool };
     case 'deadlock':
-      return { title: `Deadlock: ${who} would close a wait-for cycle on ${lane.resource}`, facts: [['Cycle', cycleText(event.cycle) || 'not reported'], ...common], tool };
+      return { title: `Deadlock: ${who} would close a wait-for cycle on ${lane.resource}`, facts: [['Cycle', describeCycle(event.cycle) || 'not reported'], ...common], tool };
     case 'reentrant':
       return { title: `${who} asked again for ${lane.resource}, which it already holds`, facts: common, tool };
     case 'longHold':
@@ -72,5 +72,5 @@ function callFacts(party: Pick<Span, 'owner' | 'chainId' | 'mode'>, sourceLabel:
 }
 
 function partiesText(parties: readonly LockParty[]): string {
-  return parties.length === 0 ? 'nobody (released meanwhile)' : parties.map((party) => formatOwner(party.owner, party.chainId)).join(', ');
+  return parties.length === 0 ? 'nobody (released meanwhile)' : parties.map((party) => describeOwner(party.owner, party.chainId)).join(', ');
 }

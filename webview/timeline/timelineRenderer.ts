@@ -268,7 +268,7 @@ export class TimelineRenderer {
     for (let row = frame.rows.first; row < frame.rows.end; row++) {
       const lane = frame.lanes[row]!;
       const middle = LAYOUT.axisHeight + row * LAYOUT.laneHeight - frame.scrollTop + LAYOUT.laneHeight / 2;
-      const waiting = lane.openWaits.size;
+      const waiting = lane.waiters.size;
       let available = frame.gutterPx - 16;
       if (waiting > 0) {
         const badge = `${waiting}`;

@@ -1,20 +1,15 @@
-import type { LockMode, LockOwner } from '../../extension/contract/lockEvents';
+import type { LockOwner } from '../../extension/contract/lockEvents';
 import type { ResourceView, SourcedEvent } from '../../extension/contract/inspectorSnapshot';
+import { emptyParties, reduceLockEvent, type LockInterval, type OpenInterval, type ResourceParties } from '../../extension/contract/lockIntervals';
 
-/** A bar on a swimlane: a call holding the resource, or waiting for it. */
-export interface Span {
-  readonly kind: 'hold' | 'wait';
-  readonly startMs: number;
-  /** For open spans, the time they were last drawn to; they grow with the clock. */
-  readonly endMs: number;
+/** A bar on a swimlane: a call holding the resource, or waiting for it; `endMs` of an open bar grows with the clock. */
+export interface Span extends Omit<LockInterval, 'outcome'> {
   /** How it ended: holds end `released`, waits `acquired`, `timeout` or `aborted`; bars still growing are `open`. */
   readonly outcome: 'released' | 'acquired' | 'timeout' | 'aborted' | 'open';
-  readonly chainId: number;
-  readonly owner?: LockOwner;
-  readonly mode: LockMode;
-  /** How many waited ahead when a wait began. */
-  readonly queueDepth?: number;
 }
+
+/** The interval outcomes drawn as closed bars. */
+const DRAWN_OUTCOMES: ReadonlySet<LockInterval['outcome']> = new Set(['released', 'acquired', 'timeout', 'aborted']);
 
 /** The events drawn as markers. */
 export type MarkerEvent = Extract<SourcedEvent, { readonly type: 'timeout' | 'aborted' | 'deadlock' | 'reentrant' | 'longHold' }>;
@@ -24,14 +19,6 @@ export interface Marker {
   readonly kind: MarkerEvent['type'];
   readonly atMs: number;
   readonly event: MarkerEvent;
-}
-
-interface OpenSpan {
-  readonly startMs: number;
-  readonly chainId: number;
-  readonly owner?: LockOwner;
-  readonly mode: LockMode;
-  readonly queueDepth?: number;
 }
 
 /** How much history the store keeps before it forgets the oldest bars and markers. */
@@ -44,7 +31,7 @@ export interface RetentionLimits {
 const CONTENDED_WAIT_MS = 1;
 
 /** One swimlane: a resource of one source, its closed bars (ordered by end), open bars and markers. */
-export class Lane {
+export class Lane implements ResourceParties {
   /** Closed spans ordered by `endMs`; entries before `spanHead` are forgotten. */
   spans: Span[] = [];
   spanHead = 0;
@@ -52,8 +39,9 @@ export class Lane {
   longestSpanMs = 0;
   markers: Marker[] = [];
   markerHead = 0;
-  readonly openHolds = new Map<number, OpenSpan>();
-  readonly openWaits = new Map<number, OpenSpan>();
+  /** Open holds and waits, by chain id: the bars still growing. */
+  readonly holders: Map<number, OpenInterval>;
+  readonly waiters: Map<number, OpenInterval>;
   /** Somebody waited here, timed out, aborted or deadlocked. */
   contended = false;
   readonly tools = new Set<string>();
@@ -65,7 +53,9 @@ export class Lane {
     readonly key: string,
     readonly sourceId: string,
     readonly resource: string,
-  ) {}
+  ) {
+    ({ holders: this.holders, waiters: this.waiters } = emptyParties());
+  }
 
   /** Calls `visit` for each closed span that overlaps `[fromMs, toMs]`, oldest end first. */
   forEachSpanIn(fromMs: number, toMs: number, visit: (span: Span) => void): void {
@@ -90,14 +80,14 @@ export class Lane {
   /** Bars still growing, drawn up to `nowMs`. */
   openSpans(nowMs: number): Span[] {
     const open: Span[] = [];
-    for (const wait of this.openWaits.values()) open.push({ kind: 'wait', outcome: 'open', endMs: Math.max(nowMs, wait.startMs), ...wait });
-    for (const hold of this.openHolds.values()) open.push({ kind: 'hold', outcome: 'open', endMs: Math.max(nowMs, hold.startMs), ...hold });
+    for (const wait of this.waiters.values()) open.push(openSpan('wait', wait, nowMs));
+    for (const hold of this.holders.values()) open.push(openSpan('hold', hold, nowMs));
     return open;
   }
 
   /** Spans retained (closed and open). */
   get spanCount(): number {
-    return this.spans.length - this.spanHead + this.openHolds.size + this.openWaits.size;
+    return this.spans.length - this.spanHead + this.holders.size + this.waiters.size;
   }
 
   addSpan(span: Span): void {
@@ -207,19 +197,19 @@ export class TimelineStore {
       const lane = this.laneFor(resource.sourceId, resource.id);
       for (const holder of resource.holders) {
         busyParties.add(`${lane.key}\u0000h${holder.chainId}`);
-        if (!lane.openHolds.has(holder.chainId)) lane.openHolds.set(holder.chainId, partyToOpen(holder));
+        if (!lane.holders.has(holder.chainId)) lane.holders.set(holder.chainId, holder);
         this.noteTool(lane, holder.owner);
       }
       for (const waiter of resource.waiters) {
         busyParties.add(`${lane.key}\u0000w${waiter.chainId}`);
-        if (!lane.openWaits.has(waiter.chainId)) lane.openWaits.set(waiter.chainId, partyToOpen(waiter));
+        if (!lane.waiters.has(waiter.chainId)) lane.waiters.set(waiter.chainId, waiter);
         this.noteTool(lane, waiter.owner);
         this.markContended(lane);
       }
     }
     for (const lane of this.lanes.values()) {
-      for (const chainId of lane.openHolds.keys()) if (!busyParties.has(`${lane.key}\u0000h${chainId}`)) lane.openHolds.delete(chainId);
-      for (const chainId of lane.openWaits.keys()) if (!busyParties.has(`${lane.key}\u0000w${chainId}`)) lane.openWaits.delete(chainId);
+      for (const chainId of lane.holders.keys()) if (!busyParties.has(`${lane.key}\u0000h${chainId}`)) lane.holders.delete(chainId);
+      for (const chainId of lane.waiters.keys()) if (!busyParties.has(`${lane.key}\u0000w${chainId}`)) lane.waiters.delete(chainId);
     }
   }
 
@@ -227,8 +217,8 @@ export class TimelineStore {
   closeSource(sourceId: string): void {
     for (const lane of this.lanes.values()) {
       if (lane.sourceId !== sourceId) continue;
-      lane.openHolds.clear();
-      lane.openWaits.clear();
+      lane.holders.clear();
+      lane.waiters.clear();
     }
   }
 
@@ -285,55 +275,44 @@ export class TimelineStore {
     if (!('resource' in event)) return;
     const lane = this.laneFor(event.sourceId, event.resource);
     lane.lastActivityMs = Math.max(lane.lastActivityMs, event.atMs);
-    const { chainId, owner, atMs } = event;
+    const interval = reduceLockEvent(lane, event);
     switch (event.type) {
       case 'requested':
-        lane.openWaits.set(chainId, { startMs: atMs, chainId, owner, mode: event.mode, queueDepth: event.queueDepth });
-        this.noteTool(lane, owner);
+        this.noteTool(lane, event.owner);
         if (event.queueDepth > 0) this.markContended(lane);
         return;
-      case 'acquired': {
-        const wait = lane.openWaits.get(chainId);
-        lane.openWaits.delete(chainId);
+      case 'acquired':
         if (event.waitedMs >= CONTENDED_WAIT_MS) {
-          this.closeSpan(lane, { kind: 'wait', outcome: 'acquired', startMs: atMs - event.waitedMs, endMs: atMs, chainId, owner, mode: event.mode, queueDepth: wait?.queueDepth });
+          this.closeSpan(lane, interval);
           lane.waitedTotalMs += event.waitedMs;
           this.markContended(lane);
         }
-        lane.openHolds.set(chainId, { startMs: atMs, chainId, owner, mode: event.mode });
-        this.noteTool(lane, owner);
+        this.noteTool(lane, event.owner);
         return;
-      }
-      case 'released': {
-        const hold = lane.openHolds.get(chainId);
-        lane.openHolds.delete(chainId);
-        this.closeSpan(lane, { kind: 'hold', outcome: 'released', startMs: hold?.startMs ?? atMs - event.heldMs, endMs: atMs, chainId, owner: owner ?? hold?.owner, mode: event.mode });
+      case 'released':
+        this.closeSpan(lane, interval);
         return;
-      }
       case 'timeout':
-      case 'aborted': {
-        const wait = lane.openWaits.get(chainId);
-        lane.openWaits.delete(chainId);
-        this.closeSpan(lane, { kind: 'wait', outcome: event.type, startMs: atMs - event.waitedMs, endMs: atMs, chainId, owner, mode: event.mode, queueDepth: wait?.queueDepth });
+      case 'aborted':
+        this.closeSpan(lane, interval);
         lane.waitedTotalMs += event.waitedMs;
         this.addIncident(lane, event);
         return;
-      }
       case 'deadlock':
       case 'reentrant':
-        lane.openWaits.delete(chainId);
         this.addIncident(lane, event);
         return;
       case 'longHold':
-        this.addMarker(lane, { kind: 'longHold', atMs, event });
+        this.addMarker(lane, { kind: 'longHold', atMs: event.atMs, event });
         return;
       default:
         assertNoResourceEvent(event);
     }
   }
 
-  private closeSpan(lane: Lane, span: Span): void {
-    lane.addSpan(span);
+  private closeSpan(lane: Lane, interval: LockInterval | undefined): void {
+    if (interval === undefined || !DRAWN_OUTCOMES.has(interval.outcome)) return;
+    lane.addSpan(interval as Span);
     this.#spanQueue.push(lane);
   }
 
@@ -361,8 +340,8 @@ export class TimelineStore {
   }
 }
 
-function partyToOpen(party: { readonly chainId: number; readonly owner?: LockOwner; readonly mode: LockMode; readonly sinceMs: number }): OpenSpan {
-  return { startMs: party.sinceMs, chainId: party.chainId, owner: party.owner, mode: party.mode };
+function openSpan(kind: Span['kind'], party: OpenInterval, nowMs: number): Span {
+  return { kind, outcome: 'open', chainId: party.chainId, owner: party.owner, mode: party.mode, startMs: party.sinceMs, endMs: Math.max(nowMs, party.sinceMs), queueDepth: party.queueDepth };
 }
 
 /** Every event type with a `resource` is handled above; this fails to compile when a new one is not. */

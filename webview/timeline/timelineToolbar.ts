@@ -2,7 +2,7 @@ import type { SourceInfo } from '../../extension/contract/inspectorSnapshot';
 import type { TimelineFilter, TimelineLaneOrder } from '../../extension/contract/webviewMessages';
 import { codicon } from '../shared/codicons';
 import { el, iconButton, setText } from '../shared/dom';
-import { formatDuration } from '../shared/format';
+import { formatDuration } from '../../extension/contract/describe';
 
 /** What the toolbar asks the timeline to do. */
 export interface TimelineToolbarActions {

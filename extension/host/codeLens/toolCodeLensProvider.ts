@@ -7,7 +7,8 @@ import { AnalysisCache } from './analysisCache';
 import { analyzeDocumentText } from './analyzeDocumentText';
 import { type LensContent, lockSiteLenses, toolLenses } from './lensContent';
 import { type SiteWarning, warningsAtSites } from './lockSiteWarnings';
-import { RefreshCoalescer } from './refreshCoalescer';
+import { Throttle } from '../../inspector/throttle';
+import { LENS_REFRESH_INTERVAL_MS } from '../views/viewCadence';
 import { revealTool } from './revealTool';
 
 /** The languages whose files get lenses, in any scheme (saved files and untitled ones). */
@@ -17,9 +18,6 @@ export const ANALYSED_LANGUAGES: vscode.DocumentSelector = [
   { language: 'typescriptreact' },
   { language: 'javascriptreact' },
 ];
-
-/** Lenses refresh at most twice a second, however fast the model changes. */
-const REFRESH_INTERVAL_MS = 500;
 
 const DIAGNOSTIC_SOURCE = 'Lock Inspector';
 
@@ -32,7 +30,7 @@ export class ToolCodeLensProvider extends Disposable implements vscode.CodeLensP
   private readonly didChangeCodeLenses = this._register(new vscode.EventEmitter<void>());
   private readonly diagnostics = this._register(vscode.languages.createDiagnosticCollection('lockInspector'));
   private readonly siteWarningsByUri = new Map<string, SiteWarning[]>();
-  private readonly refresh = new RefreshCoalescer(() => this.refreshNow(), REFRESH_INTERVAL_MS);
+  private readonly refresh = new Throttle(LENS_REFRESH_INTERVAL_MS, () => this.refreshNow());
 
   /** Fires, coalesced, when the model's figures change. */
   readonly onDidChangeCodeLenses = this.didChangeCodeLenses.event;
@@ -41,7 +39,7 @@ export class ToolCodeLensProvider extends Disposable implements vscode.CodeLensP
     super();
     const unsubscribe = model.subscribe(() => this.refresh.request());
     this._register({ dispose: unsubscribe });
-    this._register(this.refresh);
+    this._register({ dispose: () => this.refresh.cancel() });
     this._register(
       vscode.workspace.onDidCloseTextDocument((document) => {
         this.analyses.delete(document.uri.toString());

@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
-import type { InspectorModelReader, InspectorSnapshot } from '../../contract/inspectorSnapshot';
+import type { InspectorModelReader } from '../../contract/inspectorSnapshot';
 import type { SidebarHostMessage, SidebarWebviewMessage } from '../../contract/webviewMessages';
 import { Disposable } from '../dispose';
 import { COMMANDS } from '../commands/commandIds';
 import { assertNever, handleCommonMessage, reportFailure, runViewCommand } from './hostActions';
-import { LatestThrottle, SIDEBAR_SNAPSHOT_INTERVAL_MS } from './latestThrottle';
+import { Throttle } from '../../inspector/throttle';
+import { SIDEBAR_SNAPSHOT_INTERVAL_MS } from './viewCadence';
 import type { ServerStatus } from './serverStatus';
 import { WebviewChannel } from './webviewChannel';
 import { webviewHtml, webviewOptions } from './webviewHtml';
@@ -33,7 +34,7 @@ export class SidebarViewProvider extends Disposable implements vscode.WebviewVie
 /** One resolved webview view; lives until VS Code disposes the view. */
 class SidebarView extends Disposable {
   readonly #channel: WebviewChannel<SidebarHostMessage, SidebarWebviewMessage>;
-  readonly #snapshots = new LatestThrottle<InspectorSnapshot>(SIDEBAR_SNAPSHOT_INTERVAL_MS, (snapshot) => this.#channel.post({ type: 'didChangeSnapshot', snapshot }));
+  readonly #snapshots = new Throttle(SIDEBAR_SNAPSHOT_INTERVAL_MS, () => this.#channel.post({ type: 'didChangeSnapshot', snapshot: this.model.snapshot() }));
   #unsubscribeModel: (() => void) | undefined;
 
   constructor(
@@ -61,7 +62,7 @@ class SidebarView extends Disposable {
 
   private start(): void {
     this.#channel.post({ type: 'didSnapshot', snapshot: this.model.snapshot(), serverState: this.server.state });
-    this.#unsubscribeModel = this.model.subscribe(({ snapshot }) => this.#snapshots.push(snapshot));
+    this.#unsubscribeModel = this.model.subscribe(() => this.#snapshots.request());
   }
 
   private stop(): void {

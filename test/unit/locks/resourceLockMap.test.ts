@@ -144,7 +144,7 @@ describe('ResourceLockMap', () => {
         error.cycle.map((edge) => [edge.waiter.owner?.tool, edge.resource]),
         [['transferBA', 'A'], ['transferAB', 'B']],
       );
-      assert.match(error.message, /tool "transferBA" \(request 2\) waits for "A" held by tool "transferAB" \(request 1\), which waits for "B"/);
+      assert.match(error.message, /transferBA #2 waits for 'A' held by transferAB #1, which waits for 'B'/);
       assert.equal(clock.now, 0);
       assert.equal(eventsOfType(events, 'deadlock').length, 1);
       assert.equal(locks.size, 0);

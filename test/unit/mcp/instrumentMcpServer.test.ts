@@ -69,7 +69,7 @@ describe('instrumentMcpServer', () => {
     const held = harness.locks.withLock(accountLock('alice'), () => new Promise<void>((resolve) => (release = resolve)), { owner: { label: 'slow batch job' } });
     const result = await harness.call('withdraw', { account: 'alice', amount: 1 });
     assert.equal(result.isError, true);
-    assert.match(harness.textOf(result), /Timed out after \d+ ms waiting for "account:alice".*"slow batch job"/);
+    assert.match(harness.textOf(result), /Timed out after \d+ ms waiting for 'account:alice'.*held by slow batch job/);
     assert.match((result.content[1] as { text: string }).text, /^E_LOCK_TIMEOUT: .*temporary: retry the call/);
     assert.equal(toolErrorCode(result), 'E_LOCK_TIMEOUT');
     release();
@@ -121,7 +121,7 @@ describe('instrumentMcpServer', () => {
     await harness.client.ping();
     assert.equal(messages.length, 1);
     assert.equal(messages[0]?.level, 'warning');
-    assert.match((messages[0]?.data as { message: string }).message, /tool "withdraw".*timed out.*"account:alice", held by "holder"/);
+    assert.match((messages[0]?.data as { message: string }).message, /withdraw #\d+ timed out.*'account:alice', held by holder/);
 
     await harness.client.setLoggingLevel('error');
     await harness.call('withdraw', { account: 'alice', amount: 1 });

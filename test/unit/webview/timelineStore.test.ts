@@ -38,7 +38,7 @@ test('a contended pair draws a hold, then a wait that ends when the second call 
   ]);
   assert.equal(lane.contended, true);
   assert.deepEqual([...lane.tools].sort(), ['audit', 'transfer']);
-  assert.equal(lane.openHolds.size + lane.openWaits.size, 0);
+  assert.equal(lane.holders.size + lane.waiters.size, 0);
 });
 
 test('an uncontended lock leaves no wait bar and the lane uncontended', () => {
@@ -76,7 +76,7 @@ test('timeouts and deadlocks become markers, end the wait and count as incidents
   lane.forEachMarkerIn(0, 10_000, (marker) => markers.push(`${marker.kind}@${marker.atMs}`));
   assert.deepEqual(markers, ['timeout@5010', 'deadlock@6000']);
   assert.equal(lane.incidents, 2);
-  assert.equal(lane.openWaits.size, 0);
+  assert.equal(lane.waiters.size, 0);
   assert.deepEqual(spansIn(lane, 0, 10_000).map((span) => `${span.kind}:${span.outcome}`), ['wait:timeout']);
 });
 
@@ -112,7 +112,7 @@ test('reconcileBusy adds holders older than the history and closes bars nobody h
     hold: { count: 0, p50: 0, p95: 0, max: 0 },
   };
   store.reconcileBusy([busy]);
-  assert.equal(store.lanes.get('source-1\u0000stale')!.openHolds.size, 0);
+  assert.equal(store.lanes.get('source-1\u0000stale')!.holders.size, 0);
   assert.deepEqual(store.lanes.get('source-1\u0000old')!.openSpans(0).map((span) => span.startMs), [-500]);
 });
 

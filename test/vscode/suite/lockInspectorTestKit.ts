@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { LockInspectorApi } from '../../../extension/host/api';
-import type { InspectorSnapshot, SourcedEvent, SourceInfo, SourceKind } from '../../../extension/contract/inspectorSnapshot';
+import type { InspectorSnapshot, SourcedEvent, SourceInfo } from '../../../extension/contract/inspectorSnapshot';
+import type { SourceKind } from '../../../extension/contract/wireFormat';
 import { activateLockInspector } from '../harness/lockInspectorExtension';
 
 /** The public API activate() returned. */
