@@ -19,7 +19,7 @@ export interface Hold {
   readonly request: LockRequest;
   readonly entry: ResourceEntry;
   readonly sinceMs: number;
-  /** Neighbours in the map's acquisition-ordered list of holds watched for long holds (only while subscribed). */
+  /** Neighbours in the long-hold watchdog's acquisition-ordered list of holds (only while subscribed). */
   olderWatched: Hold | undefined;
   newerWatched: Hold | undefined;
   watched: boolean;
@@ -46,7 +46,6 @@ export class LockRequest implements LockFrame {
   resolveWait: (() => void) | undefined = undefined;
   rejectWait: ((error: Error) => void) | undefined = undefined;
   timeoutTimer: ReturnType<typeof setTimeout> | undefined = undefined;
-  abortListener: (() => void) | undefined = undefined;
   private ownChain: LockChain | undefined = undefined;
 
   constructor(

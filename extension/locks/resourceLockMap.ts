@@ -1,3 +1,4 @@
+import { AbortSignalWaiters } from './abortSignalWaiters';
 import { CallSiteBudget, callSiteLocation, captureCallSite, type CapturedCallSite } from './callSite';
 import { currentLockFrame, runInLockFrame, withSignal, type LockFrame } from './lockContext';
 import {
@@ -71,6 +72,7 @@ export class ResourceLockMap {
   private readonly orderGraph: LockOrderGraph<RecordedOrder>;
   private readonly callSiteBudget = new CallSiteBudget(CALL_SITES_PER_SECOND);
   private readonly events = new LockEventPublisher();
+  private readonly signalWaiters = new AbortSignalWaiters((request) => this.onAbort(request));
   /** Absent when long holds are not reported (`longHoldMs: Infinity`). */
   private readonly longHoldWatchdog: LongHoldWatchdog | undefined;
 
@@ -326,11 +328,7 @@ export class ResourceLockMap {
       if (request.timeoutMs !== Infinity) {
         request.timeoutTimer = setTimeout(() => this.onTimeout(request), request.timeoutMs);
       }
-      if (request.signals !== undefined) {
-        const onAbort = (): void => this.onAbort(request);
-        request.abortListener = onAbort;
-        for (const signal of request.signals) signal.addEventListener('abort', onAbort, { once: true });
-      }
+      this.signalWaiters.add(request);
     });
   }
 
@@ -369,11 +367,7 @@ export class ResourceLockMap {
       clearTimeout(request.timeoutTimer);
       request.timeoutTimer = undefined;
     }
-    const onAbort = request.abortListener;
-    if (onAbort !== undefined && request.signals !== undefined) {
-      for (const signal of request.signals) signal.removeEventListener('abort', onAbort);
-      request.abortListener = undefined;
-    }
+    this.signalWaiters.remove(request);
   }
 
   private enqueue(request: LockRequest, entry: ResourceEntry): void {
