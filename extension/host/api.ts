@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { InspectorModelReader, InspectorSnapshot, ModelChange } from '../contract/inspectorSnapshot';
-import type { ServerInfo } from './lifecycle/serverManager';
+import type { LaunchedServer, ServerInfo } from './lifecycle/serverManager';
 import type { ServerState } from '../contract/webviewMessages';
 import { Disposable } from './dispose';
 
@@ -19,12 +19,6 @@ export interface LockInspectorApi {
   serverInfo(): ServerInfo;
   /** Fires when that server starts, stops or crashes. */
   readonly onDidChangeServerState: vscode.Event<ServerState>;
-}
-
-/** The launched server as the API reads it (the ServerManager). */
-export interface LaunchedServer {
-  readonly info: ServerInfo;
-  readonly onDidChangeState: vscode.Event<ServerState>;
 }
 
 /** Owns the event behind the public API; dispose it with the extension. */

@@ -131,7 +131,7 @@ export function registerCommands(targets: CommandTargets): vscode.Disposable[] {
 
 /** The MCP client of the running server, waiting for a start in progress; otherwise says so, offers to start, and resolves undefined. */
 async function runningClient(server: ServerManager, purpose: string, start: () => Promise<{ error?: string }>, retry: () => unknown) {
-  if (server.state === 'starting') await server.start();
+  if (server.info.state === 'starting') await server.start();
   if (server.client) return server.client;
   const startAction = 'Start Server';
   // Not awaited: a command run from code must not hang on a message nobody answers.

@@ -3,7 +3,6 @@ import { COMMANDS } from '../commands/commandIds';
 import { describeExit, ServerProcess, type ServerExit } from '../client/serverProcess';
 import type { ServerState } from '../../contract/webviewMessages';
 import { Disposable } from '../dispose';
-import type { ServerStatus } from '../views/serverStatus';
 import { readServerSettings, serverLaunchSpec } from './serverLaunchSpec';
 
 /** What the server manager needs from the rest of the extension. */
@@ -24,6 +23,12 @@ export interface ServerInfo {
   readonly error?: string;
 }
 
+/** The launched server as views, the status bar and the public API read it. */
+export interface LaunchedServer {
+  readonly info: ServerInfo;
+  readonly onDidChangeState: vscode.Event<ServerState>;
+}
+
 /** Context key holding the state, for `when` clauses of menus. */
 export const SERVER_STATE_CONTEXT_KEY = 'lockInspector.serverState';
 
@@ -34,7 +39,7 @@ export const LAUNCHED_SOURCE_LABEL = 'bundled server';
  * Starts, stops and restarts the MCP server the extension launches itself, keeps an MCP client connected to it,
  * notices crashes, and never leaves a process behind. Operations run one at a time, in call order.
  */
-export class ServerManager extends Disposable implements ServerStatus {
+export class ServerManager extends Disposable implements LaunchedServer {
   private readonly stateEmitter = this._register(new vscode.EventEmitter<ServerState>());
   /** Fires on every state change. */
   readonly onDidChangeState = this.stateEmitter.event;
@@ -49,11 +54,6 @@ export class ServerManager extends Disposable implements ServerStatus {
   constructor(private readonly options: ServerManagerOptions) {
     super();
     this.publishState();
-  }
-
-  /** stopped, starting, running or crashed. */
-  get state(): ServerState {
-    return this.currentState;
   }
 
   /** The state, pid and last error together. */

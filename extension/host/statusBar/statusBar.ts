@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { InspectorModelReader, InspectorSnapshot } from '../../contract/inspectorSnapshot';
 import { statusBarFigures } from './statusBarFigures';
 import { Disposable } from '../dispose';
-import type { ServerStatus } from '../views/serverStatus';
+import type { LaunchedServer } from '../lifecycle/serverManager';
 
 /** The status bar item: held / waiting / timeouts at a glance; a click opens the timeline. */
 export class LockStatusBar extends Disposable {
@@ -10,7 +10,7 @@ export class LockStatusBar extends Disposable {
 
   constructor(
     private readonly model: InspectorModelReader,
-    private readonly server: ServerStatus,
+    private readonly server: LaunchedServer,
     showTimelineCommand: string,
   ) {
     super();
@@ -23,7 +23,7 @@ export class LockStatusBar extends Disposable {
   }
 
   private render(snapshot: InspectorSnapshot): void {
-    const figures = statusBarFigures(snapshot, this.server.state);
+    const figures = statusBarFigures(snapshot, this.server.info.state);
     this.item.text = figures.text;
     this.item.accessibilityInformation = { label: figures.accessibleLabel };
     const tooltip = new vscode.MarkdownString(figures.tooltip, true);

@@ -6,7 +6,7 @@ import { COMMANDS } from '../commands/commandIds';
 import { assertNever, handleCommonMessage, reportFailure, runViewCommand } from './hostActions';
 import { Throttle } from '../../inspector/throttle';
 import { SIDEBAR_SNAPSHOT_INTERVAL_MS } from './viewCadence';
-import type { ServerStatus } from './serverStatus';
+import type { LaunchedServer } from '../lifecycle/serverManager';
 import { WebviewChannel } from './webviewChannel';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -20,7 +20,7 @@ export class SidebarViewProvider extends Disposable implements vscode.WebviewVie
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly model: InspectorModelReader,
-    private readonly server: ServerStatus,
+    private readonly server: LaunchedServer,
   ) {
     super();
   }
@@ -41,7 +41,7 @@ class SidebarView extends Disposable {
     webviewView: vscode.WebviewView,
     extensionUri: vscode.Uri,
     private readonly model: InspectorModelReader,
-    private readonly server: ServerStatus,
+    private readonly server: LaunchedServer,
   ) {
     super();
     const { webview } = webviewView;
@@ -61,7 +61,7 @@ class SidebarView extends Disposable {
   }
 
   private start(): void {
-    this.#channel.post({ type: 'didSnapshot', snapshot: this.model.snapshot(), serverState: this.server.state });
+    this.#channel.post({ type: 'didSnapshot', snapshot: this.model.snapshot(), serverState: this.server.info.state });
     this.#unsubscribeModel = this.model.subscribe(() => this.#snapshots.request());
   }
 
@@ -98,13 +98,13 @@ class SidebarView extends Disposable {
   }
 }
 
-async function runDemo(server: ServerStatus): Promise<void> {
-  if (server.state !== 'running') await vscode.commands.executeCommand(COMMANDS.startServer);
+async function runDemo(server: LaunchedServer): Promise<void> {
+  if (server.info.state !== 'running') await vscode.commands.executeCommand(COMMANDS.startServer);
   await vscode.commands.executeCommand(COMMANDS.runParallelCalls);
 }
 
 /** Registers the sidebar's webview view provider; everything it creates goes with `context`. */
-export function registerSidebarView(context: vscode.ExtensionContext, model: InspectorModelReader, server: ServerStatus): SidebarViewProvider {
+export function registerSidebarView(context: vscode.ExtensionContext, model: InspectorModelReader, server: LaunchedServer): SidebarViewProvider {
   const provider = new SidebarViewProvider(context.extensionUri, model, server);
   context.subscriptions.push(provider, vscode.window.registerWebviewViewProvider(SidebarViewProvider.viewId, provider));
   return provider;
