@@ -1,3 +1,4 @@
+import type { SourcedEvent } from '../../extension/contract/inspectorSnapshot';
 import type { LockMode, LockOwner } from '../../extension/contract/lockEvents';
 import type { InspectorEvent } from '../../extension/contract/wireFormat';
 
@@ -5,8 +6,9 @@ import type { InspectorEvent } from '../../extension/contract/wireFormat';
 export class LockEventFactory {
   private seq = 0;
 
-  requested(resource: string, chainId: number, atMs: number, owner?: LockOwner, mode: LockMode = 'write'): InspectorEvent {
-    return { type: 'requested', seq: ++this.seq, atMs, chainId, owner, resource, mode, queueDepth: 0 };
+  /** `queueDepth` callers were ahead in the queue when it asked. */
+  requested(resource: string, chainId: number, atMs: number, owner?: LockOwner, mode: LockMode = 'write', queueDepth = 0): InspectorEvent {
+    return { type: 'requested', seq: ++this.seq, atMs, chainId, owner, resource, mode, queueDepth };
   }
 
   acquired(resource: string, chainId: number, atMs: number, waitedMs: number, owner?: LockOwner, mode: LockMode = 'write'): InspectorEvent {
@@ -15,6 +17,11 @@ export class LockEventFactory {
 
   released(resource: string, chainId: number, atMs: number, heldMs: number, owner?: LockOwner, mode: LockMode = 'write'): InspectorEvent {
     return { type: 'released', seq: ++this.seq, atMs, chainId, owner, resource, mode, heldMs };
+  }
+
+  /** A whole uncontended call: requested and acquired at `atMs`, released `heldMs` later. */
+  call(resource: string, chainId: number, atMs: number, heldMs: number, owner?: LockOwner): InspectorEvent[] {
+    return [this.requested(resource, chainId, atMs, owner), this.acquired(resource, chainId, atMs, 0, owner), this.released(resource, chainId, atMs + heldMs, heldMs, owner)];
   }
 
   timeout(resource: string, chainId: number, atMs: number, waitedMs: number, owner?: LockOwner): InspectorEvent {
@@ -65,4 +72,9 @@ export class LockEventFactory {
   callEnded(owner: LockOwner, atMs: number, durationMs: number, outcome: 'ok' | 'error' | 'cancelled' = 'ok', errorCode?: string): InspectorEvent {
     return { type: 'callEnded', seq: ++this.seq, atMs, owner, durationMs, outcome, errorCode };
   }
+}
+
+/** The events as the inspector model passes them on: each tagged with the source that reported it. */
+export function fromSource(sourceId: string, events: readonly InspectorEvent[]): SourcedEvent[] {
+  return events.map((event) => ({ ...event, sourceId }));
 }

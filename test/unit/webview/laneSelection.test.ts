@@ -2,22 +2,24 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { selectLanes } from '../../../webview/timeline/laneSelection';
 import { TimelineStore } from '../../../webview/timeline/timelineStore';
-import { EventScript } from './eventBuilders';
+import { fromSource, LockEventFactory } from '../../support/lockEvents';
 
 function storeWithLanes(): TimelineStore {
   const store = new TimelineStore();
+  const make = new LockEventFactory();
   const transfer = { tool: 'transfer' };
   const audit = { tool: 'audit' };
   store.ingest(
-    new EventScript('s1')
-      .call(0, 'account:10', 1, transfer, 5)
-      .call(10, 'account:2', 2, audit, 5)
-      .requested(20, 'account:2', 3, transfer)
-      .acquired(20, 'account:2', 3, transfer, 0)
-      .requested(21, 'account:2', 4, audit, 1)
-      .timedOut(5021, 'account:2', 4, audit, 5000).events,
+    fromSource('s1', [
+      ...make.call('account:10', 1, 0, 5, transfer),
+      ...make.call('account:2', 2, 10, 5, audit),
+      make.requested('account:2', 3, 20, transfer),
+      make.acquired('account:2', 3, 20, 0, transfer),
+      make.requested('account:2', 4, 21, audit, 'write', 1),
+      make.timeout('account:2', 4, 5021, 5000, audit),
+    ]),
   );
-  store.ingest(new EventScript('s2').call(30, 'cache', 5, audit, 1).events);
+  store.ingest(fromSource('s2', make.call('cache', 5, 30, 1, audit)));
   return store;
 }
 

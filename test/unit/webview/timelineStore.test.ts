@@ -1,11 +1,15 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import type { ResourceView } from '../../../extension/contract/inspectorSnapshot';
+import type { ResourceView, SourcedEvent } from '../../../extension/contract/inspectorSnapshot';
+import type { InspectorEvent } from '../../../extension/contract/wireFormat';
 import { TimelineStore, type Lane, type Span } from '../../../webview/timeline/timelineStore';
-import { EventScript } from './eventBuilders';
+import { fromSource, LockEventFactory } from '../../support/lockEvents';
 
 const transfer = { tool: 'transfer', requestId: 1 };
 const audit = { tool: 'audit', requestId: 2 };
+
+/** The events as the one source of these tests reports them. */
+const reported = (events: readonly InspectorEvent[]): SourcedEvent[] => fromSource('source-1', events);
 
 function onlyLane(store: TimelineStore): Lane {
   assert.equal(store.lanes.size, 1);
@@ -20,14 +24,16 @@ function spansIn(lane: Lane, fromMs: number, toMs: number): Span[] {
 
 test('a contended pair draws a hold, then a wait that ends when the second call acquires', () => {
   const store = new TimelineStore();
+  const make = new LockEventFactory();
   store.ingest(
-    new EventScript()
-      .requested(1000, 'account:A', 1, transfer)
-      .acquired(1000, 'account:A', 1, transfer, 0)
-      .requested(1010, 'account:A', 2, audit, 1)
-      .released(1100, 'account:A', 1, transfer, 100)
-      .acquired(1100, 'account:A', 2, audit, 90)
-      .released(1150, 'account:A', 2, audit, 50).events,
+    reported([
+      make.requested('account:A', 1, 1000, transfer),
+      make.acquired('account:A', 1, 1000, 0, transfer),
+      make.requested('account:A', 2, 1010, audit, 'write', 1),
+      make.released('account:A', 1, 1100, 100, transfer),
+      make.acquired('account:A', 2, 1100, 90, audit),
+      make.released('account:A', 2, 1150, 50, audit),
+    ]),
   );
   const lane = onlyLane(store);
   const spans = spansIn(lane, 0, 2000).map(({ kind, startMs, endMs, outcome, owner }) => ({ kind, startMs, endMs, outcome, tool: owner?.tool }));
@@ -43,7 +49,7 @@ test('a contended pair draws a hold, then a wait that ends when the second call 
 
 test('an uncontended lock leaves no wait bar and the lane uncontended', () => {
   const store = new TimelineStore();
-  store.ingest(new EventScript().call(0, 'cache', 1, transfer, 5).events);
+  store.ingest(reported(new LockEventFactory().call('cache', 1, 0, 5, transfer)));
   const lane = onlyLane(store);
   assert.deepEqual(spansIn(lane, -10, 10).map((span) => span.kind), ['hold']);
   assert.equal(lane.contended, false);
@@ -51,7 +57,8 @@ test('an uncontended lock leaves no wait bar and the lane uncontended', () => {
 
 test('open bars grow with the clock until the release arrives', () => {
   const store = new TimelineStore();
-  store.ingest(new EventScript().requested(0, 'r', 1, transfer).acquired(0, 'r', 1, transfer, 0).requested(5, 'r', 2, audit, 1).events);
+  const make = new LockEventFactory();
+  store.ingest(reported([make.requested('r', 1, 0, transfer), make.acquired('r', 1, 0, 0, transfer), make.requested('r', 2, 5, audit, 'write', 1)]));
   const lane = onlyLane(store);
   const open = lane.openSpans(40).map(({ kind, startMs, endMs, outcome }) => ({ kind, startMs, endMs, outcome }));
   assert.deepEqual(open, [
@@ -62,14 +69,16 @@ test('open bars grow with the clock until the release arrives', () => {
 
 test('timeouts and deadlocks become markers, end the wait and count as incidents', () => {
   const store = new TimelineStore();
+  const make = new LockEventFactory();
   store.ingest(
-    new EventScript()
-      .requested(0, 'r', 1, transfer)
-      .acquired(0, 'r', 1, transfer, 0)
-      .requested(10, 'r', 2, audit, 1)
-      .timedOut(5010, 'r', 2, audit, 5000)
-      .requested(6000, 'r', 3, audit, 1)
-      .deadlocked(6000, 'r', 3, audit).events,
+    reported([
+      make.requested('r', 1, 0, transfer),
+      make.acquired('r', 1, 0, 0, transfer),
+      make.requested('r', 2, 10, audit, 'write', 1),
+      make.timeout('r', 2, 5010, 5000, audit),
+      make.requested('r', 3, 6000, audit, 'write', 1),
+      make.deadlock('r', 3, 'other', 1, 6000, audit, transfer),
+    ]),
   );
   const lane = onlyLane(store);
   const markers: string[] = [];
@@ -82,7 +91,8 @@ test('timeouts and deadlocks become markers, end the wait and count as incidents
 
 test('a time-window query finds a long bar that started long before the window', () => {
   const store = new TimelineStore();
-  store.ingest(new EventScript().call(0, 'r', 1, transfer, 60_000).call(60_001, 'r', 2, transfer, 1).events);
+  const make = new LockEventFactory();
+  store.ingest(reported([...make.call('r', 1, 0, 60_000, transfer), ...make.call('r', 2, 60_001, 1, transfer)]));
   const lane = onlyLane(store);
   assert.deepEqual(spansIn(lane, 30_000, 30_010).map((span) => span.startMs), [0]);
   assert.deepEqual(spansIn(lane, 70_000, 80_000), []);
@@ -90,14 +100,16 @@ test('a time-window query finds a long bar that started long before the window',
 
 test('the store forgets the globally oldest bars past its limit, across lanes', () => {
   const store = new TimelineStore({ maxSpans: 3, maxMarkers: 10 });
-  store.ingest(new EventScript().call(0, 'a', 1, transfer, 1).call(10, 'b', 2, transfer, 1).call(20, 'a', 3, transfer, 1).call(30, 'b', 4, transfer, 1).events);
+  const make = new LockEventFactory();
+  store.ingest(reported([...make.call('a', 1, 0, 1, transfer), ...make.call('b', 2, 10, 1, transfer), ...make.call('a', 3, 20, 1, transfer), ...make.call('b', 4, 30, 1, transfer)]));
   const starts = [...store.lanes.values()].flatMap((lane) => spansIn(lane, -1, 100).map((span) => span.startMs)).sort((a, b) => a - b);
   assert.deepEqual(starts, [10, 20, 30]);
 });
 
 test('reconcileBusy adds holders older than the history and closes bars nobody holds any more', () => {
   const store = new TimelineStore();
-  store.ingest(new EventScript().requested(0, 'stale', 7, transfer).acquired(0, 'stale', 7, transfer, 0).events);
+  const make = new LockEventFactory();
+  store.ingest(reported([make.requested('stale', 7, 0, transfer), make.acquired('stale', 7, 0, 0, transfer)]));
   const busy: ResourceView = {
     key: 'source-1\u0000old',
     sourceId: 'source-1',
@@ -118,7 +130,8 @@ test('reconcileBusy adds holders older than the history and closes bars nobody h
 
 test('spanAt prefers the hold under the pointer and honours the tolerance', () => {
   const store = new TimelineStore();
-  store.ingest(new EventScript().call(0, 'r', 1, transfer, 100).call(200, 'r', 2, audit, 100).events);
+  const make = new LockEventFactory();
+  store.ingest(reported([...make.call('r', 1, 0, 100, transfer), ...make.call('r', 2, 200, 100, audit)]));
   const lane = onlyLane(store);
   assert.equal(store.spanAt(lane, 50, 2, 1000)?.chainId, 1);
   assert.equal(store.spanAt(lane, 150, 2, 1000), undefined);
@@ -127,10 +140,11 @@ test('spanAt prefers the hold under the pointer and honours the tolerance', () =
 
 test('laneSetVersion moves only when lanes appear or change what filters see', () => {
   const store = new TimelineStore();
-  store.ingest(new EventScript().call(0, 'r', 1, transfer, 1).events);
+  const make = new LockEventFactory();
+  store.ingest(reported(make.call('r', 1, 0, 1, transfer)));
   const version = store.laneSetVersion;
-  store.ingest(new EventScript().call(10, 'r', 2, transfer, 1).events);
+  store.ingest(reported(make.call('r', 2, 10, 1, transfer)));
   assert.equal(store.laneSetVersion, version);
-  store.ingest(new EventScript().call(20, 'r', 3, audit, 1).events);
+  store.ingest(reported(make.call('r', 3, 20, 1, audit)));
   assert.ok(store.laneSetVersion > version);
 });
