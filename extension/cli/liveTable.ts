@@ -1,5 +1,5 @@
 import { describeOwner, formatDuration } from '../contract/describe';
-import type { InspectorSnapshot, PartyView, SourceInfo, WarningView } from '../contract/inspectorSnapshot';
+import type { InspectorSnapshot, PartyView, SourceInfo, ToolView, WarningView } from '../contract/inspectorSnapshot';
 
 /** What frames the table besides the snapshot. */
 export interface LiveTableOptions {
@@ -15,6 +15,24 @@ export interface LiveTableOptions {
 }
 
 const MAX_WARNING_LINES = 6;
+
+/** Every per-tool column a table can show, by heading. */
+const TOOL_COLUMNS = {
+  TOOL: (tool) => tool.tool,
+  CALLS: (tool) => String(tool.calls),
+  ACTIVE: (tool) => String(tool.active),
+  ERRORS: (tool) => String(tool.errors),
+  'WAIT p50': (tool) => durationCell(tool.wait.count, tool.wait.p50),
+  'WAIT p95': (tool) => durationCell(tool.wait.count, tool.wait.p95),
+  'MAX WAIT': (tool) => durationCell(tool.wait.count, tool.wait.max),
+  'HOLD p95': (tool) => durationCell(tool.hold.count, tool.hold.p95),
+  TIMEOUTS: (tool) => String(tool.timeouts),
+  DEADLOCKS: (tool) => String(tool.deadlocks),
+} satisfies Record<string, (tool: ToolView) => string>;
+
+type ToolColumn = keyof typeof TOOL_COLUMNS;
+const LIVE_TOOL_COLUMNS: readonly ToolColumn[] = ['TOOL', 'CALLS', 'ACTIVE', 'WAIT p95', 'HOLD p95', 'MAX WAIT', 'TIMEOUTS', 'DEADLOCKS', 'ERRORS'];
+const SUMMARY_TOOL_COLUMNS: readonly ToolColumn[] = ['TOOL', 'CALLS', 'ERRORS', 'WAIT p50', 'WAIT p95', 'MAX WAIT', 'HOLD p95', 'TIMEOUTS', 'DEADLOCKS'];
 const MAX_SERVER_OUTPUT_LINES = 3;
 
 /** Renders the live view as lines: busy resources, per-tool figures, warnings. */
@@ -25,20 +43,7 @@ export function renderLiveTable(snapshot: InspectorSnapshot, options: LiveTableO
   const serverOutput = (options.serverOutput ?? []).slice(-MAX_SERVER_OUTPUT_LINES);
 
   const head = [options.title, ...(options.preamble ?? []), sourcesLine(snapshot.sources), totalsLine(snapshot), ''];
-  const toolLines = snapshot.tools.length === 0 ? ['(no tool calls yet)'] : table(
-    ['TOOL', 'CALLS', 'ACTIVE', 'WAIT p95', 'HOLD p95', 'MAX WAIT', 'TIMEOUTS', 'DEADLOCKS', 'ERRORS'],
-    snapshot.tools.map((tool) => [
-      tool.tool,
-      String(tool.calls),
-      String(tool.active),
-      durationCell(tool.wait.count, tool.wait.p95),
-      durationCell(tool.hold.count, tool.hold.p95),
-      durationCell(tool.wait.count, tool.wait.max),
-      String(tool.timeouts),
-      String(tool.deadlocks),
-      String(tool.errors),
-    ]),
-  );
+  const toolLines = snapshot.tools.length === 0 ? ['(no tool calls yet)'] : toolTable(snapshot.tools, LIVE_TOOL_COLUMNS);
   const warningLines = warnings.length === 0 ? ['(none)'] : warnings.map(warningLine);
   const tail = [
     '',
@@ -73,20 +78,7 @@ export function renderLiveTable(snapshot: InspectorSnapshot, options: LiveTableO
 
 /** The end-of-run summary: totals, per-tool figures and every warning, for a log or a CI job. */
 export function renderSummary(snapshot: InspectorSnapshot): string[] {
-  const tools = table(
-    ['TOOL', 'CALLS', 'ERRORS', 'WAIT p50', 'WAIT p95', 'MAX WAIT', 'HOLD p95', 'TIMEOUTS', 'DEADLOCKS'],
-    snapshot.tools.map((tool) => [
-      tool.tool,
-      String(tool.calls),
-      String(tool.errors),
-      durationCell(tool.wait.count, tool.wait.p50),
-      durationCell(tool.wait.count, tool.wait.p95),
-      durationCell(tool.wait.count, tool.wait.max),
-      durationCell(tool.hold.count, tool.hold.p95),
-      String(tool.timeouts),
-      String(tool.deadlocks),
-    ]),
-  );
+  const tools = toolTable(snapshot.tools, SUMMARY_TOOL_COLUMNS);
   const contended = [...snapshot.resources]
     .filter((resource) => resource.wait.count > 0)
     .sort((a, b) => b.wait.p95 - a.wait.p95 || b.timeouts - a.timeouts)
@@ -144,6 +136,10 @@ function partiesCell(parties: readonly PartyView[], shown: number): string {
   if (parties.length === 0) return '-';
   const names = parties.slice(0, shown).map((party) => describeOwner(party.owner, party.chainId) + (party.mode === 'read' ? ' (r)' : ''));
   return parties.length > shown ? `${names.join(', ')}, +${parties.length - shown}` : names.join(', ');
+}
+
+function toolTable(tools: readonly ToolView[], columns: readonly ToolColumn[]): string[] {
+  return table(columns, tools.map((tool) => columns.map((column) => TOOL_COLUMNS[column](tool))));
 }
 
 function durationCell(count: number, durationMs: number): string {

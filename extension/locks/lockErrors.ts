@@ -22,30 +22,19 @@ export interface LockFailure {
 }
 
 /** Base class of every lock failure: `code` is stable, the message says what happened and what to do. */
-export abstract class LockError extends Error implements LockFailure {
+export abstract class LockError extends Error {
   abstract readonly code: LockErrorCode;
-  readonly resource: string;
-  readonly resources: readonly string[];
-  readonly mode: LockMode;
-  readonly chainId: number;
-  readonly owner?: LockOwner;
-  readonly waitedMs: number;
-  readonly holders: readonly LockParty[];
-  readonly atMs: number;
 
   protected constructor(failure: LockFailure, message: string) {
     super(message);
     this.name = new.target.name;
-    this.resource = failure.resource;
-    this.resources = failure.resources;
-    this.mode = failure.mode;
-    this.chainId = failure.chainId;
-    this.owner = failure.owner;
-    this.waitedMs = failure.waitedMs;
-    this.holders = failure.holders;
-    this.atMs = failure.atMs;
+    const { resource, resources, mode, chainId, owner, waitedMs, holders, atMs } = failure;
+    Object.assign(this, { resource, resources, mode, chainId, owner, waitedMs, holders, atMs });
   }
 }
+
+// Declaration merging: every LockError carries the LockFailure fields its constructor copies, declared once.
+export interface LockError extends LockFailure {}
 
 /** The call waited `timeoutMs` for its locks and gave up; nothing is held afterwards. */
 export class LockTimeoutError extends LockError {
