@@ -1,4 +1,5 @@
-// Installs the Debian packages the harness needs: Chromium to drive the workbench, krb5 headers for code-server's native module.
+// Installs the Debian packages the harness needs: Chromium to drive the workbench, krb5 headers for code-server's native
+// module, redis-server and haproxy for the replicated demo and its tests.
 import { existsSync } from 'node:fs';
 import { progress, runOrThrow, runWhenMain, secondsSince } from './processes.mjs';
 
@@ -6,6 +7,8 @@ import { progress, runOrThrow, runWhenMain, secondsSince } from './processes.mjs
 const requiredPackages = [
   { name: 'chromium', installedFile: '/usr/bin/chromium' },
   { name: 'libkrb5-dev', installedFile: '/usr/include/gssapi/gssapi.h' },
+  { name: 'redis-server', installedFile: '/usr/bin/redis-server' },
+  { name: 'haproxy', installedFile: '/usr/sbin/haproxy' },
 ];
 
 /** Path of the Chromium binary the harness drives. */
