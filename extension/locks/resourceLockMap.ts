@@ -1,6 +1,5 @@
 import { AbortSignalWaiters } from './abortSignalWaiters';
-import { CallSiteBudget, callSiteLocation, captureCallSite, type CapturedCallSite } from './callSite';
-import { currentLockFrame, runInLockFrame, withSignal, type LockFrame } from './lockContext';
+import { currentLockFrame, runInLockFrame, withSignal } from './lockContext';
 import {
   DeadlockError,
   LockAbortedError,
@@ -10,7 +9,6 @@ import {
 } from './lockErrors';
 import type {
   LockMode,
-  LockOrderSite,
   LockOwner,
   LockParty,
   LockSnapshot,
@@ -18,7 +16,8 @@ import type {
   WaitForEdge,
 } from '../contract/lockEvents';
 import { LockEventPublisher, type LockListener } from './lockEventPublisher';
-import { DEFAULT_MAX_ORDER_PAIRS, LockOrderGraph } from './lockOrderGraph';
+import { DEFAULT_MAX_ORDER_PAIRS } from './lockOrderGraph';
+import { LockOrderRecorder } from './lockOrderRecorder';
 import { isAncestorOrSelf, LockRequest, type Hold, type ResourceEntry } from './lockRequest';
 import { LongHoldWatchdog } from './longHoldWatchdog';
 import { nowMs } from './nowMs';
@@ -29,8 +28,6 @@ export type { LockListener } from './lockEventPublisher';
 export const DEFAULT_TIMEOUT_MS = 5000;
 /** Default hold duration after which a `longHold` event fires, in milliseconds. */
 export const DEFAULT_LONG_HOLD_MS = 1000;
-// Each capture costs microseconds and pins a stack frame; beyond this many new pairs a second, pairs get no location.
-const CALL_SITES_PER_SECOND = 200;
 
 /** Options of a `ResourceLockMap`. */
 export interface ResourceLockMapOptions {
@@ -69,9 +66,8 @@ export interface LockCallOptions {
 export class ResourceLockMap {
   private readonly entries = new Map<string, ResourceEntry>();
   private readonly timeoutMs: number;
-  private readonly orderGraph: LockOrderGraph<RecordedOrder>;
-  private readonly callSiteBudget = new CallSiteBudget(CALL_SITES_PER_SECOND);
   private readonly events = new LockEventPublisher();
+  private readonly lockOrder: LockOrderRecorder;
   private readonly signalWaiters = new AbortSignalWaiters((request) => this.onAbort(request));
   /** Absent when long holds are not reported (`longHoldMs: Infinity`). */
   private readonly longHoldWatchdog: LongHoldWatchdog | undefined;
@@ -88,7 +84,7 @@ export class ResourceLockMap {
     if (!Number.isInteger(maxOrderPairs) || maxOrderPairs < 0) {
       throw new RangeError(`maxOrderPairs must be a non-negative integer, got ${String(maxOrderPairs)}.`);
     }
-    this.orderGraph = new LockOrderGraph<RecordedOrder>(maxOrderPairs);
+    this.lockOrder = new LockOrderRecorder(maxOrderPairs, this.events);
   }
 
   /** Number of busy resources (held or waited for); idle ones are removed at once. */
@@ -174,7 +170,7 @@ export class ResourceLockMap {
       ids,
       timeoutMs,
     );
-    if (this.events.listening && (ids.length > 1 || parent !== undefined)) this.recordOrder(request, api);
+    if (this.events.listening && (ids.length > 1 || parent !== undefined)) this.lockOrder.record(request, api);
     let acquiredAll: boolean;
     try {
       acquiredAll = this.acquireNext(request);
@@ -421,29 +417,6 @@ export class ResourceLockMap {
       atMs,
     };
   }
-
-  /** Remembers in which order this request takes resources after those its chain holds, and reports inversions (only while subscribed). */
-  private recordOrder(request: LockRequest, api: (...args: never[]) => unknown): void {
-    const held: string[] = [];
-    for (let frame: LockFrame | undefined = request.parent; frame !== undefined; frame = frame.parent) {
-      if (frame instanceof LockRequest) held.push(...frame.resources);
-    }
-    let callSite: CapturedCallSite | null | undefined;
-    const atMs = nowMs();
-    for (const second of request.resources) {
-      for (const first of held) {
-        if (first === second) continue;
-        let later: RecordedOrder | undefined;
-        const earlier = this.orderGraph.record(first, second, () => {
-          if (callSite === undefined) callSite = this.callSiteBudget.take(atMs) ? captureCallSite(api) : null;
-          later = { first, second, chainId: request.chain.id, owner: request.owner, atMs, callSite };
-          return later;
-        });
-        if (earlier !== undefined && later !== undefined) this.events.inversion(request, atMs, orderSite(earlier), orderSite(later));
-      }
-      held.push(second);
-    }
-  }
 }
 
 /**
@@ -471,16 +444,6 @@ function findWaitForCycle(request: LockRequest, entry: ResourceEntry): WaitForEd
     return false;
   };
   return leadsBack(request, entry) ? path : undefined;
-}
-
-/** An ordered pair as the order graph keeps it: the call site stays unformatted until an inversion is reported. */
-interface RecordedOrder extends Omit<LockOrderSite, 'location'> {
-  /** Null when the capture budget was spent. */
-  readonly callSite: CapturedCallSite | null;
-}
-
-function orderSite({ callSite, ...site }: RecordedOrder): LockOrderSite {
-  return { ...site, location: callSite === null ? undefined : callSiteLocation(callSite) };
 }
 
 function partyOf(request: LockRequest, sinceMs: number): LockParty {
