@@ -90,8 +90,17 @@ export interface InspectorSnapshot {
   };
 }
 
+/**
+ * The model's own event when a source disconnects: every hold and wait it still had ended then, unreleased (so
+ * the timeline, the trace and the lenses stop showing them as still going on). Sources never send it.
+ */
+export interface SourceGoneEvent {
+  readonly type: 'sourceGone';
+  readonly atMs: number;
+}
+
 /** An event as the model keeps it: tagged with the source that reported it. */
-export type SourcedEvent = InspectorEvent & { readonly sourceId: string };
+export type SourcedEvent = (InspectorEvent | SourceGoneEvent) & { readonly sourceId: string };
 
 /** What the model hands its listeners, coalesced (at most about 20 a second): the new state and the events since the last change. */
 export interface ModelChange {

@@ -35,6 +35,11 @@ export interface ResourceParties {
 /** Lock events that concern one resource (all but `inversion`). */
 export type ResourceLockEvent = Exclude<LockEvent, { readonly type: 'inversion' }>;
 
+/** Whether an event concerns one resource's holds and waits. */
+export function isResourceLockEvent<T extends { readonly type: string }>(event: T): event is Extract<T, ResourceLockEvent> {
+  return 'resource' in event;
+}
+
 /** Empty parties for a resource nobody holds or waits for yet. */
 export function emptyParties(): ResourceParties {
   return { holders: new Map(), waiters: new Map() };

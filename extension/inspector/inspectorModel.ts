@@ -189,12 +189,9 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
     const source = this.sourceFor(sourceId);
     source.eventsReceived += events.length;
     source.eventsDroppedBySource += droppedBySource;
-    const listening = this.notifier.listening;
     for (const event of events) {
       const sourced: SourcedEvent = { ...event, sourceId };
-      this.historyBuffer.push(sourced);
-      if (listening) this.notifier.addEvent(sourced);
-      this.totalEvents += 1;
+      this.record(sourced);
       this.apply(sourced);
     }
     this.changed();
@@ -214,11 +211,12 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
     this.changed();
   }
 
-  /** Marks a source gone: its locks are no longer held or awaited, its calls no longer active. */
+  /** Marks a source gone: its locks are no longer held or awaited, its calls no longer active; history says when. */
   disconnectSource(sourceId: string): void {
     const source = this.sources.get(sourceId);
     if (!source) return;
     source.connected = false;
+    this.record({ type: 'sourceGone', atMs: this.clock.now(), sourceId });
     this.clearLiveLocks(sourceId);
     // Resources kept only because they were busy may now be over the cap.
     this.evictResources();
@@ -243,6 +241,13 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
 
   // ---- event application
 
+  /** Keeps an event in history and queues it for listeners. */
+  private record(event: SourcedEvent): void {
+    this.historyBuffer.push(event);
+    if (this.notifier.listening) this.notifier.addEvent(event);
+    this.totalEvents += 1;
+  }
+
   private apply(event: SourcedEvent): void {
     switch (event.type) {
       case 'callStarted':
@@ -251,6 +256,8 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
         return this.callEnded(event.sourceId, event.owner, event.outcome);
       case 'inversion':
         return this.warnings.inversion(event.sourceId, event);
+      case 'sourceGone':
+        return;
       default:
         return this.applyLockEvent(event.sourceId, event);
     }

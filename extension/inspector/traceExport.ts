@@ -1,5 +1,5 @@
 import { describeOwner, describeParty } from '../contract/describe';
-import { callKeyOf, emptyParties, endAllParties, reduceLockEvent, type LockInterval, type ResourceParties } from '../contract/lockIntervals';
+import { callKeyOf, emptyParties, endAllParties, reduceLockEvent, type LockInterval, type ResourceLockEvent, type ResourceParties } from '../contract/lockIntervals';
 import type { SourceInfo, SourcedEvent } from '../contract/inspectorSnapshot';
 
 /** One entry of the Chrome Trace Event format (the subset this exporter writes). */
@@ -122,11 +122,15 @@ function collect(history: readonly SourcedEvent[]): { intervals: Interval[]; ins
         owner: interval.owner,
         chainId: interval.chainId,
         ...(interval.kind === 'hold' ? { mode: interval.mode } : {}),
-        ...(!finished ? { unfinished: true } : interval.kind === 'hold' ? { heldMs: interval.endMs - interval.startMs } : { waitedMs: interval.endMs - interval.startMs, outcome: interval.outcome }),
+        ...(!finished
+          ? { unfinished: true }
+          : interval.kind === 'hold'
+            ? { heldMs: interval.endMs - interval.startMs, ...(interval.outcome === 'released' ? {} : { outcome: interval.outcome }) }
+            : { waitedMs: interval.endMs - interval.startMs, outcome: interval.outcome }),
       },
     });
   };
-  const instantOn = (event: SourcedEvent & { resource: string; chainId: number }, name: string, args: Record<string, unknown>) =>
+  const instantOn = (event: Extract<SourcedEvent, ResourceLockEvent>, name: string, args: Record<string, unknown>) =>
     instants.push({
       sourceId: event.sourceId,
       resource: event.resource,
@@ -152,6 +156,13 @@ function collect(history: readonly SourcedEvent[]): { intervals: Interval[]; ins
           name: describeOwner(event.owner),
           args: { owner: event.owner, durationMs: event.durationMs, outcome: event.outcome, errorCode: event.errorCode },
         });
+        continue;
+      case 'sourceGone':
+        for (const lane of partiesByResource.values()) {
+          if (lane.sourceId !== event.sourceId) continue;
+          for (const interval of endAllParties(lane.parties, event.atMs, 'sourceGone')) addLockInterval(lane.sourceId, lane.resource, interval);
+        }
+        instants.push({ sourceId: event.sourceId, resource: undefined, atMs: event.atMs, name: 'process gone', cat: 'sourceGone', args: {} });
         continue;
       case 'inversion':
         instants.push({

@@ -157,10 +157,6 @@ class TimelineApp {
 
   private applyHeader(header: TimelineHeader): void {
     this.#clock.sync(header.atMs);
-    for (const source of header.sources) {
-      const before = this.#sources.find((known) => known.id === source.id);
-      if (before?.connected && !source.connected) this.#store.closeSource(source.id);
-    }
     this.#sources = header.sources;
     if (header.tools.join('\u0000') !== this.#toolNames.join('\u0000')) {
       this.#toolNames = header.tools;

@@ -27,11 +27,11 @@ function describeSpan(span: Span, lane: Lane, nowMs: number, sourceLabel: string
   if (span.kind === 'hold') {
     return {
       title: `${who} ${open ? 'holds' : 'held'} ${lane.resource}`,
-      facts: [['Held', open ? `${lasted}, still holding` : lasted], ['Since', formatClock(span.startMs)], ...common],
+      facts: [['Held', open ? `${lasted}, still holding` : span.outcome === 'sourceGone' ? `${lasted}, until its process went away (never released)` : lasted], ['Since', formatClock(span.startMs)], ...common],
       tool: span.owner?.tool,
     };
   }
-  const outcome = { open: 'still waiting', acquired: 'got it', timeout: 'timed out', aborted: 'cancelled', released: 'got it' }[span.outcome];
+  const outcome = { open: 'still waiting', acquired: 'got it', timeout: 'timed out', aborted: 'cancelled', released: 'got it', sourceGone: 'its process went away' }[span.outcome];
   return {
     title: `${who} ${open ? 'waits' : 'waited'} for ${lane.resource}`,
     facts: [

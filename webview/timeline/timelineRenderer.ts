@@ -178,6 +178,8 @@ export class TimelineRenderer {
         context.lineWidth = 1;
         context.strokeRect(x + 0.5, top + HOLD_TOP + 0.5, width - 2, HOLD_HEIGHT - 1);
       }
+      // Never released: its process went away. A dashed end in the failure colour says so without hovering.
+      if (span.outcome === 'sourceGone') this.drawSourceGoneEnd(x + width, top + HOLD_TOP, HOLD_HEIGHT);
       return;
     }
     // Waits: a hatched strip in the waiting tool's colour, underlined so it reads even when tiny; red when it failed.
@@ -185,6 +187,18 @@ export class TimelineRenderer {
     context.fillRect(x, top + WAIT_TOP, width, WAIT_HEIGHT - 1.5);
     context.fillStyle = span.outcome === 'timeout' || span.outcome === 'aborted' ? theme.failure : theme.tools[slot]!;
     context.fillRect(x, top + WAIT_TOP + WAIT_HEIGHT - 1.5, width, 1.5);
+  }
+
+  private drawSourceGoneEnd(x: number, top: number, height: number): void {
+    const context = this.#context;
+    context.strokeStyle = this.#theme.failure;
+    context.lineWidth = 2;
+    context.setLineDash([2, 2]);
+    context.beginPath();
+    context.moveTo(x - 1, top - 2);
+    context.lineTo(x - 1, top + height + 2);
+    context.stroke();
+    context.setLineDash([]);
   }
 
   private outlineSpan(frame: TimelineFrame, span: Span, top: number, color: string, lineWidth: number): void {

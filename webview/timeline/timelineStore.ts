@@ -1,15 +1,15 @@
 import type { LockOwner } from '../../extension/contract/lockEvents';
 import type { ResourceView, SourcedEvent } from '../../extension/contract/inspectorSnapshot';
-import { emptyParties, reduceLockEvent, type LockInterval, type OpenInterval, type ResourceParties } from '../../extension/contract/lockIntervals';
+import { emptyParties, endAllParties, isResourceLockEvent, reduceLockEvent, type LockInterval, type OpenInterval, type ResourceParties } from '../../extension/contract/lockIntervals';
 
 /** A bar on a swimlane: a call holding the resource, or waiting for it; `endMs` of an open bar grows with the clock. */
 export interface Span extends Omit<LockInterval, 'outcome'> {
-  /** How it ended: holds end `released`, waits `acquired`, `timeout` or `aborted`; bars still growing are `open`. */
-  readonly outcome: 'released' | 'acquired' | 'timeout' | 'aborted' | 'open';
+  /** How it ended: holds `released`, waits `acquired`, `timeout` or `aborted`, either `sourceGone` when its process went away; bars still growing are `open`. */
+  readonly outcome: 'released' | 'acquired' | 'timeout' | 'aborted' | 'sourceGone' | 'open';
 }
 
 /** The interval outcomes drawn as closed bars. */
-const DRAWN_OUTCOMES: ReadonlySet<LockInterval['outcome']> = new Set(['released', 'acquired', 'timeout', 'aborted']);
+const DRAWN_OUTCOMES: ReadonlySet<LockInterval['outcome']> = new Set(['released', 'acquired', 'timeout', 'aborted', 'sourceGone']);
 
 /** The events drawn as markers. */
 export type MarkerEvent = Extract<SourcedEvent, { readonly type: 'timeout' | 'aborted' | 'deadlock' | 'reentrant' | 'longHold' }>;
@@ -213,15 +213,6 @@ export class TimelineStore {
     }
   }
 
-  /** Stops growing the bars of a source that went away: nobody will report their end. */
-  closeSource(sourceId: string): void {
-    for (const lane of this.lanes.values()) {
-      if (lane.sourceId !== sourceId) continue;
-      lane.holders.clear();
-      lane.waiters.clear();
-    }
-  }
-
   clear(): void {
     this.lanes.clear();
     this.#spanQueue.clear();
@@ -272,7 +263,8 @@ export class TimelineStore {
   private ingestOne(event: SourcedEvent): void {
     this.eventsIngested++;
     if (event.atMs > this.newestEventMs) this.newestEventMs = event.atMs;
-    if (!('resource' in event)) return;
+    if (event.type === 'sourceGone') return this.endSource(event.sourceId, event.atMs);
+    if (!isResourceLockEvent(event)) return;
     const lane = this.laneFor(event.sourceId, event.resource);
     lane.lastActivityMs = Math.max(lane.lastActivityMs, event.atMs);
     const interval = reduceLockEvent(lane, event);
@@ -307,6 +299,14 @@ export class TimelineStore {
         return;
       default:
         assertNoResourceEvent(event);
+    }
+  }
+
+  /** Ends the bars of a source that went away at that moment: nobody will report their end. */
+  private endSource(sourceId: string, atMs: number): void {
+    for (const lane of this.lanes.values()) {
+      if (lane.sourceId !== sourceId) continue;
+      for (const interval of endAllParties(lane, atMs, 'sourceGone')) this.closeSpan(lane, interval);
     }
   }
 

@@ -219,7 +219,7 @@ describe('InspectorHub under hostile input (fuzz)', () => {
     const peer = await ChannelPeer.hello(hub.address, hub.token);
     const seq = ++sentinelSeq;
     peer.sendEvents([{ type: 'requested', seq, atMs: 1, chainId: 1, resource: 'sentinel', mode: 'write', queueDepth: 0 }]);
-    await waitUntil(() => model.history().some((event) => event.seq === seq));
+    await waitUntil(() => model.history().some((event) => 'seq' in event && event.seq === seq));
     await peer.close();
   }
 
@@ -273,7 +273,7 @@ describe('InspectorHub under hostile input (fuzz)', () => {
           }
           const sentinel = ++sentinelSeq;
           hostile.sendEvents([{ type: 'released', seq: sentinel, atMs: 2, chainId: 1, resource: 'fuzz', mode: 'read', heldMs: 1 }]);
-          await waitUntil(() => model.history().some((event) => event.seq === sentinel && event.sourceId === hostileId));
+          await waitUntil(() => model.history().some((event) => 'seq' in event && event.seq === sentinel && event.sourceId === hostileId));
           const source = (id: string) => model.snapshot().sources.find((candidate) => candidate.id === id);
           assert.equal(source(hostileId)?.connected, true, 'garbage after hello does not cost the connection');
           assert.equal(source(hostileId)?.eventsReceived, validSent + 1);

@@ -25,7 +25,7 @@ test('a long history goes out in slices, oldest first, the first one in the snap
   );
   const events = messages.flatMap((message) => ('events' in message ? message.events : []));
   assert.deepEqual(
-    events.map((event) => event.seq),
+    events.map((event) => ('seq' in event ? event.seq : undefined)),
     Array.from({ length: HISTORY_CHUNK_EVENTS * 2 + 1 }, (_, index) => index),
   );
   assert.ok(messages.every((message) => message.type !== 'didChangeLocks' || message.cleared === false));
