@@ -151,3 +151,34 @@ export type LockEvent =
 
 /** The `type` of any lock event. */
 export type LockEventType = LockEvent['type'];
+
+/** One access to shared state in a lost-update report: when, and the source location `file:line:column` when known. */
+export interface SharedStateAccess {
+  readonly atMs: number;
+  readonly location?: string;
+}
+
+/** What kind of shared state a key names: a file (keyed by its real path) or state handed to `trackSharedState`. */
+export type SharedStateKind = 'file' | 'state';
+
+/**
+ * A call wrote a key whose value another call had written since this call read it: that other write is lost.
+ * `chainId` and `owner` are the stale writer's; `atMs` is its stale write. Never reported for a write under a lock
+ * the writer holds, nor for a blind write (no earlier read by that call).
+ */
+export interface LostUpdateEvent {
+  readonly type: 'lostUpdate';
+  /** Monotonic per process, from 1, in the shared-state tracker's own sequence. */
+  readonly seq: number;
+  readonly atMs: number;
+  readonly chainId: number;
+  readonly owner?: LockOwner;
+  readonly key: string;
+  readonly keyKind: SharedStateKind;
+  /** Where and when the stale writer read the key. */
+  readonly read: SharedStateAccess;
+  /** The write that came between the read and the stale write, and whose it was: it is the update lost. */
+  readonly overwritten: SharedStateAccess & { readonly chainId: number; readonly owner?: LockOwner };
+  /** Where the stale write happened; its time is `atMs`. */
+  readonly staleWrite: SharedStateAccess;
+}

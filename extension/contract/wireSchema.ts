@@ -5,6 +5,7 @@ import type {
   LockOwner,
   LockParty,
   LockSnapshot,
+  LostUpdateEvent,
   ResourceSnapshot,
   WaitForEdge,
 } from './lockEvents';
@@ -89,6 +90,19 @@ export const lockEventSchema = z.discriminatedUnion('type', [
   z.object({ ...eventBase, type: z.literal('inversion'), earlier: lockOrderSiteSchema, later: lockOrderSiteSchema }),
   z.object({ ...onResource, type: z.literal('longHold'), heldMs: finiteNumber, thresholdMs: finiteNumber }),
 ]) satisfies z.ZodType<LockEvent>;
+
+const sharedStateAccessSchema = { atMs: finiteNumber, location: shortText.optional() };
+
+/** Schema of a lost-update report from the shared-state tracker. */
+export const lostUpdateEventSchema = z.object({
+  ...eventBase,
+  type: z.literal('lostUpdate'),
+  key: shortText,
+  keyKind: z.enum(['file', 'state']),
+  read: z.object(sharedStateAccessSchema),
+  overwritten: z.object({ ...sharedStateAccessSchema, chainId: count, owner: lockOwnerSchema.optional() }),
+  staleWrite: z.object(sharedStateAccessSchema),
+}) satisfies z.ZodType<LostUpdateEvent>;
 
 const callStartedSchema = z.object({
   type: z.literal('callStarted'),

@@ -8,6 +8,9 @@ export {
   type LockListener,
 } from './resourceLockMap';
 export { runWithLockContext, type LockContextOptions } from './lockContext';
+export { trackSharedState } from './trackSharedState';
+export { trackFileSystem } from './trackFileSystem';
+export { sharedStateTracker, SharedStateTracker, type LostUpdateListener } from './sharedStateTracker';
 export {
   LockError,
   LockTimeoutError,
