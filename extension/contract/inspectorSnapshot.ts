@@ -1,4 +1,4 @@
-import type { LockMode, LockOwner, WaitForEdge, LockOrderSite } from './lockEvents';
+import type { LockMode, LockOwner, WaitForEdge, LockOrderSite, LostUpdateEvent } from './lockEvents';
 import type { InspectorEvent, SourceKind } from './wireFormat';
 
 /** One connected (or recently disconnected) server reporting to the hub. */
@@ -58,6 +58,8 @@ export interface ToolView {
   readonly errors: number;
   readonly timeouts: number;
   readonly deadlocks: number;
+  /** Stale writes its calls made: each overwrote another call's update. */
+  readonly lostUpdates: number;
   readonly wait: DurationStats;
   readonly hold: DurationStats;
   /** Resources its calls hold right now. */
@@ -69,7 +71,8 @@ export type WarningView =
   | { readonly id: string; readonly kind: 'deadlock'; readonly sourceId: string; readonly atMs: number; readonly message: string; readonly cycle: readonly WaitForEdge[] }
   | { readonly id: string; readonly kind: 'inversion'; readonly sourceId: string; readonly atMs: number; readonly message: string; readonly earlier: LockOrderSite; readonly later: LockOrderSite }
   | { readonly id: string; readonly kind: 'longHold'; readonly sourceId: string; readonly atMs: number; readonly message: string; readonly resource: string; readonly owner?: LockOwner; readonly heldMs: number }
-  | { readonly id: string; readonly kind: 'timeoutStorm'; readonly sourceId: string; readonly atMs: number; readonly message: string; readonly resource: string; readonly timeouts: number; readonly windowMs: number };
+  | { readonly id: string; readonly kind: 'timeoutStorm'; readonly sourceId: string; readonly atMs: number; readonly message: string; readonly resource: string; readonly timeouts: number; readonly windowMs: number }
+  | { readonly id: string; readonly kind: 'lostUpdate'; readonly sourceId: string; readonly atMs: number; readonly message: string; readonly event: LostUpdateEvent };
 
 /** The whole model at one instant: what the views, the status bar, the CLI and the public API read. */
 export interface InspectorSnapshot {

@@ -1,4 +1,4 @@
-import type { LockEvent, LockOwner, LockSnapshot } from './lockEvents';
+import type { LockEvent, LockOwner, LockSnapshot, LostUpdateEvent } from './lockEvents';
 
 /** Version of the line-delimited JSON spoken on the inspector channel; bumped on incompatible change. */
 export const WIRE_VERSION = 1;
@@ -41,8 +41,8 @@ export interface CallEndedEvent {
   readonly errorCode?: string;
 }
 
-/** Everything a server reports: lock events plus tool-call boundaries. */
-export type InspectorEvent = LockEvent | CallStartedEvent | CallEndedEvent;
+/** Everything a server reports: lock events, tool-call boundaries and lost updates of shared state. */
+export type InspectorEvent = LockEvent | CallStartedEvent | CallEndedEvent | LostUpdateEvent;
 
 /** First line a server sends; the hub closes connections whose token is wrong. */
 export interface HelloMessage {

@@ -126,6 +126,7 @@ export const inspectorEventSchema = z.union([
   lockEventSchema,
   callStartedSchema,
   callEndedSchema,
+  lostUpdateEventSchema,
 ]) satisfies z.ZodType<InspectorEvent>;
 
 /** Schema of the hello line; the version is checked apart so a mismatch gets its own message. */

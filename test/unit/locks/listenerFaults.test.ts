@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import type FakeTimers from '@sinonjs/fake-timers';
 import { ResourceLockMap, type LockEvent } from '../../../extension/locks';
 import { gate, installClock, probe, recordEvents } from '../../support/lockTestKit';
+import { ProcessWarnings } from '../../support/processWarnings';
 
 /** Has no prototype, so `String()` of it throws. */
 const unprintable = (): never => {
@@ -12,23 +13,14 @@ const unprintable = (): never => {
 
 describe('a listener that throws', () => {
   let clock: FakeTimers.Clock;
-  let warnings: Error[];
-  const onWarning = (warning: Error): void => {
-    if (warning.name === 'LockListenerWarning') warnings.push(warning);
-  };
-  // process.emitWarning delivers on the next tick, which the fake clock leaves real.
-  const deliveredWarnings = async (): Promise<string[]> => {
-    await new Promise((resolve) => process.nextTick(resolve));
-    return warnings.map((warning) => warning.message);
-  };
+  const warnings = new ProcessWarnings();
 
   beforeEach(() => {
     clock = installClock();
-    warnings = [];
-    process.on('warning', onWarning);
+    warnings.start();
   });
   afterEach(() => {
-    process.off('warning', onWarning);
+    warnings.stop();
     clock.uninstall();
   });
 
@@ -38,7 +30,7 @@ describe('a listener that throws', () => {
     assert.equal(await locks.withLock('A', () => 'first'), 'first');
     assert.equal(await locks.withLock('A', () => 'second'), 'second');
     assert.equal(locks.size, 0);
-    assert.match((await deliveredWarnings())[0] ?? '', /threw on a 'requested' event: a value String\(\) cannot print/);
+    assert.match((await warnings.delivered('LockListenerWarning'))[0] ?? '', /threw on a 'requested' event: a value String\(\) cannot print/);
   });
 
   it('still hands the resource over to a waiter and frees it afterwards', async () => {
@@ -82,24 +74,24 @@ describe('a listener that throws', () => {
       throw new Error(`listener bug on ${event.type}`);
     });
     for (let call = 0; call < 10_000; call++) await locks.withLock('A', () => {});
-    assert.deepEqual(await deliveredWarnings(), [
-      "A lock event listener threw on a 'requested' event: Error: listener bug on requested. " +
+    assert.deepEqual(await warnings.delivered('LockListenerWarning'), [
+      "LockListenerWarning: A lock event listener threw on a 'requested' event: Error: listener bug on requested. " +
         'Later throws of this listener are counted and reported at most every 10 s; the locks are not affected.',
     ]);
     await clock.tickAsync(9_999);
-    assert.equal((await deliveredWarnings()).length, 1);
+    assert.equal((await warnings.delivered('LockListenerWarning')).length, 1);
     await clock.tickAsync(1);
     assert.equal(
-      (await deliveredWarnings())[1],
+      (await warnings.delivered('LockListenerWarning'))[1],
       "A lock event listener threw 29999 more times in the last 10 s, last on a 'released' event: Error: listener bug on released.",
     );
     await locks.withLock('A', () => {});
     await clock.tickAsync(9_999);
-    assert.equal((await deliveredWarnings()).length, 2);
+    assert.equal((await warnings.delivered('LockListenerWarning')).length, 2);
     await clock.tickAsync(1);
-    assert.match((await deliveredWarnings())[2] ?? '', /threw 3 more times in the last 10 s/);
+    assert.match((await warnings.delivered('LockListenerWarning'))[2] ?? '', /threw 3 more times in the last 10 s/);
     await clock.tickAsync(60_000);
-    assert.equal((await deliveredWarnings()).length, 3, 'no warning without new throws');
+    assert.equal((await warnings.delivered('LockListenerWarning')).length, 3, 'no warning without new throws');
   });
 
   it('is reported apart from another faulty listener', async () => {
@@ -109,7 +101,7 @@ describe('a listener that throws', () => {
       throw new Error('other bug');
     });
     await locks.withLock('A', () => {});
-    const delivered = await deliveredWarnings();
+    const delivered = await warnings.delivered('LockListenerWarning');
     assert.equal(delivered.length, 2);
     assert.match(delivered[1], /Error: other bug/);
   });

@@ -5,29 +5,21 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import type FakeTimers from '@sinonjs/fake-timers';
 import { LockAbortedError, ResourceLockMap, runWithLockContext } from '../../../extension/locks';
 import { gate, installClock, probe } from '../../support/lockTestKit';
+import { ProcessWarnings } from '../../support/processWarnings';
 
 // One more than Node's default limit of listeners per event target.
 const WAITERS = 11;
 
 describe('waiters sharing one AbortSignal', () => {
   let clock: FakeTimers.Clock;
-  let warnings: Error[];
-  const onWarning = (warning: Error): void => {
-    warnings.push(warning);
-  };
-  // process.emitWarning delivers on the next tick, which the fake clock leaves real.
-  const deliveredWarnings = async (): Promise<string[]> => {
-    await new Promise((resolve) => process.nextTick(resolve));
-    return warnings.map((warning) => `${warning.name}: ${warning.message}`);
-  };
+  const warnings = new ProcessWarnings();
 
   beforeEach(() => {
     clock = installClock();
-    warnings = [];
-    process.on('warning', onWarning);
+    warnings.start();
   });
   afterEach(() => {
-    process.off('warning', onWarning);
+    warnings.stop();
     clock.uninstall();
   });
 
@@ -43,7 +35,7 @@ describe('waiters sharing one AbortSignal', () => {
     await clock.tickAsync(0);
     assert.deepEqual(waiters.map((waiter) => waiter.value()), Array.from({ length: WAITERS }, (_, index) => index));
     assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
-    assert.deepEqual(await deliveredWarnings(), []);
+    assert.deepEqual(await warnings.delivered(), []);
   });
 
   it('are all cancelled, in queue order, when the signal of their lock context aborts', async () => {
@@ -70,7 +62,7 @@ describe('waiters sharing one AbortSignal', () => {
     await clock.tickAsync(0);
     assert.equal(holder.state(), 'fulfilled');
     assert.equal(outsider.value(), 'not cancelled');
-    assert.deepEqual(await deliveredWarnings(), []);
+    assert.deepEqual(await warnings.delivered(), []);
   });
 
   it('are cancelled by their own signal too, which leaves the shared one to the others', async () => {
