@@ -1,6 +1,6 @@
 // The one vocabulary: how owners, durations, cycles and warnings read, in errors, MCP log messages, the model's
 // warnings, the CLI and the webviews alike. Pure functions, no Node or DOM, so every side can import it.
-import type { LockEvent, LockOrderSite, LockOwner, LockParty, WaitForEdge } from './lockEvents';
+import type { LockEvent, LockOrderSite, LockOwner, LockParty, LostUpdateEvent, SharedStateKind, WaitForEdge } from './lockEvents';
 
 /** Anything that can be named as a holder or waiter: its call chain and, when known, its owner. */
 export interface NamedParty {
@@ -116,6 +116,28 @@ export function timeoutStormMessage(resource: string, timeouts: number, windowMs
   return (
     `Timeout storm: ${timeouts} lock timeouts on ${quoteResource(resource)} within ${formatDuration(windowMs)}. ` +
     'A holder may be stuck, or the lock is too coarse for the load.'
+  );
+}
+
+/** The lock id a fix would take for a shared-state key: `file:items.json` for a file, the key itself for tracked state. */
+export function suggestedLockId(key: string, kind: SharedStateKind): string {
+  return kind === 'file' ? `file:${key.split(/[\\/]/).pop() ?? key}` : key;
+}
+
+/** Where a shared-state access happened, for sentences: ` at src/store.ts:12:7`, or nothing when unknown. */
+function atLocation(location: string | undefined): string {
+  return location === undefined ? '' : ` at ${location}`;
+}
+
+/** What a lost-update warning says: both calls, the three sites, the time between, and the fix. */
+export function lostUpdateMessage(event: LostUpdateEvent, occurrences = 1): string {
+  const staleWriter = describeParty(event);
+  const overwritten = describeParty(event.overwritten);
+  return (
+    `Lost update${timesText(occurrences)}: ${staleWriter} wrote ${quoteResource(event.key)}${atLocation(event.staleWrite.location)} ` +
+    `from what it read ${formatDuration(event.atMs - event.read.atMs)} earlier${atLocation(event.read.location)}, overwriting what ` +
+    `${overwritten} wrote in between${atLocation(event.overwritten.location)}. Hold one lock across the read and the write, ` +
+    `e.g. withLock(${quoteResource(suggestedLockId(event.key, event.keyKind))}, ...).`
   );
 }
 

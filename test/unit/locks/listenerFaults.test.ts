@@ -83,7 +83,7 @@ describe('a listener that throws', () => {
     await clock.tickAsync(1);
     assert.equal(
       (await warnings.delivered('LockListenerWarning'))[1],
-      "A lock event listener threw 29999 more times in the last 10 s, last on a 'released' event: Error: listener bug on released.",
+      "LockListenerWarning: A lock event listener threw 29999 more times in the last 10 s, last on a 'released' event: Error: listener bug on released.",
     );
     await locks.withLock('A', () => {});
     await clock.tickAsync(9_999);
