@@ -1,5 +1,5 @@
 import { describeOwner, describeParty } from '../contract/describe';
-import { callKeyOf, emptyParties, endAllParties, reduceLockEvent, type LockInterval, type ResourceLockEvent, type ResourceParties } from '../contract/lockIntervals';
+import { callKeyOf, emptyParties, endAllParties, isResourceLockEvent, reduceLockEvent, type LockInterval, type ResourceLockEvent, type ResourceParties } from '../contract/lockIntervals';
 import type { SourceInfo, SourcedEvent } from '../contract/inspectorSnapshot';
 
 /** One entry of the Chrome Trace Event format (the subset this exporter writes). */
@@ -164,6 +164,16 @@ function collect(history: readonly SourcedEvent[]): { intervals: Interval[]; ins
         }
         instants.push({ sourceId: event.sourceId, resource: undefined, atMs: event.atMs, name: 'process gone', cat: 'sourceGone', args: {} });
         continue;
+      case 'lostUpdate':
+        instants.push({
+          sourceId: event.sourceId,
+          resource: undefined,
+          atMs: event.atMs,
+          name: `lost update: ${event.key}`,
+          cat: 'lostUpdate',
+          args: { key: event.key, owner: event.owner, overwrittenOwner: event.overwritten.owner, read: event.read, overwritten: event.overwritten, staleWrite: event.staleWrite },
+        });
+        continue;
       case 'inversion':
         instants.push({
           sourceId: event.sourceId,
@@ -175,6 +185,7 @@ function collect(history: readonly SourcedEvent[]): { intervals: Interval[]; ins
         });
         continue;
     }
+    if (!isResourceLockEvent(event)) continue;
     const resourceKey = `${event.sourceId}\u0000${event.resource}`;
     let lane = partiesByResource.get(resourceKey);
     if (!lane) partiesByResource.set(resourceKey, (lane = { sourceId: event.sourceId, resource: event.resource, parties: emptyParties() }));
