@@ -22,8 +22,23 @@ export interface ParallelCallsOutcome {
   readonly cancelled: number;
   /** Errors by code: the lock library's (`E_LOCK_TIMEOUT`, `E_DEADLOCK`, ...) or MCP's (`RequestTimeout`, ...). */
   readonly byErrorCode: Readonly<Record<string, number>>;
+  /** The first distinct error texts, in the order they first came, each with how often it came. */
+  readonly firstErrors: readonly ParallelCallError[];
   readonly durationMs: number;
 }
+
+/** One distinct reason calls failed for. */
+export interface ParallelCallError {
+  readonly code: string;
+  readonly message: string;
+  readonly count: number;
+}
+
+/** How many distinct error texts an outcome keeps; later distinct ones are only counted by code. */
+export const MAX_DISTINCT_ERRORS = 3;
+
+// A reason is for reading in a notification: its first line, cut at this length.
+const MAX_ERROR_MESSAGE_LENGTH = 300;
 
 /** Largest count accepted, so a typo cannot queue millions of calls. */
 export const MAX_PARALLEL_CALLS = 10_000;
@@ -52,14 +67,19 @@ export async function runParallelToolCalls(
   validateParallelCallsRequest(request);
   const startedAtMs = performance.now();
   const byErrorCode: Record<string, number> = {};
+  const firstErrors: Array<{ code: string; message: string; count: number }> = [];
   let ok = 0;
   let errors = 0;
   let cancelled = 0;
   let nextIndex = 0;
 
-  const countError = (code: string): void => {
+  const countError = (code: string, message: string): void => {
     errors++;
     byErrorCode[code] = (byErrorCode[code] ?? 0) + 1;
+    const reason = firstLine(message);
+    const seen = firstErrors.find((error) => error.code === code && error.message === reason);
+    if (seen) seen.count++;
+    else if (firstErrors.length < MAX_DISTINCT_ERRORS) firstErrors.push({ code, message: reason, count: 1 });
   };
 
   const worker = async (): Promise<void> => {
@@ -71,11 +91,11 @@ export async function runParallelToolCalls(
           undefined,
           { signal: request.signal, timeout: request.timeoutMs },
         );
-        if (result.isError) countError(toolErrorCode(result));
+        if (result.isError) countError(toolErrorCode(result), toolResultText(result));
         else ok++;
       } catch (error) {
         if (request.signal?.aborted) cancelled++;
-        else countError(thrownErrorCode(error));
+        else countError(thrownErrorCode(error), error instanceof Error ? error.message : String(error));
       }
       request.onSettled?.(ok + errors + cancelled, request.count);
     }
@@ -84,7 +104,16 @@ export async function runParallelToolCalls(
   await Promise.all(Array.from({ length: Math.min(request.concurrency, request.count) }, worker));
   // Calls never started because of the abort count as cancelled too.
   cancelled += request.count - nextIndex;
-  return { ok, errors, cancelled, byErrorCode, durationMs: performance.now() - startedAtMs };
+  return { ok, errors, cancelled, byErrorCode, firstErrors, durationMs: performance.now() - startedAtMs };
+}
+
+/** `transfer: 18 ok, 2 failed (E_LOCK_TIMEOUT 2), 0 cancelled in 1.3 s. Failed with: 2× "Timed out ..."`. */
+export function describeParallelCallsOutcome(tool: string, outcome: ParallelCallsOutcome): string {
+  const codes = Object.entries(outcome.byErrorCode).map(([code, count]) => `${code} ${count}`);
+  const failed = outcome.errors ? `${outcome.errors} failed${codes.length ? ` (${codes.join(', ')})` : ''}` : '0 failed';
+  const summary = `${tool}: ${outcome.ok} ok, ${failed}, ${outcome.cancelled} cancelled in ${(outcome.durationMs / 1000).toFixed(1)} s`;
+  if (outcome.firstErrors.length === 0) return summary;
+  return `${summary}. Failed with: ${outcome.firstErrors.map(({ message, count }) => `${count}× "${message}"`).join('; ')}`;
 }
 
 /** The code of a tool result with `isError`: a `code` in its structured content, else the first `E_...` word of its text. */
@@ -92,10 +121,20 @@ export function toolErrorCode(result: Readonly<Record<string, unknown>>): string
   const structured = result.structuredContent as { code?: unknown; errorCode?: unknown } | undefined;
   const structuredCode = structured?.code ?? structured?.errorCode;
   if (typeof structuredCode === 'string' && structuredCode) return structuredCode;
+  return /\bE_[A-Z0-9_]+\b/.exec(toolResultText(result))?.[0] ?? 'toolError';
+}
+
+/** The text parts of a tool result, one per line. */
+function toolResultText(result: Readonly<Record<string, unknown>>): string {
   const texts = Array.isArray(result.content)
     ? result.content.flatMap((part: { type?: unknown; text?: unknown }) => (part?.type === 'text' && typeof part.text === 'string' ? [part.text] : []))
     : [];
-  return /\bE_[A-Z0-9_]+\b/.exec(texts.join('\n'))?.[0] ?? 'toolError';
+  return texts.join('\n');
+}
+
+function firstLine(message: string): string {
+  const line = message.trim().split('\n', 1)[0] || '(no error text)';
+  return line.length > MAX_ERROR_MESSAGE_LENGTH ? `${line.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…` : line;
 }
 
 function thrownErrorCode(error: unknown): string {

@@ -1,11 +1,10 @@
 import ts from 'typescript';
 import { type SourceResolver, propertyNameText, returnedExpression } from './sourceResolver';
+import { SAMPLE_STRINGS } from '../client/sampleToolArguments';
 
 /** What the sampler needs to follow names: to schemas kept in constants, and into schema-building helpers. */
 export type SchemaResolver = Pick<SourceResolver, 'resolveExpression' | 'resolveFunction'>;
 
-// Names a demo server is likely to know; two string fields (`from`, `to`) get two different values.
-const SAMPLE_STRINGS = ['alice', 'bob', 'carol', 'dave'];
 
 const OPTIONAL_MODIFIERS = new Set(['optional', 'nullish']);
 

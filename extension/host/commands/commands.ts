@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS } from './commandIds';
 import {
+  describeParallelCallsOutcome,
   MAX_PARALLEL_CALLS,
   runParallelToolCalls,
   validateParallelCallsRequest,
@@ -58,6 +59,7 @@ export function registerCommands(targets: CommandTargets): vscode.Disposable[] {
     const request = argument === undefined ? undefined : parseParallelCallsArgument(argument);
     const client = await runningClient(server, 'run parallel tool calls', startServer, () => vscode.commands.executeCommand(COMMANDS.runParallelCalls, argument));
     if (!client) return undefined;
+    if (request) await requireTool(client, request.tool, log);
     const chosen = request ?? (await askParallelCalls(client, targets.workspaceState));
     if (!chosen) return undefined;
     const outcome = await vscode.window.withProgress(
@@ -76,8 +78,12 @@ export function registerCommands(targets: CommandTargets): vscode.Disposable[] {
         });
       },
     );
-    void vscode.window.showInformationMessage(describeOutcome(chosen.tool, outcome), 'Show Lock Timeline').then((choice) => {
-      if (choice) timeline.showTimeline({ tool: chosen.tool });
+    const description = describeParallelCallsOutcome(chosen.tool, outcome);
+    log.info(`Run Parallel Tool Calls: ${description}`);
+    const show = outcome.errors ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    void show(description, 'Show Lock Timeline', 'Show Output').then((choice) => {
+      if (choice === 'Show Lock Timeline') timeline.showTimeline({ tool: chosen.tool });
+      else if (choice === 'Show Output') log.show();
     });
     return outcome;
   };
@@ -139,6 +145,15 @@ async function runningClient(server: ServerManager, purpose: string, start: () =
     if (choice === startAction && !(await start()).error) await retry();
   });
   return undefined;
+}
+
+/** Rejects, saying which tools there are, when the running server has no tool of that name (a lens on another server's handler). */
+async function requireTool(client: NonNullable<ServerManager['client']>, tool: string, log: vscode.LogOutputChannel): Promise<void> {
+  const { tools } = await client.listTools();
+  if (tools.some(({ name }) => name === tool)) return;
+  const message = `The running server has no tool "${tool}"; its tools are ${tools.map(({ name }) => name).join(', ') || '(none)'}. Point lockInspector.server.command at the server that defines ${tool}.`;
+  log.error(`Run Parallel Tool Calls: ${message}`);
+  throw new Error(message);
 }
 
 /** Checks the argument of `runParallelCalls` run from code, filling defaults for count and concurrency. */
@@ -228,13 +243,6 @@ async function askWholeNumber(title: string, initial: number, min: number, max: 
     },
   });
   return text === undefined ? undefined : Number(text);
-}
-
-/** `transfer: 18 ok, 2 failed (E_LOCK_TIMEOUT 2), 0 cancelled in 1.3 s`. */
-function describeOutcome(tool: string, outcome: ParallelCallsOutcome): string {
-  const codes = Object.entries(outcome.byErrorCode).map(([code, count]) => `${code} ${count}`);
-  const failed = outcome.errors ? `${outcome.errors} failed${codes.length ? ` (${codes.join(', ')})` : ''}` : '0 failed';
-  return `${tool}: ${outcome.ok} ok, ${failed}, ${outcome.cancelled} cancelled in ${(outcome.durationMs / 1000).toFixed(1)} s`;
 }
 
 /** `lock-trace-20250101-120000.json` in local time. */

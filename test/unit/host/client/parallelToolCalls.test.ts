@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { runParallelToolCalls, toolErrorCode, validateParallelCallsRequest } from '../../../../extension/host/client/parallelToolCalls';
+import { describeParallelCallsOutcome, MAX_DISTINCT_ERRORS, runParallelToolCalls, toolErrorCode, validateParallelCallsRequest } from '../../../../extension/host/client/parallelToolCalls';
 
 type CallTool = (params: { name: string; arguments?: Record<string, unknown> }, schema?: unknown, options?: { signal?: AbortSignal }) => Promise<Record<string, unknown>>;
 
@@ -93,4 +93,29 @@ test('rejects bad requests with a message that says what to change', () => {
   assert.throws(() => validateParallelCallsRequest({ tool: 't', arguments: [] as never, count: 1, concurrency: 1 }), /JSON object/);
   assert.throws(() => validateParallelCallsRequest({ tool: 't', arguments: {}, count: 0, concurrency: 1 }), /count must be/);
   assert.throws(() => validateParallelCallsRequest({ tool: 't', arguments: {}, count: 2, concurrency: 1.5 }), /concurrency must be/);
+});
+
+test('keeps the first distinct error texts with their counts, and the description gives them as the reason', async () => {
+  const texts = ['Unknown account "a": deposit to it first.', 'Insufficient funds in "b"\nmore detail', 'three', 'four', 'five'];
+  const gate = gatedClient((index) =>
+    index < 6 ? { isError: true, content: [{ type: 'text', text: texts[0] }] } : index < 8 ? { isError: true, content: [{ type: 'text', text: texts[index - 5] }] } : index < 10 ? new Error(texts[index - 5]) : { content: [] },
+  );
+  const running = runParallelToolCalls(gate.client, { tool: 'transfer', arguments: {}, count: 12, concurrency: 1 });
+  await gate.releaseAll();
+  const outcome = await running;
+  assert.equal(outcome.firstErrors.length, MAX_DISTINCT_ERRORS);
+  assert.deepEqual(outcome.firstErrors, [
+    { code: 'toolError', message: texts[0], count: 6 },
+    { code: 'toolError', message: 'Insufficient funds in "b"', count: 1 },
+    { code: 'toolError', message: 'three', count: 1 },
+  ]);
+  assert.equal(outcome.errors, 10);
+  assert.match(
+    describeParallelCallsOutcome('transfer', outcome),
+    /^transfer: 2 ok, 10 failed \(toolError 8, Error 2\), 0 cancelled in \d+\.\d s\. Failed with: 6× "Unknown account "a": deposit to it first\."; 1× "Insufficient funds in "b""; 1× "three"$/,
+  );
+});
+
+test('an outcome without failures names no reason', () => {
+  assert.equal(describeParallelCallsOutcome('deposit', { ok: 3, errors: 0, cancelled: 0, byErrorCode: {}, firstErrors: [], durationMs: 1200 }), 'deposit: 3 ok, 0 failed, 0 cancelled in 1.2 s');
 });

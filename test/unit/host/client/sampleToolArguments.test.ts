@@ -15,9 +15,27 @@ test('fills required properties only, preferring defaults, examples and enums ov
     },
     required: ['from', 'amount', 'currency', 'retries', 'limits'],
   };
-  assert.deepEqual(sampleToolArguments(schema), { from: 'a', amount: 1, currency: 'USD', retries: 3, limits: { max: 10 } });
+  assert.deepEqual(sampleToolArguments(schema), { from: 'alice', amount: 1, currency: 'USD', retries: 3, limits: { max: 10 } });
 });
 
 test('a tool without a schema gets empty arguments', () => {
   assert.deepEqual(sampleToolArguments(undefined), {});
+});
+
+test('two string properties get two different names the demo bank knows, so a transfer moves money between two accounts', () => {
+  const transfer = {
+    type: 'object',
+    properties: { from: { type: 'string' }, to: { type: 'string' }, amount: { type: 'number', exclusiveMinimum: 0 } },
+    required: ['from', 'to', 'amount'],
+  };
+  assert.deepEqual(sampleToolArguments(transfer), { from: 'alice', to: 'bob', amount: 1 });
+});
+
+test('string examples are used in order, one per property', () => {
+  const schema = {
+    type: 'object',
+    properties: { source: { type: 'string', examples: ['main', 'dev'] }, target: { type: 'string', examples: ['main', 'dev'] } },
+    required: ['source', 'target'],
+  };
+  assert.deepEqual(sampleToolArguments(schema), { source: 'main', target: 'dev' });
 });
