@@ -1,21 +1,15 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import {
-  LoggingLevelSchema,
-  SetLevelRequestSchema,
-  SubscribeRequestSchema,
-  UnsubscribeRequestSchema,
-  type JSONRPCRequest,
-  type LoggingLevel,
-  type Result,
-  type ServerNotification,
-  type ServerRequest,
-} from '@modelcontextprotocol/sdk/types.js';
 import { describeLockWarning, runWithLockContext, type ResourceLockMap } from 'mcp-lock-inspector/locks';
 import type { LockEvent, LockOwner } from '../contract/lockEvents';
 import type { CallEndedEvent } from '../contract/wireFormat';
 import { InspectorReporter } from './inspectorReporter';
-
+import {
+  MCP_LOGGING_LEVELS,
+  type InstrumentableMcpServer,
+  type McpHandlerContext,
+  type McpLoggingLevel,
+  type McpRawRequest,
+  type McpRawRequestHandler,
+} from './instrumentableMcpServer';
 
 /** URI of the MCP resource that holds the lock snapshot. */
 export const LOCK_SNAPSHOT_URI = 'locks://snapshot';
@@ -44,8 +38,8 @@ export interface LockInstrumentation {
   dispose(): void;
 }
 
-type RawRequestHandler = (request: JSONRPCRequest, extra: RequestHandlerExtra<ServerRequest, ServerNotification>) => Promise<Result>;
-type HandlerWrapper = (inner: RawRequestHandler) => RawRequestHandler;
+type HandlerWrapper = (inner: McpRawRequestHandler) => McpRawRequestHandler;
+type ToolResult = { [key: string]: unknown };
 
 const FAILURE_CODES: Partial<Record<LockEvent['type'], string>> = {
   timeout: 'E_LOCK_TIMEOUT',
@@ -54,59 +48,69 @@ const FAILURE_CODES: Partial<Record<LockEvent['type'], string>> = {
   reentrant: 'E_LOCK_REENTRANT',
 };
 
-const WARNING_LEVELS: Partial<Record<LockEvent['type'], LoggingLevel>> = {
+const WARNING_LEVELS: Partial<Record<LockEvent['type'], McpLoggingLevel>> = {
   deadlock: 'error',
   timeout: 'warning',
   inversion: 'warning',
   longHold: 'warning',
 };
 
-const LEVEL_SEVERITY = new Map(LoggingLevelSchema.options.map((level, index) => [level, index]));
+const LEVEL_SEVERITY = new Map(MCP_LOGGING_LEVELS.map((level, index) => [level, index]));
 
 const sharedReporters = new WeakMap<ResourceLockMap, InspectorReporter | undefined>();
 
+/** A tool call in flight on one server: the lock error that failed it, and (SDK 2.x) how to log to its client. */
+interface ActiveCall {
+  failureCode?: string;
+  readonly log: ((level: McpLoggingLevel, data: unknown, logger?: string) => Promise<void>) | undefined;
+}
+
 /**
- * Wires an McpServer to a ResourceLockMap in one call, before `server.connect()`:
+ * Wires an McpServer (`@modelcontextprotocol/sdk` 1.x or `@modelcontextprotocol/server` 2.x) to a ResourceLockMap
+ * in one call, before `server.connect()` (with `createMcpHandler`, inside the factory):
  * - every tool call runs in a lock context whose owner is `{tool, requestId, sessionId}` and whose
  *   signal is the call's cancellation, so its queued lock waits end when the client cancels;
  * - tool-call start and end go to the inspector with the lock events, when an inspector is configured;
  * - the lock snapshot is the resource `locks://snapshot`, with subscribe and update notifications;
- * - deadlocks, inversions, long holds and timeouts are MCP logging messages, honouring `logging/setLevel`.
+ * - deadlocks, inversions, long holds and timeouts are MCP logging messages, honouring the client's level.
+ * The server listens to the lock map only while connected, so a fresh server per request leaves nothing behind.
  */
-export function instrumentMcpServer(server: McpServer, locks: ResourceLockMap, options: InstrumentOptions = {}): LockInstrumentation {
+export function instrumentMcpServer(server: InstrumentableMcpServer, locks: ResourceLockMap, options: InstrumentOptions = {}): LockInstrumentation {
   if (server.isConnected()) {
     throw new Error('instrumentMcpServer must run before server.connect(): it declares capabilities, which MCP fixes at connection.');
   }
   const protocol = server.server;
   const reporter = options.reporter === undefined ? sharedReporter(locks) : (options.reporter ?? undefined);
   const notifyIntervalMs = options.snapshotNotifyIntervalMs ?? 100;
-  const failedCalls = new Map<LockOwner, string | undefined>();
+  const activeCalls = new Map<LockOwner, ActiveCall>();
   let snapshotSubscribed = false;
   let snapshotNotifyTimer: NodeJS.Timeout | undefined;
-  let minimumLevel: LoggingLevel | undefined;
+  let minimumLevel: McpLoggingLevel | undefined;
+  let unsubscribe: (() => void) | undefined;
+  let disposed = false;
 
   const wrappers = new Map<string, HandlerWrapper>([
-    ['tools/call', (inner) => (request, extra) => runToolCall(inner, request, extra)],
+    ['tools/call', (inner) => (request, context) => runToolCall(inner, request, context)],
     [
       'resources/subscribe',
-      (inner) => async (request, extra) => {
+      (inner) => async (request, context) => {
         if (uriOf(request) === LOCK_SNAPSHOT_URI) snapshotSubscribed = true;
-        return inner(request, extra);
+        return inner(request, context);
       },
     ],
     [
       'resources/unsubscribe',
-      (inner) => async (request, extra) => {
+      (inner) => async (request, context) => {
         if (uriOf(request) === LOCK_SNAPSHOT_URI) snapshotSubscribed = false;
-        return inner(request, extra);
+        return inner(request, context);
       },
     ],
     [
       'logging/setLevel',
-      (inner) => async (request, extra) => {
-        const level = LoggingLevelSchema.safeParse(request.params?.level);
-        if (level.success) minimumLevel = level.data;
-        return inner(request, extra);
+      (inner) => async (request, context) => {
+        const level = request.params?.level;
+        if (isLoggingLevel(level)) minimumLevel = level;
+        return inner(request, context);
       },
     ],
   ]);
@@ -122,51 +126,85 @@ export function instrumentMcpServer(server: McpServer, locks: ResourceLockMap, o
     },
     async (uri) => ({ contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(locks.snapshot()) }] }),
   );
-  protocol.registerCapabilities({ resources: { subscribe: true } });
-  // A server built without these capabilities has no handler to wrap; give it a plain one (the wrapper does the work).
-  if (!handlers.has('resources/subscribe')) protocol.setRequestHandler(SubscribeRequestSchema, () => ({}));
-  if (!handlers.has('resources/unsubscribe')) protocol.setRequestHandler(UnsubscribeRequestSchema, () => ({}));
-  if (!handlers.has('logging/setLevel')) {
-    protocol.registerCapabilities({ logging: {} });
-    protocol.setRequestHandler(SetLevelRequestSchema, () => ({}));
+  protocol.registerCapabilities({ resources: { subscribe: true }, logging: {} });
+  // A server built without these has no handler to wrap; give it a plain one (the wrapper does the work). Set in the
+  // map directly, as both SDK lines store handlers there, so no SDK schema is needed.
+  const acknowledge: McpRawRequestHandler = async () => ({});
+  for (const method of ['resources/subscribe', 'resources/unsubscribe', 'logging/setLevel']) {
+    if (!handlers.has(method)) handlers.set(method, acknowledge);
   }
 
-  const unsubscribe = locks.subscribe((event) => {
+  const onLockEvent = (event: LockEvent): void => {
+    const call = event.owner === undefined ? undefined : activeCalls.get(event.owner);
     const failureCode = FAILURE_CODES[event.type];
-    if (failureCode !== undefined && event.owner !== undefined && failedCalls.has(event.owner)) failedCalls.set(event.owner, failureCode);
+    if (failureCode !== undefined && call !== undefined) call.failureCode = failureCode;
     const level = WARNING_LEVELS[event.type];
-    // Before initialize completes the client may not expect notifications yet.
-    if (level !== undefined && protocol.getClientVersion() !== undefined && (minimumLevel === undefined || LEVEL_SEVERITY.get(level)! >= LEVEL_SEVERITY.get(minimumLevel)!)) {
-      sendQuietly(() => protocol.notification({ method: 'notifications/message', params: { level, logger: LOCK_LOGGER, data: { message: describeLockWarning(event), event } } }));
-    }
+    if (level !== undefined) sendWarning(level, event, call);
     if (snapshotSubscribed && snapshotNotifyTimer === undefined) {
       snapshotNotifyTimer = setTimeout(() => {
         snapshotNotifyTimer = undefined;
         if (snapshotSubscribed) sendQuietly(() => protocol.sendResourceUpdated({ uri: LOCK_SNAPSHOT_URI }));
       }, notifyIntervalMs).unref();
     }
-  });
+  };
 
-  async function runToolCall(inner: RawRequestHandler, request: JSONRPCRequest, extra: RequestHandlerExtra<ServerRequest, ServerNotification>): Promise<Result> {
-    const sessionId = extra.sessionId ?? options.sessionLabel;
+  function sendWarning(level: McpLoggingLevel, event: LockEvent, call: ActiveCall | undefined): void {
+    const data = { message: describeLockWarning(event), event };
+    // SDK 2.x: to the client of the call concerned, related to its request (the 2026-07-28 spec has no other
+    // channel), at that client's level. SDK 1.x: to every client of this server, at the level it set.
+    if (call?.log !== undefined) {
+      sendQuietly(() => call.log!(level, data, LOCK_LOGGER));
+      return;
+    }
+    // Before initialize completes the client may not expect notifications yet.
+    if (protocol.getClientVersion() === undefined || (minimumLevel !== undefined && LEVEL_SEVERITY.get(level)! < LEVEL_SEVERITY.get(minimumLevel)!)) return;
+    sendQuietly(() => protocol.notification({ method: 'notifications/message', params: { level, logger: LOCK_LOGGER, data } }));
+  }
+
+  const stopListening = (): void => {
+    unsubscribe?.();
+    unsubscribe = undefined;
+    clearTimeout(snapshotNotifyTimer);
+    snapshotNotifyTimer = undefined;
+    snapshotSubscribed = false;
+  };
+  const connect = protocol.connect.bind(protocol);
+  protocol.connect = async (transport) => {
+    if (!disposed) unsubscribe ??= locks.subscribe(onLockEvent);
+    try {
+      await connect(transport);
+    } catch (error) {
+      stopListening();
+      throw error;
+    }
+    // The SDK has just set the transport's close callback; chain onto it so a closed server stops listening.
+    const onTransportClose = transport.onclose;
+    transport.onclose = () => {
+      stopListening();
+      onTransportClose?.();
+    };
+  };
+
+  async function runToolCall(inner: McpRawRequestHandler, request: McpRawRequest, context: McpHandlerContext): Promise<ToolResult> {
+    const sessionId = context.sessionId ?? options.sessionLabel;
+    const signal = context.signal ?? context.mcpReq?.signal;
     const owner: LockOwner = {
       tool: String(request.params?.name),
-      requestId: extra.requestId,
+      requestId: context.requestId ?? context.mcpReq?.id ?? request.id,
       ...(sessionId === undefined ? {} : { sessionId }),
     };
     const startedMs = reporter ? nowMs() : 0;
     reporter?.reportCall({ type: 'callStarted', atMs: startedMs, owner });
-    failedCalls.set(owner, undefined);
+    const call: ActiveCall = { log: context.mcpReq?.log };
+    activeCalls.set(owner, call);
     let outcome: CallEndedEvent['outcome'] = 'error';
-    let errorCode: string | undefined;
     try {
-      const result = await runWithLockContext({ owner, signal: extra.signal }, () => inner(request, extra));
+      const result = await runWithLockContext({ owner, signal }, () => inner(request, context));
       outcome = result.isError === true ? 'error' : 'ok';
-      errorCode = failedCalls.get(owner);
-      return outcome === 'error' && errorCode !== undefined ? withLockErrorCode(result, errorCode) : result;
+      return outcome === 'error' && call.failureCode !== undefined ? withLockErrorCode(result, call.failureCode) : result;
     } finally {
-      failedCalls.delete(owner);
-      if (extra.signal.aborted) outcome = 'cancelled';
+      activeCalls.delete(owner);
+      if (signal?.aborted === true) outcome = 'cancelled';
       if (reporter) {
         const endedMs = nowMs();
         reporter.reportCall({
@@ -175,7 +213,7 @@ export function instrumentMcpServer(server: McpServer, locks: ResourceLockMap, o
           owner,
           durationMs: endedMs - startedMs,
           outcome,
-          ...(outcome !== 'ok' && errorCode !== undefined ? { errorCode } : {}),
+          ...(outcome !== 'ok' && call.failureCode !== undefined ? { errorCode: call.failureCode } : {}),
         });
       }
     }
@@ -184,9 +222,8 @@ export function instrumentMcpServer(server: McpServer, locks: ResourceLockMap, o
   return {
     reporter,
     dispose() {
-      unsubscribe();
-      clearTimeout(snapshotNotifyTimer);
-      snapshotSubscribed = false;
+      disposed = true;
+      stopListening();
     },
   };
 }
@@ -197,15 +234,19 @@ function sharedReporter(locks: ResourceLockMap): InspectorReporter | undefined {
 }
 
 /** Adds the lock error's stable code to a tool error, and for contention (timeout, deadlock) that a retry is worth it: clients and models read this text. */
-function withLockErrorCode(result: Result, errorCode: string): Result {
-  const content = Array.isArray(result.content) ? result.content : [];
+function withLockErrorCode(result: ToolResult, errorCode: string): ToolResult {
+  const content: unknown[] = Array.isArray(result.content) ? result.content : [];
   const temporary = errorCode === 'E_LOCK_TIMEOUT' || errorCode === 'E_DEADLOCK';
   const text = temporary ? `${errorCode}: this failure comes from lock contention and is temporary: retry the call.` : `Lock error code: ${errorCode}.`;
   return { ...result, content: [...content, { type: 'text', text }] };
 }
 
-function uriOf(request: JSONRPCRequest): unknown {
+function uriOf(request: McpRawRequest): unknown {
   return request.params?.uri;
+}
+
+function isLoggingLevel(value: unknown): value is McpLoggingLevel {
+  return LEVEL_SEVERITY.has(value as McpLoggingLevel);
 }
 
 function nowMs(): number {
@@ -219,28 +260,30 @@ function sendQuietly(send: () => Promise<void>): void {
 
 /**
  * Makes the SDK wrap the handlers of `wrappers`' methods, those registered already and those registered later,
- * by swapping its request-handler map for one that wraps on `set`. The map is private to the SDK, so this is the
- * one place that depends on its shape; it fails loudly if a future SDK changes it.
+ * by swapping its request-handler map for one that wraps on `set`. The map is private to the SDK (in both lines),
+ * so this is the one place that depends on its shape; it fails loudly if a future SDK changes it.
  */
-function interceptRequestHandlers(server: McpServer, wrappers: ReadonlyMap<string, HandlerWrapper>): Map<string, RawRequestHandler> {
+function interceptRequestHandlers(server: InstrumentableMcpServer, wrappers: ReadonlyMap<string, HandlerWrapper>): Map<string, McpRawRequestHandler> {
   const internals = server.server as unknown as { _requestHandlers?: unknown };
   const current = internals._requestHandlers;
   if (!(current instanceof Map)) {
-    throw new Error('instrumentMcpServer needs @modelcontextprotocol/sdk 1.x: this SDK version keeps its request handlers differently.');
+    throw new Error(
+      'instrumentMcpServer needs @modelcontextprotocol/sdk 1.x or @modelcontextprotocol/server 2.x: this SDK version keeps its request handlers differently.',
+    );
   }
   if (current instanceof WrappingHandlerMap) throw new Error('This McpServer is already instrumented; call instrumentMcpServer once per server.');
   const replacement = new WrappingHandlerMap(wrappers);
-  for (const [method, handler] of current as Map<string, RawRequestHandler>) replacement.set(method, handler);
+  for (const [method, handler] of current as Map<string, McpRawRequestHandler>) replacement.set(method, handler);
   internals._requestHandlers = replacement;
   return replacement;
 }
 
-class WrappingHandlerMap extends Map<string, RawRequestHandler> {
+class WrappingHandlerMap extends Map<string, McpRawRequestHandler> {
   constructor(private readonly wrappers: ReadonlyMap<string, HandlerWrapper>) {
     super();
   }
 
-  override set(method: string, handler: RawRequestHandler): this {
+  override set(method: string, handler: McpRawRequestHandler): this {
     const wrap = this.wrappers.get(method);
     return super.set(method, wrap ? wrap(handler) : handler);
   }

@@ -44,13 +44,31 @@ runWithLockContext({ owner: { tool: 'transfer', requestId: 7 } }, () =>
 })));
 `;
 
+// Instruments an SDK 2.x server in a consumer that has no SDK 1.x: `/mcp` must load and work without it.
+const sdk2Probe = (load: string) => `${load}
+const locks = new ResourceLockMap();
+const owners = [];
+locks.subscribe((event) => event.type === 'acquired' && owners.push(event.owner));
+const server = new McpServer({ name: 'sdk2-consumer', version: '1.0.0' });
+instrumentMcpServer(server, locks, { reporter: null });
+server.registerTool('touch', {}, async () => locks.withLock('k', () => ({ content: [{ type: 'text', text: 'ok' }] })));
+const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+const client = new Client({ name: 'consumer', version: '1.0.0' });
+server.connect(serverSide).then(() => client.connect(clientSide)).then(() => client.callTool({ name: 'touch', arguments: {} })).then(async () => {
+  let sdk1 = 'absent';
+  await import('@modelcontextprotocol/sdk/server/mcp.js').then(() => (sdk1 = 'present'), () => undefined);
+  console.log(JSON.stringify({ tool: owners[0]?.tool, sdk1 }));
+  await client.close();
+});
+`;
+
 describe('package exports mcp-lock-inspector/locks and mcp-lock-inspector/mcp from plain Node', () => {
   before(async () => {
     mkdirSync(installedDir, { recursive: true });
     cpSync(join(repoRoot, 'package.json'), join(installedDir, 'package.json'));
     const { dependencies } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-    // @types/node too, for the TypeScript consumer below.
-    for (const name of [...Object.keys(dependencies), '@types/node']) {
+    // @types/node too, for the TypeScript consumer below; SDK 2.x only (no @modelcontextprotocol/sdk), as its users have it.
+    for (const name of [...Object.keys(dependencies), '@types/node', '@modelcontextprotocol/server', '@modelcontextprotocol/client']) {
       const link = join(consumerDir, 'node_modules', name);
       mkdirSync(dirname(link), { recursive: true });
       symlinkSync(join(repoRoot, 'node_modules', name), link);
@@ -80,6 +98,23 @@ import * as mcp from 'mcp-lock-inspector/mcp';
 const { runWithLockContext } = mcp;`),
     );
     assert.deepEqual(result, { owner: { tool: 'transfer', requestId: 7 }, sameClass: true, instrument: 'function' });
+  });
+
+  it('instruments an SDK 2.x server from require() and import without SDK 1.x installed', async () => {
+    const required = await runConsumer(
+      'sdk2.cjs',
+      sdk2Probe(`const { ResourceLockMap, instrumentMcpServer } = require('mcp-lock-inspector/mcp');
+const { McpServer, InMemoryTransport } = require('@modelcontextprotocol/server');
+const { Client } = require('@modelcontextprotocol/client');`),
+    );
+    assert.deepEqual(required, { tool: 'touch', sdk1: 'absent' });
+    const imported = await runConsumer(
+      'sdk2.mjs',
+      sdk2Probe(`import { ResourceLockMap, instrumentMcpServer } from 'mcp-lock-inspector/mcp';
+import { McpServer, InMemoryTransport } from '@modelcontextprotocol/server';
+import { Client } from '@modelcontextprotocol/client';`),
+    );
+    assert.deepEqual(imported, { tool: 'touch', sdk1: 'absent' });
   });
 
   it('ships declarations that type a TypeScript consumer, and catch a wrong call', async () => {
