@@ -29,6 +29,8 @@ export type CliCommand =
       readonly serverCommand: readonly string[] | undefined;
       readonly label: string | undefined;
       readonly tracePath: string | undefined;
+      /** Where to save a `.lockrec` recording of the session on exit. */
+      readonly recordPath: string | undefined;
       readonly json: boolean;
       readonly failOn: readonly FailOnKind[];
       readonly durationMs: number | undefined;
@@ -50,13 +52,15 @@ Usage:
 Options:
   --trace FILE           on exit (server exit, Ctrl-C, --duration) write a Chrome Trace Event file;
                          open it in https://ui.perfetto.dev or chrome://tracing
+  --record FILE          on exit also save a .lockrec recording (events, sources; gzip JSON lines) that
+                         "Lock Inspector: Open Recording" shows in the sidebar and timeline, on any machine
   --json                 stream every event as one JSON line on stdout (the live view moves to stderr)
   --fail-on LIST         exit with code 1 if any of these happened: ${FAIL_ON_KINDS.join(', ')}
                          (comma separated), e.g. --fail-on deadlock,inversion,timeout
   --duration SECONDS     stop after this long (the server is stopped too)
   --label NAME           name of the source in the view (default: the server command)
   --write-env FILE       with --listen: also write the environment as KEY=VALUE lines to FILE
-  --max-events N         events kept for --trace (default ${DEFAULT_MAX_EVENTS})
+  --max-events N         events kept for --trace and --record (default ${DEFAULT_MAX_EVENTS})
   -h, --help             show this text
   --version              show the version
 
@@ -82,6 +86,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         version: { type: 'boolean', default: false },
         listen: { type: 'boolean', default: false },
         trace: { type: 'string' },
+        record: { type: 'string' },
         json: { type: 'boolean', default: false },
         'fail-on': { type: 'string' },
         duration: { type: 'string' },
@@ -117,6 +122,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     serverCommand: values.listen ? undefined : serverCommand,
     label: values.label === undefined ? undefined : nonEmpty('--label', values.label),
     tracePath: values.trace === undefined ? undefined : nonEmpty('--trace', values.trace),
+    recordPath: values.record === undefined ? undefined : nonEmpty('--record', values.record),
     json: values.json,
     failOn: values['fail-on'] === undefined ? [] : parseFailOn(values['fail-on']),
     durationMs: values.duration === undefined ? undefined : positiveNumber('--duration', values.duration) * 1000,

@@ -7,6 +7,7 @@ import { InspectorModel } from '../inspector/inspectorModel';
 import type { InspectorSnapshot, ModelChange } from '../contract/inspectorSnapshot';
 import type { SourceKind } from '../contract/wireFormat';
 import { exportChromeTrace } from '../inspector/traceExport';
+import { recordingOf, writeRecording } from '../inspector/recording';
 import { EXIT_CODES, type CliCommand, type FailOnKind } from './cliArgs';
 import { renderLiveTable, renderSummary, sourceLine, warningLine } from './liveTable';
 
@@ -204,6 +205,10 @@ export async function runWatch(command: WatchCommand, io: WatchIo): Promise<numb
     await writeFile(command.tracePath, JSON.stringify(trace));
     const evicted = model.historyEvicted > 0 ? ` (the oldest ${model.historyEvicted} events were beyond --max-events)` : '';
     say(`Trace written to ${command.tracePath}: ${model.history().length} events${evicted}. Open it in https://ui.perfetto.dev or chrome://tracing.`);
+  }
+  if (command.recordPath) {
+    await writeRecording(command.recordPath, recordingOf(model));
+    say(`Recording saved to ${command.recordPath}: ${model.history().length} events. Open it with "Lock Inspector: Open Recording" in VS Code.`);
   }
   await hub.dispose();
 

@@ -4,12 +4,13 @@ import { CliUsageError, parseCliArgs } from '../../../extension/cli/cliArgs';
 
 describe('parseCliArgs', () => {
   it('reads watch with a server command after --, keeping the server\'s own flags for it', () => {
-    const command = parseCliArgs(['watch', '--trace', 'out.json', '--fail-on', 'deadlock, timeout', '--json', '--', 'node', 'server.js', '--trace', '--help']);
+    const command = parseCliArgs(['watch', '--trace', 'out.json', '--record', 'session.lockrec', '--fail-on', 'deadlock, timeout', '--json', '--', 'node', 'server.js', '--trace', '--help']);
     assert.deepEqual(command, {
       kind: 'watch',
       serverCommand: ['node', 'server.js', '--trace', '--help'],
       label: undefined,
       tracePath: 'out.json',
+      recordPath: 'session.lockrec',
       json: true,
       failOn: ['deadlock', 'timeout'],
       durationMs: undefined,

@@ -6,6 +6,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { spawn } from 'node:child_process';
 import type { ChromeTrace } from '../../../extension/inspector/traceExport';
+import { readRecording } from '../../../extension/inspector/recording';
+import { replayRecording } from '../../../extension/inspector/replayRecording';
 import { EXIT_CODES } from '../../../extension/cli/cliArgs';
 import { bundleCliAndServer, CliProcess } from './cliProcess';
 
@@ -27,11 +29,12 @@ describe('mcp-lock-inspector watch (bundled CLI around the bundled server)', { t
     return client;
   }
 
-  it('watches an HTTP server under parallel SDK calls, writes a trace holding the calls, and passes --fail-on deadlock', async () => {
+  it('watches an HTTP server under parallel SDK calls, writes a trace and a recording holding the calls, and passes --fail-on deadlock', async () => {
     const tracePath = path.join(bundles.directory, 'calls.trace.json');
+    const recordPath = path.join(bundles.directory, 'calls.lockrec');
     const cli = CliProcess.start(
       bundles.cli,
-      ['watch', '--trace', tracePath, '--fail-on', 'deadlock,inversion', '--', process.execPath, bundles.server, '--http', '--latency-ms', '15'],
+      ['watch', '--trace', tracePath, '--record', recordPath, '--fail-on', 'deadlock,inversion', '--', process.execPath, bundles.server, '--http', '--latency-ms', '15'],
       bundles.directory,
     );
     const [, url] = await cli.waitFor(/MCP server listening at (http:\/\/\S+)/);
@@ -56,6 +59,9 @@ describe('mcp-lock-inspector watch (bundled CLI around the bundled server)', { t
     const aliceHolds = trace.traceEvents.filter((event) => event.cat === 'hold' && /alice/.test(String(trace.traceEvents.find((meta) => meta.name === 'thread_name' && meta.tid === event.tid)?.args?.name)));
     assert.ok(aliceHolds.length >= 8, `every call held alice once, got ${aliceHolds.length}`);
     assert.ok(trace.traceEvents.some((event) => event.cat === 'wait'), 'parallel deposits on one account waited');
+    assert.match(cli.stdout, /Recording saved to .*calls\.lockrec: \d+ events/);
+    const replayed = replayRecording(await readRecording(recordPath)).snapshot();
+    assert.deepEqual(replayed.tools.map((tool) => [tool.tool, tool.calls]), [['deposit', 6], ['transfer', 2]]);
   });
 
   it('fails --fail-on deadlock on a server that deadlocks (its demo load), streaming events with --json', async () => {
