@@ -10,9 +10,15 @@ export interface NamedParty {
 
 /** How a holder or waiter is named: `transfer #12`, a free-text label, or `chain 7` as a last resort. */
 export function describeOwner(owner: LockOwner | undefined, chainId?: number): string {
-  if (owner?.tool !== undefined) return owner.requestId !== undefined ? `${owner.tool} #${owner.requestId}` : owner.tool;
-  if (owner?.label !== undefined) return owner.label;
-  return chainId !== undefined ? `chain ${chainId}` : 'unknown owner';
+  const onReplica = owner?.replica !== undefined ? ` on ${describeReplica(owner.replica)}` : '';
+  if (owner?.tool !== undefined) return `${owner.requestId !== undefined ? `${owner.tool} #${owner.requestId}` : owner.tool}${onReplica}`;
+  if (owner?.label !== undefined) return `${owner.label}${onReplica}`;
+  return `${chainId !== undefined ? `chain ${chainId}` : 'unknown owner'}${onReplica}`;
+}
+
+/** A replica as sentences name it: `replica 'a'`. */
+export function describeReplica(replica: string): string {
+  return `replica ${quoteResource(replica)}`;
 }
 
 /** `describeOwner` of a party. */
@@ -48,7 +54,9 @@ export type CycleNode =
  * the last resource's holder is the first call. A holder that is waiting nowhere ends the chain.
  */
 export function cycleNodes(cycle: readonly WaitForEdge[]): CycleNode[] {
-  const byWaiter = new Map(cycle.map((edge) => [edge.waiter.chainId, edge]));
+  // Chain ids are per process: across replicas a call is its chain id on its replica.
+  const callKey = (chainId: number, replica: string | undefined) => `${replica ?? ''}/${chainId}`;
+  const byWaiter = new Map(cycle.map((edge) => [callKey(edge.waiter.chainId, edge.waiter.owner?.replica), edge]));
   const nodes: CycleNode[] = [];
   const visited = new Set<WaitForEdge>();
   let edge: WaitForEdge | undefined = cycle[0];
@@ -56,8 +64,11 @@ export function cycleNodes(cycle: readonly WaitForEdge[]): CycleNode[] {
     visited.add(edge);
     nodes.push({ kind: 'call', chainId: edge.waiter.chainId, owner: edge.waiter.owner, label: describeParty(edge.waiter) });
     nodes.push({ kind: 'resource', id: edge.resource });
-    const next = byWaiter.get(edge.holderChainId);
-    if (!next) nodes.push({ kind: 'call', chainId: edge.holderChainId, label: describeOwner(undefined, edge.holderChainId) });
+    const next = byWaiter.get(callKey(edge.holderChainId, edge.holderReplica));
+    if (!next) {
+      const holder = edge.holderReplica === undefined ? undefined : { replica: edge.holderReplica };
+      nodes.push({ kind: 'call', chainId: edge.holderChainId, label: describeOwner(holder, edge.holderChainId) });
+    }
     edge = next;
   }
   return nodes;
@@ -141,6 +152,15 @@ export function lostUpdateMessage(event: LostUpdateEvent, occurrences = 1): stri
   );
 }
 
+/** What a lost-lease warning says: whose lease ran out on what, and what that means for its writes. */
+export function leaseLostMessage(party: NamedParty, resource: string, heldMs: number, leaseMs: number): string {
+  return (
+    `Lease lost: ${describeParty(party)} held ${quoteResource(resource)} for ${formatDuration(heldMs)} without renewing its ` +
+    `${formatDuration(leaseMs)} lease (paused process or lost connection), so another call may hold it now; its signal ` +
+    'was aborted and writes checked against its fencing token are refused.'
+  );
+}
+
 /** One sentence about a lock event worth a warning, for logs and MCP logging messages. */
 export function describeLockWarning(event: LockEvent): string {
   switch (event.type) {
@@ -152,6 +172,8 @@ export function describeLockWarning(event: LockEvent): string {
       return longHoldMessage(event, event.resource, event.heldMs, event.thresholdMs);
     case 'timeout':
       return timeoutMessage(event, event.resource, event.waitedMs, event.holders);
+    case 'leaseLost':
+      return leaseLostMessage(event, event.resource, event.heldMs, event.leaseMs);
     default:
       return `${describeParty(event)}: lock ${event.type} on ${quoteResource(event.resource)}.`;
   }

@@ -4,10 +4,12 @@ import { registerMcpServerDefinitionProvider } from './chat/mcpServerDefinitionP
 import { registerCodeLenses } from './codeLens/toolCodeLensProvider';
 import { COMMANDS } from './commands/commandIds';
 import { registerCommands } from './commands/commands';
+import { registerRecordingCommands } from './commands/recordingCommands';
 import { registerChannelDebugConfigurationProvider } from './debug/channelDebugConfigurationProvider';
 import { DebugServerLauncher } from './debug/debugServer';
 import { InspectorHub } from '../inspector/inspectorHub';
 import { DEFAULT_MAX_EVENTS, InspectorModel } from '../inspector/inspectorModel';
+import { ShownModel } from '../inspector/shownModel';
 import { ServerManager } from './lifecycle/serverManager';
 import { LockStatusBar } from './statusBar/statusBar';
 import { registerSidebarView } from './views/sidebarViewProvider';
@@ -37,9 +39,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<LockIn
   context.subscriptions.push(server);
   launchedServer = server;
 
-  const timeline = registerTimelinePanel(context, model);
-  registerSidebarView(context, model, server);
-  registerCodeLenses(context, model);
+  // The views read the live model, or a recording opened in its place.
+  const shown = new ShownModel(model);
+  const timeline = registerTimelinePanel(context, shown);
+  registerSidebarView(context, shown, server);
+  registerCodeLenses(context, shown);
   const apiHost = new LockInspectorApiHost(model, server);
   context.subscriptions.push(
     apiHost,
@@ -51,6 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LockIn
       workspaceState: context.workspaceState,
       log,
     }),
+    ...registerRecordingCommands({ live: model, shown, timeline, log }),
     ...registerMcpServerDefinitionProvider({
       extensionUri: context.extensionUri,
       extensionVersion: context.extension.packageJSON.version,
@@ -58,7 +63,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LockIn
       log,
     }),
     ...registerChannelDebugConfigurationProvider(channelEnv),
-    new LockStatusBar(model, server, COMMANDS.showTimeline),
+    new LockStatusBar(shown, server, COMMANDS.showTimeline),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration(HISTORY_SETTING)) return;
       // The model sizes its history once; a new size needs a new model.

@@ -3,6 +3,9 @@ import { nowMs } from './nowMs';
 import type { LockEvent, LockOrderSite, LockParty, WaitForEdge } from '../contract/lockEvents';
 import type { Hold, LockRequest } from './lockRequest';
 
+/** A lock event before the publisher gives it its `seq`. */
+export type UnnumberedLockEvent = LockEvent extends infer Event ? (Event extends LockEvent ? Omit<Event, 'seq'> : never) : never;
+
 /** Receives every lock event of a map, synchronously, in `seq` order. */
 export type LockListener = (event: LockEvent) => void;
 
@@ -84,6 +87,12 @@ export class LockEventPublisher {
     if (this.listeners.length === 0) return;
     const { request, entry } = hold;
     this.dispatch({ type: 'longHold', seq: ++this.lastSeq, atMs, chainId: request.chain.id, owner: request.owner, resource: entry.id, mode: request.mode, heldMs, thresholdMs });
+  }
+
+  /** Numbers and hands out an event a backend built itself (the Redis lock map); nothing happens while nobody listens. */
+  emit(event: UnnumberedLockEvent): void {
+    if (this.listeners.length === 0) return;
+    this.dispatch({ ...event, seq: ++this.lastSeq } as LockEvent);
   }
 
   private dispatch(event: LockEvent): void {

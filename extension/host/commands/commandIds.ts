@@ -9,6 +9,7 @@
  * - `exportTrace({ path })` -> the path written
  * - `clearHistory()` -> `{ clearedEvents }`
  * - `debugServer({ port? })` -> DebugServerInfo `{ sessionName, url }`
+ * - `saveRecording({ path })` -> the path written; `openRecording({ path })` -> `{ path, events, sources, recordedAtMs }`; `showLive()`
  * Commands that need a running server resolve with undefined and offer to start it when it is not running.
  */
 export const COMMANDS = {
@@ -20,6 +21,10 @@ export const COMMANDS = {
   exportTrace: 'lockInspector.exportTrace',
   clearHistory: 'lockInspector.clearHistory',
   debugServer: 'lockInspector.debugServer',
+  saveRecording: 'lockInspector.saveRecording',
+  openRecording: 'lockInspector.openRecording',
+  /** Back to the live model after Open Recording. */
+  showLive: 'lockInspector.showLive',
   /** `revealTool({ tool })` or `revealTool('name')`: opens the tool's registration in the workspace. */
   revealTool: 'lockInspector.revealTool',
 } as const;

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { InspectorModelReader, InspectorSnapshot, ModelChange, SourcedEvent } from '../../../extension/contract/inspectorSnapshot';
+import { ShownModel } from '../../../extension/inspector/shownModel';
+import { fromSource, LockEventFactory } from '../../support/lockEvents';
+
+const make = new LockEventFactory();
+const snapshotAt = (atMs: number) => ({ atMs, sources: [], resources: [], tools: [], warnings: [], totals: { held: 0, waiting: 0, timeouts: 0, deadlocks: 0, events: 0, linesRejected: 0 } }) satisfies InspectorSnapshot;
+
+/** A live model whose changes the test fires by hand. */
+function fakeLive(): InspectorModelReader & { fire(change: ModelChange): void; listeners: number } {
+  const listeners = new Set<(change: ModelChange) => void>();
+  return {
+    snapshot: () => snapshotAt(1),
+    history: () => fromSource('live', make.call('db', 1, 1, 5)),
+    subscribe: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
+    fire: (change) => listeners.forEach((listener) => listener(change)),
+    get listeners() {
+      return listeners.size;
+    },
+  };
+}
+
+describe('ShownModel', () => {
+  const recorded: SourcedEvent[] = fromSource('rec', make.call('account:alice', 9, 500, 20));
+
+  it('shows a replay in place of the live model: one clearing change with its history, then no live changes', () => {
+    const live = fakeLive();
+    const shown = new ShownModel(live);
+    const changes: ModelChange[] = [];
+    shown.subscribe((change) => changes.push(change));
+    live.fire({ snapshot: snapshotAt(2), events: [], cleared: false });
+    shown.show({ label: 'session.lockrec', snapshot: () => snapshotAt(500), history: () => recorded });
+    live.fire({ snapshot: snapshotAt(3), events: [], cleared: false });
+    assert.deepEqual(changes.map((change) => [change.snapshot.atMs, change.cleared, change.events.length]), [[2, false, 0], [500, true, 3]]);
+    assert.equal(shown.history(), recorded);
+    assert.equal(shown.shownReplay?.label, 'session.lockrec');
+  });
+
+  it('goes back to live with a clearing change carrying the live history', () => {
+    const live = fakeLive();
+    const shown = new ShownModel(live);
+    const changes: ModelChange[] = [];
+    shown.subscribe((change) => changes.push(change));
+    shown.show({ label: 'r', snapshot: () => snapshotAt(500), history: () => recorded });
+    shown.show(undefined);
+    live.fire({ snapshot: snapshotAt(4), events: [], cleared: false });
+    assert.deepEqual(changes.map((change) => [change.snapshot.atMs, change.cleared, change.events.length]), [[500, true, 3], [1, true, 3], [4, false, 0]]);
+    assert.equal(shown.snapshot().atMs, 1);
+  });
+
+  it('listens to the live model only while someone listens to it', () => {
+    const live = fakeLive();
+    const shown = new ShownModel(live);
+    const unsubscribeFirst = shown.subscribe(() => {});
+    const unsubscribeSecond = shown.subscribe(() => {});
+    assert.equal(live.listeners, 1);
+    unsubscribeFirst();
+    unsubscribeSecond();
+    assert.equal(live.listeners, 0);
+  });
+});
