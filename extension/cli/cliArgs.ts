@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_EVENTS } from '../inspector/inspectorModel';
 
 /** Conditions `--fail-on` can turn into a non-zero exit. */
-export const FAIL_ON_KINDS = ['deadlock', 'inversion', 'timeout', 'longHold'] as const;
+export const FAIL_ON_KINDS = ['deadlock', 'inversion', 'timeout', 'longHold', 'lost-update'] as const;
 
 /** One `--fail-on` condition. */
 export type FailOnKind = (typeof FAIL_ON_KINDS)[number];

@@ -243,6 +243,8 @@ function failOnKindOf(eventType: string): FailOnKind | undefined {
     case 'timeout':
     case 'longHold':
       return eventType;
+    case 'lostUpdate':
+      return 'lost-update';
     default:
       return undefined;
   }

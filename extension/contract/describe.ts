@@ -161,9 +161,11 @@ export function leaseLostMessage(party: NamedParty, resource: string, heldMs: nu
   );
 }
 
-/** One sentence about a lock event worth a warning, for logs and MCP logging messages. */
-export function describeLockWarning(event: LockEvent): string {
+/** One sentence about a lock event (or lost update) worth a warning, for logs and MCP logging messages. */
+export function describeLockWarning(event: LockEvent | LostUpdateEvent): string {
   switch (event.type) {
+    case 'lostUpdate':
+      return lostUpdateMessage(event);
     case 'deadlock':
       return deadlockMessage(event, event.resource, event.cycle);
     case 'inversion':

@@ -1,5 +1,5 @@
 import { callKeyOf, emptyParties, reduceLockEvent, type ResourceLockEvent, type ResourceParties } from '../contract/lockIntervals';
-import type { LockOwner, LockSnapshot } from '../contract/lockEvents';
+import type { LockOwner, LockSnapshot, LostUpdateEvent } from '../contract/lockEvents';
 import type { InspectorEvent, SourceKind } from '../contract/wireFormat';
 import type {
   InspectorModelReader,
@@ -59,6 +59,7 @@ interface ToolState {
   errors: number;
   timeouts: number;
   deadlocks: number;
+  lostUpdates: number;
   readonly wait: DurationHistogram;
   readonly hold: DurationHistogram;
 }
@@ -258,6 +259,8 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
         return this.warnings.inversion(event.sourceId, event);
       case 'sourceGone':
         return;
+      case 'lostUpdate':
+        return this.lostUpdate(event.sourceId, event);
       default:
         return this.applyLockEvent(event.sourceId, event);
     }
@@ -304,6 +307,12 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
     }
     this.updateBusy(resource);
     this.evictResources();
+  }
+
+  private lostUpdate(sourceId: string, event: LostUpdateEvent): void {
+    const tool = this.toolFor(event.owner);
+    if (tool) tool.lostUpdates += 1;
+    this.warnings.lostUpdate(sourceId, event);
   }
 
   private callStarted(sourceId: string, owner: LockOwner): void {
@@ -367,7 +376,7 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
     if (tool) {
       this.tools.delete(name);
     } else {
-      tool = { tool: name, calls: 0, active: 0, errors: 0, timeouts: 0, deadlocks: 0, wait: new DurationHistogram(), hold: new DurationHistogram() };
+      tool = { tool: name, calls: 0, active: 0, errors: 0, timeouts: 0, deadlocks: 0, lostUpdates: 0, wait: new DurationHistogram(), hold: new DurationHistogram() };
       this.evictTools();
     }
     this.tools.set(name, tool);
@@ -454,6 +463,7 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
         errors: tool.errors,
         timeouts: tool.timeouts,
         deadlocks: tool.deadlocks,
+        lostUpdates: tool.lostUpdates,
         wait: tool.wait.stats(),
         hold: tool.hold.stats(),
         holding: holdingByTool.get(tool.tool) ?? [],

@@ -1,5 +1,5 @@
-import { deadlockMessage, inversionMessage, longHoldMessage, timeoutStormMessage } from '../contract/describe';
-import type { LockDeadlockEvent, LockInversionEvent, LockLongHoldEvent } from '../contract/lockEvents';
+import { deadlockMessage, inversionMessage, longHoldMessage, lostUpdateMessage, timeoutStormMessage } from '../contract/describe';
+import type { LockDeadlockEvent, LockInversionEvent, LockLongHoldEvent, LostUpdateEvent } from '../contract/lockEvents';
 import type { WarningView } from '../contract/inspectorSnapshot';
 
 /** Limits of the warning list; every field has a default. */
@@ -90,6 +90,18 @@ export class WarningDetectors {
       owner: event.owner,
       heldMs: event.heldMs,
       message: longHoldMessage(event, event.resource, event.heldMs, event.thresholdMs, occurrences),
+    }));
+  }
+
+  /** A stale write overwrote another call's update: one warning per key and pair of tools, counting repeats. */
+  lostUpdate(sourceId: string, event: LostUpdateEvent): void {
+    const tools = `${event.owner?.tool ?? ''}\u0000${event.overwritten.owner?.tool ?? ''}`;
+    this.upsert(`lostUpdate:${sourceId}:${event.key}:${tools}`, (occurrences) => ({
+      kind: 'lostUpdate',
+      sourceId,
+      atMs: event.atMs,
+      event,
+      message: lostUpdateMessage(event, occurrences),
     }));
   }
 

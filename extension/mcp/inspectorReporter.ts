@@ -1,4 +1,5 @@
 import { createConnection, type Socket } from 'node:net';
+import { sharedStateTracker } from 'mcp-lock-inspector/locks';
 import type { LockEvent, LockSnapshot } from '../contract/lockEvents';
 import {
   CHANNEL_ENV,
@@ -98,7 +99,12 @@ export class InspectorReporter {
     this.flushDelayMs = options.flushDelayMs ?? 20;
     this.reconnectDelayMs = options.reconnectDelayMs ?? 100;
     this.maxReconnectDelayMs = options.maxReconnectDelayMs ?? 5000;
-    this.unsubscribe = locks.subscribe((event) => this.report(event));
+    const unsubscribeLocks = locks.subscribe((event) => this.report(event));
+    const unsubscribeLostUpdates = sharedStateTracker.subscribe((event) => this.report(event));
+    this.unsubscribe = () => {
+      unsubscribeLocks();
+      unsubscribeLostUpdates();
+    };
     this.connect();
   }
 

@@ -1,5 +1,5 @@
-import { describeLockWarning, runWithLockContext, type ResourceLockMap } from 'mcp-lock-inspector/locks';
-import type { LockEvent, LockOwner } from '../contract/lockEvents';
+import { describeLockWarning, runWithLockContext, sharedStateTracker, type ResourceLockMap } from 'mcp-lock-inspector/locks';
+import type { LockEvent, LockOwner, LostUpdateEvent } from '../contract/lockEvents';
 import type { CallEndedEvent } from '../contract/wireFormat';
 import { InspectorReporter } from './inspectorReporter';
 import {
@@ -87,6 +87,7 @@ export function instrumentMcpServer(server: InstrumentableMcpServer, locks: Reso
   let snapshotNotifyTimer: NodeJS.Timeout | undefined;
   let minimumLevel: McpLoggingLevel | undefined;
   let unsubscribe: (() => void) | undefined;
+  let unsubscribeLostUpdates: (() => void) | undefined;
   let disposed = false;
 
   const wrappers = new Map<string, HandlerWrapper>([
@@ -148,7 +149,7 @@ export function instrumentMcpServer(server: InstrumentableMcpServer, locks: Reso
     }
   };
 
-  function sendWarning(level: McpLoggingLevel, event: LockEvent, call: ActiveCall | undefined): void {
+  function sendWarning(level: McpLoggingLevel, event: LockEvent | LostUpdateEvent, call: ActiveCall | undefined): void {
     const data = { message: describeLockWarning(event), event };
     // SDK 2.x: to the client of the call concerned, related to its request (the 2026-07-28 spec has no other
     // channel), at that client's level. SDK 1.x: to every client of this server, at the level it set.
@@ -161,16 +162,23 @@ export function instrumentMcpServer(server: InstrumentableMcpServer, locks: Reso
     sendQuietly(() => protocol.notification({ method: 'notifications/message', params: { level, logger: LOCK_LOGGER, data } }));
   }
 
+  // A lost update is worth a warning to the client whose call wrote from a stale read.
+  const onLostUpdate = (event: LostUpdateEvent): void => sendWarning('warning', event, event.owner === undefined ? undefined : activeCalls.get(event.owner));
   const stopListening = (): void => {
     unsubscribe?.();
     unsubscribe = undefined;
+    unsubscribeLostUpdates?.();
+    unsubscribeLostUpdates = undefined;
     clearTimeout(snapshotNotifyTimer);
     snapshotNotifyTimer = undefined;
     snapshotSubscribed = false;
   };
   const connect = protocol.connect.bind(protocol);
   protocol.connect = async (transport) => {
-    if (!disposed) unsubscribe ??= locks.subscribe(onLockEvent);
+    if (!disposed) {
+      unsubscribe ??= locks.subscribe(onLockEvent);
+      unsubscribeLostUpdates ??= sharedStateTracker.subscribe(onLostUpdate);
+    }
     try {
       await connect(transport);
     } catch (error) {

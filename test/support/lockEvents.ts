@@ -1,5 +1,5 @@
 import type { SourcedEvent } from '../../extension/contract/inspectorSnapshot';
-import type { LockMode, LockOwner } from '../../extension/contract/lockEvents';
+import type { LockMode, LockOwner, LostUpdateEvent, SharedStateKind } from '../../extension/contract/lockEvents';
 import type { InspectorEvent } from '../../extension/contract/wireFormat';
 
 /** Builds well-formed events with increasing seq numbers, so tests state only what matters to them. */
@@ -63,6 +63,22 @@ export class LockEventFactory {
 
   longHold(resource: string, chainId: number, atMs: number, heldMs: number, owner?: LockOwner): InspectorEvent {
     return { type: 'longHold', seq: ++this.seq, atMs, chainId, owner, resource, mode: 'write', heldMs, thresholdMs: 1000 };
+  }
+
+  /** `owner` read `key` at `atMs - 20`, `overwrittenOwner` wrote it at `atMs - 10`, `owner` wrote it at `atMs` from its stale read. */
+  lostUpdate(key: string, chainId: number, atMs: number, owner: LockOwner, overwrittenOwner: LockOwner, keyKind: SharedStateKind = 'file'): LostUpdateEvent {
+    return {
+      type: 'lostUpdate',
+      seq: ++this.seq,
+      atMs,
+      chainId,
+      owner,
+      key,
+      keyKind,
+      read: { atMs: atMs - 20, location: 'server.ts:5:3' },
+      overwritten: { atMs: atMs - 10, location: 'server.ts:7:3', chainId: chainId + 1, owner: overwrittenOwner },
+      staleWrite: { atMs, location: 'server.ts:7:3' },
+    };
   }
 
   callStarted(owner: LockOwner, atMs: number): InspectorEvent {

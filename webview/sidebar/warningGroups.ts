@@ -33,6 +33,8 @@ function groupKey(warning: WarningView): string {
       return `longHold\u0000${warning.owner?.tool ?? '?'}\u0000${warning.resource}`;
     case 'timeoutStorm':
       return `timeoutStorm\u0000${warning.sourceId}\u0000${warning.resource}`;
+    case 'lostUpdate':
+      return `lostUpdate\u0000${warning.event.owner?.tool ?? '?'}\u0000${warning.event.key}`;
   }
 }
 

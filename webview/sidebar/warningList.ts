@@ -1,7 +1,7 @@
 import type { WarningView } from '../../extension/contract/inspectorSnapshot';
-import type { LockOrderSite, LockOwner } from '../../extension/contract/lockEvents';
+import type { LockOrderSite, LockOwner, LostUpdateEvent, SharedStateAccess } from '../../extension/contract/lockEvents';
 import { codicon } from '../shared/codicons';
-import { cycleNodes, describeCycle, describeOwner, formatDuration } from '../../extension/contract/describe';
+import { cycleNodes, describeCycle, describeOwner, formatDuration, suggestedLockId } from '../../extension/contract/describe';
 import { el, setText } from '../shared/dom';
 import { formatAgo } from '../shared/format';
 import type { ToolPalette } from '../shared/toolPalette';
@@ -54,7 +54,7 @@ export class WarningList {
   private render(): void {
     const warnings = this.#warnings;
     if (warnings.length === 0) {
-      this.element.replaceChildren(el('p', { class: 'muted quiet' }, codicon('check'), ' No deadlocks, lock-order inversions, long holds or timeout storms so far.'));
+      this.element.replaceChildren(el('p', { class: 'muted quiet' }, codicon('check'), ' No deadlocks, lock-order inversions, long holds, timeout storms or lost updates so far.'));
       return;
     }
     const groups = groupWarnings(warnings);
@@ -111,6 +111,8 @@ export class WarningList {
         return ['watch', 'Long hold', `${describeOwner(warning.owner, 0)} held ${warning.resource} for ${formatDuration(warning.heldMs)}`];
       case 'timeoutStorm':
         return ['warning', 'Timeout storm', `${warning.timeouts} timeouts on ${warning.resource} within ${formatDuration(warning.windowMs)}`];
+      case 'lostUpdate':
+        return ['error', 'Lost update', `${describeOwner(warning.event.owner, warning.event.chainId)} overwrote ${describeOwner(warning.event.overwritten.owner, warning.event.overwritten.chainId)}'s write of ${warning.event.key}`];
     }
   }
 
@@ -131,7 +133,25 @@ export class WarningList {
         return [el('p', {}, this.callLink(warning.owner), ` held `, this.resourceLink(warning.resource), ` for ${formatDuration(warning.heldMs)}. Held across a slow call?`)];
       case 'timeoutStorm':
         return [el('p', {}, `${warning.timeouts} timeouts on `, this.resourceLink(warning.resource), ` within ${formatDuration(warning.windowMs)}.`)];
+      case 'lostUpdate':
+        return this.lostUpdate(warning.event);
     }
+  }
+
+  /** The interleaving in three steps, each with its call and a link to its code. */
+  private lostUpdate(event: LostUpdateEvent): HTMLElement[] {
+    const step = (access: SharedStateAccess, owner: LockOwner | undefined, chainId: number, what: string) =>
+      el('li', { class: 'lost-update-step' }, this.callLink(owner, chainId), ` ${what}`, access.location && el('br'), access.location && this.sourceLink(access.location));
+    return [
+      el(
+        'ol',
+        { class: 'lost-update', 'aria-label': `Interleaving on ${event.key}` },
+        step(event.read, event.owner, event.chainId, `read ${event.key}`),
+        step(event.overwritten, event.overwritten.owner, event.overwritten.chainId, `wrote it ${formatDuration(event.overwritten.atMs - event.read.atMs)} later`),
+        step(event.staleWrite, event.owner, event.chainId, `wrote it from its stale read, ${formatDuration(event.atMs - event.read.atMs)} after reading: the other write is lost`),
+      ),
+      el('p', { class: 'muted hint' }, `Hold one lock across the read and the write, e.g. withLock('${suggestedLockId(event.key, event.keyKind)}', ...).`),
+    ];
   }
 
   /** call -> resource -> call -> ..., with a return arrow from the last step back to the first. */

@@ -51,6 +51,7 @@ function describeTool(view: ToolView): string {
   parts.push(...percentile('wait', view.wait), ...percentile('hold', view.hold));
   if (view.timeouts > 0) parts.push(count(view.timeouts, 'timeout'));
   if (view.deadlocks > 0) parts.push(count(view.deadlocks, 'deadlock'));
+  if (view.lostUpdates > 0) parts.push(count(view.lostUpdates, 'lost update'));
   if (view.errors > 0) parts.push(count(view.errors, 'error'));
   if (view.holding.length > 0) parts.push(`holding ${listSome(view.holding)}`);
   return parts.join(' · ');

@@ -23,7 +23,7 @@ function snapshotWith(parts: { connected?: boolean; tools?: ToolView[]; resource
 }
 
 function toolView(fields: Partial<ToolView> & { tool: string }): ToolView {
-  return { calls: 0, active: 0, errors: 0, timeouts: 0, deadlocks: 0, wait: noStats, hold: noStats, holding: [], ...fields };
+  return { calls: 0, active: 0, errors: 0, timeouts: 0, deadlocks: 0, lostUpdates: 0, wait: noStats, hold: noStats, holding: [], ...fields };
 }
 
 function resourceView(id: string, fields: Partial<ResourceView> = {}): ResourceView {
