@@ -11,6 +11,8 @@ const library = { ...node, packages: 'external' };
 // `/mcp` reaches the lock library through the package's own `./locks` export (tsconfig paths map it to the source
 // for the bins), so a lock map from either entry point shares one lock context.
 const mcpLibrary = { ...library, entryPoints: ['extension/mcp/index.ts'], external: ['mcp-lock-inspector/locks'] };
+// `/redis` likewise, so its lock map shares the lock context of `/locks`; node-redis stays the user's (peer dependency).
+const redisLibrary = { ...library, entryPoints: ['extension/redis/index.ts'], external: ['mcp-lock-inspector/locks', 'redis'] };
 const bin = { ...node, format: 'cjs', banner: { js: '#!/usr/bin/env node' } };
 
 /** Every bundle, by name: entry points relative to the repo root, output relative to the output folder. */
@@ -22,6 +24,11 @@ export const bundles = {
   locksEsm: { ...library, entryPoints: ['extension/locks/index.ts'], outfile: 'locks.mjs', format: 'esm' },
   mcpCjs: { ...mcpLibrary, outfile: 'mcp.cjs', format: 'cjs' },
   mcpEsm: { ...mcpLibrary, outfile: 'mcp.mjs', format: 'esm' },
+  redisCjs: { ...redisLibrary, outfile: 'redis.cjs', format: 'cjs' },
+  // The preload is self-contained: the server it instruments has its own node_modules, without this package.
+  registerEsm: { ...node, entryPoints: ['extension/mcp/register.ts'], outfile: 'register.mjs', format: 'esm' },
+  registerCjs: { ...node, entryPoints: ['extension/mcp/register.ts'], outfile: 'register.cjs', format: 'cjs' },
+  redisEsm: { ...redisLibrary, outfile: 'redis.mjs', format: 'esm' },
   webview: {
     bundle: true,
     entryPoints: ['webview/sidebar/main.ts', 'webview/timeline/main.ts'],

@@ -1,9 +1,9 @@
 // Starts and stops a throwaway Debian redis-server on a free loopback port, for tests, benches and `npm start`.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnTied } from './tiedProcess.mjs';
 
 const READY_LINE = /Ready to accept connections/;
 const START_DEADLINE_MS = 10_000;
@@ -26,42 +26,37 @@ export async function startRedisServer({ persistent = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'lock-redis-'));
   const port = await freeLoopbackPort();
   const persistence = persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', dir, '--protected-mode', 'yes'];
-  let child;
-  let log = '';
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', dir];
+  let server;
+  let pid;
   const launch = async () => {
-    child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    runningChildren.add(child);
-    child.once('exit', () => runningChildren.delete(child));
+    server = spawnTied('redis-server', args);
+    let log = '';
     await new Promise((resolve, reject) => {
       const deadline = setTimeout(() => reject(new Error(`redis-server did not say it was ready within ${START_DEADLINE_MS} ms:\n${log}`)), START_DEADLINE_MS);
       const onOutput = (chunk) => {
         log = (log + chunk).slice(-4000);
-        if (READY_LINE.test(log)) {
-          clearTimeout(deadline);
-          resolve();
-        }
+        if (!READY_LINE.test(log)) return;
+        clearTimeout(deadline);
+        resolve();
       };
-      child.stdout.on('data', onOutput);
-      child.stderr.on('data', onOutput);
-      child.once('error', (error) => {
+      server.stdout.on('data', onOutput);
+      server.stderr.on('data', onOutput);
+      void server.exited.then((code) => {
         clearTimeout(deadline);
-        reject(error.code === 'ENOENT' ? new Error('redis-server is not installed: run `npm test` once as root (it installs Debian\'s redis-server), or apt-get install -y redis-server') : error);
-      });
-      child.once('exit', (code, signal) => {
-        clearTimeout(deadline);
-        reject(new Error(`redis-server exited (${code ?? signal}) before it was ready:\n${log}`));
+        const missing = /not found/.test(log) ? '\nredis-server is not installed: run `npm test` once as root (it installs Debian\'s redis-server), or apt-get install -y redis-server' : '';
+        reject(new Error(`redis-server exited (${code}) before it was ready:\n${log}${missing}`));
       });
     });
-    log = '';
+    pid = await server.pid;
   };
   const end = async (signal) => {
-    const running = child;
-    if (running === undefined || running.exitCode !== null || running.signalCode !== null) return;
-    const exited = new Promise((resolve) => running.once('exit', resolve));
-    running.kill(signal);
-    const deadline = setTimeout(() => running.kill('SIGKILL'), STOP_DEADLINE_MS);
-    await exited;
+    const running = server;
+    server = undefined;
+    if (running === undefined) return;
+    process.kill(pid, signal);
+    const deadline = setTimeout(() => process.kill(pid, 'SIGKILL'), STOP_DEADLINE_MS);
+    await running.exited;
     clearTimeout(deadline);
   };
   await launch();
@@ -70,9 +65,8 @@ export async function startRedisServer({ persistent = false } = {}) {
     port,
     dir,
     get pid() {
-      return child.pid;
+      return pid;
     },
-    /** Kills it (SIGKILL: no shutdown save) and starts it again on the same port and folder. */
     async restart() {
       await end('SIGKILL');
       await launch();
@@ -83,9 +77,3 @@ export async function startRedisServer({ persistent = false } = {}) {
     },
   };
 }
-
-// Whatever the caller forgets or a crash skips, no redis-server outlives this process.
-const runningChildren = new Set();
-process.once('exit', () => {
-  for (const child of runningChildren) child.kill('SIGKILL');
-});

@@ -11,6 +11,8 @@ export interface LockOwner {
   readonly sessionId?: string;
   /** Free text for owners that are not tool calls, e.g. `startup` or `demo-load`. */
   readonly label?: string;
+  /** The replica (process) the call runs on, when locks span replicas (the Redis backend). */
+  readonly replica?: string;
 }
 
 /** One holder or waiter of a resource, as snapshots and events report it. */
@@ -41,6 +43,8 @@ export interface WaitForEdge {
   readonly waiter: Omit<LockParty, 'sinceMs'>;
   readonly resource: string;
   readonly holderChainId: number;
+  /** The holder's replica, when the cycle spans replicas (chain ids are per process). */
+  readonly holderReplica?: string;
 }
 
 /** Fields every lock event carries. */
@@ -137,6 +141,17 @@ export interface LockLongHoldEvent extends LockEventBase {
   readonly thresholdMs: number;
 }
 
+/** A holder's lease ran out before its work finished (Redis backend): its signal aborted; others may hold it now. */
+export interface LockLeaseLostEvent extends LockEventBase {
+  readonly type: 'leaseLost';
+  readonly resource: string;
+  readonly mode: LockMode;
+  readonly heldMs: number;
+  readonly leaseMs: number;
+  /** The fencing token of the lost hold: writes checked against it are refused from now on. */
+  readonly fencingToken: number;
+}
+
 /** Everything a ResourceLockMap reports to its subscribers. */
 export type LockEvent =
   | LockRequestedEvent
@@ -147,7 +162,8 @@ export type LockEvent =
   | LockDeadlockEvent
   | LockReentrantEvent
   | LockInversionEvent
-  | LockLongHoldEvent;
+  | LockLongHoldEvent
+  | LockLeaseLostEvent;
 
 /** The `type` of any lock event. */
 export type LockEventType = LockEvent['type'];

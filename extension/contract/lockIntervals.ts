@@ -72,6 +72,7 @@ export function reduceLockEvent(parties: ResourceParties, event: ResourceLockEve
       return { kind: 'wait', chainId, owner, mode, startMs: wait?.sinceMs ?? atMs, endMs: atMs, outcome: event.type, queueDepth: wait?.queueDepth };
     }
     case 'longHold':
+    case 'leaseLost':
       return undefined;
   }
 }

@@ -37,6 +37,7 @@ export const lockOwnerSchema = z.object({
   requestId: z.union([shortText, finiteNumber]).optional(),
   sessionId: shortText.optional(),
   label: shortText.optional(),
+  replica: shortText.optional(),
 }) satisfies z.ZodType<LockOwner>;
 
 const lockModeSchema = z.enum(['read', 'write']);
@@ -64,6 +65,7 @@ const waitForEdgeSchema = z.object({
   waiter: z.object({ chainId: count, owner: lockOwnerSchema.optional(), mode: lockModeSchema }),
   resource: shortText,
   holderChainId: count,
+  holderReplica: shortText.optional(),
 }) satisfies z.ZodType<WaitForEdge>;
 
 const lockOrderSiteSchema = z.object({
@@ -89,6 +91,7 @@ export const lockEventSchema = z.discriminatedUnion('type', [
   z.object({ ...onResource, type: z.literal('reentrant') }),
   z.object({ ...eventBase, type: z.literal('inversion'), earlier: lockOrderSiteSchema, later: lockOrderSiteSchema }),
   z.object({ ...onResource, type: z.literal('longHold'), heldMs: finiteNumber, thresholdMs: finiteNumber }),
+  z.object({ ...onResource, type: z.literal('leaseLost'), heldMs: finiteNumber, leaseMs: finiteNumber, fencingToken: count }),
 ]) satisfies z.ZodType<LockEvent>;
 
 const sharedStateAccessSchema = { atMs: finiteNumber, location: shortText.optional() };

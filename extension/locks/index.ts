@@ -17,8 +17,16 @@ export {
   LockAbortedError,
   DeadlockError,
   LockReentrantError,
+  LockBackendError,
+  LockLeaseLostError,
   type LockErrorCode,
   type LockFailure,
 } from './lockErrors';
 export { describeOwner, describeParty, describeLockWarning } from '../contract/describe';
 export type * from '../contract/lockEvents';
+// For lock backends beside ResourceLockMap (mcp-lock-inspector/redis): one call context, one event numbering, one
+// set of argument checks, shared through this entry so both backends see the same runWithLockContext.
+export { currentLockFrame, newLockChain, runInLockFrame, withSignal, type LockFrame, type LockChain } from './lockContext';
+export { LockEventPublisher, type UnnumberedLockEvent } from './lockEventPublisher';
+export { checkDuration, describeAbortReason, describeValue } from './lockArguments';
+export { nowMs } from './nowMs';

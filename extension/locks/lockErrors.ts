@@ -2,7 +2,13 @@ import { describeCycle, describeParty, formatDuration, quoteResource } from '../
 import type { LockMode, LockOwner, LockParty, WaitForEdge } from '../contract/lockEvents';
 
 /** Stable machine-readable code of every lock failure. */
-export type LockErrorCode = 'E_LOCK_TIMEOUT' | 'E_LOCK_ABORTED' | 'E_DEADLOCK' | 'E_LOCK_REENTRANT';
+export type LockErrorCode =
+  | 'E_LOCK_TIMEOUT'
+  | 'E_LOCK_ABORTED'
+  | 'E_DEADLOCK'
+  | 'E_LOCK_REENTRANT'
+  | 'E_LOCK_BACKEND'
+  | 'E_LOCK_LEASE_LOST';
 
 /** What every lock failure knows: the request that failed and the resource it was asking for. */
 export interface LockFailure {
@@ -94,6 +100,33 @@ export class LockReentrantError extends LockError {
       `${describeRequest(failure)} is already held by this call chain (${describeParty(failure)}); asking for it ` +
         'again inside would wait for itself forever. Take it once: pass every resource to one withLocks call ' +
         '(it removes duplicates), or run the inner code without taking the lock again.',
+    );
+  }
+}
+
+/** The lock backend (Redis) could not be reached or failed; the call holds nothing it could vouch for. */
+export class LockBackendError extends LockError {
+  readonly code = 'E_LOCK_BACKEND';
+
+  constructor(failure: LockFailure, cause: string) {
+    super(
+      failure,
+      `The lock backend failed while ${describeRequest(failure)} was asked for: ${cause}. Nothing is held; ` +
+        'check that Redis is running and reachable, then retry the call.',
+    );
+  }
+}
+
+/** The hold's lease ran out (paused process, lost connection): another caller may hold the resource now. */
+export class LockLeaseLostError extends LockError {
+  readonly code = 'E_LOCK_LEASE_LOST';
+
+  constructor(failure: LockFailure, leaseMs: number) {
+    super(
+      failure,
+      `The ${formatDuration(leaseMs)} lease on ${describeRequest(failure)} ran out before the work finished, so ` +
+        'another caller may have taken it; the work was told through its signal. Writes checked against the fencing ' +
+        'token were refused; pass a longer leaseMs if the work is slow rather than stuck.',
     );
   }
 }

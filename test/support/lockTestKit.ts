@@ -52,7 +52,7 @@ export function probe<T>(promise: Promise<T>): Probe<T> {
 }
 
 /** Records every event of `locks`. */
-export function recordEvents(locks: ResourceLockMap): LockEvent[] {
+export function recordEvents(locks: Pick<ResourceLockMap, 'subscribe'>): LockEvent[] {
   const events: LockEvent[] = [];
   locks.subscribe((event) => events.push(event));
   return events;

@@ -297,6 +297,9 @@ export class TimelineStore {
       case 'longHold':
         this.addMarker(lane, { kind: 'longHold', atMs: event.atMs, event });
         return;
+      case 'leaseLost':
+        // The hold's bar still ends at its `released`; the lapse itself reaches the view as a warning.
+        return;
       default:
         assertNoResourceEvent(event);
     }
