@@ -66,13 +66,14 @@ export interface ToolView {
   readonly holding: readonly string[];
 }
 
-/** Something a person should look at. */
-export type WarningView =
+/** Something a person should look at; `occurrences` says how often it happened (1 when absent). */
+export type WarningView = { readonly occurrences?: number } & (
   | { readonly id: string; readonly kind: 'deadlock'; readonly sourceId: string; readonly atMs: number; readonly message: string; readonly cycle: readonly WaitForEdge[] }
   | { readonly id: string; readonly kind: 'inversion'; readonly sourceId: string; readonly atMs: number; readonly message: string; readonly earlier: LockOrderSite; readonly later: LockOrderSite }
   | { readonly id: string; readonly kind: 'longHold'; readonly sourceId: string; readonly atMs: number; readonly message: string; readonly resource: string; readonly owner?: LockOwner; readonly heldMs: number }
   | { readonly id: string; readonly kind: 'timeoutStorm'; readonly sourceId: string; readonly atMs: number; readonly message: string; readonly resource: string; readonly timeouts: number; readonly windowMs: number }
-  | { readonly id: string; readonly kind: 'lostUpdate'; readonly sourceId: string; readonly atMs: number; readonly message: string; readonly event: LostUpdateEvent };
+  | { readonly id: string; readonly kind: 'lostUpdate'; readonly sourceId: string; readonly atMs: number; readonly message: string; readonly event: LostUpdateEvent }
+);
 
 /** The whole model at one instant: what the views, the status bar, the CLI and the public API read. */
 export interface InspectorSnapshot {

@@ -35,7 +35,15 @@ export type CommonWebviewMessage =
 export type SidebarHostMessage =
   | { readonly type: 'didSnapshot'; readonly snapshot: InspectorSnapshot; readonly serverState: ServerState }
   | { readonly type: 'didChangeSnapshot'; readonly snapshot: InspectorSnapshot }
-  | { readonly type: 'didChangeServerState'; readonly serverState: ServerState };
+  | { readonly type: 'didChangeServerState'; readonly serverState: ServerState }
+  /** The bundled server's demo load as the settings have it; undefined when no demo load is configured. */
+  | { readonly type: 'didChangeDemo'; readonly demo: DemoLoadState | undefined };
+
+/** What the sidebar says about the demo load. */
+export interface DemoLoadState {
+  /** Whether the load fires the opposite-order pair (charge_fee, refund_fee) whose deadlocks are deliberate. */
+  readonly deadlockPair: boolean;
+}
 
 /** Sidebar -> host. */
 export type SidebarWebviewMessage =
@@ -45,6 +53,8 @@ export type SidebarWebviewMessage =
   | { readonly type: 'restartServer' }
   /** Start the bundled demo server if needed, then fire parallel tool calls at it. */
   | { readonly type: 'runDemo' }
+  /** Turn the demo load's opposite-order pair on or off (a setting; the server restarts). */
+  | { readonly type: 'setDemoDeadlockPair'; readonly enabled: boolean }
   | { readonly type: 'showTimeline'; readonly filter?: TimelineFilter };
 
 /** Host -> timeline. */

@@ -13,6 +13,8 @@ export interface DemoLoadOptions {
   readonly pauseMs?: number;
   /** Source of randomness, for reproducible tests. Default Math.random. */
   readonly random?: () => number;
+  /** Fire `charge_fee` and `refund_fee` together in every wave (opposite lock orders: averted deadlocks). Default true. */
+  readonly deadlockPair?: boolean;
 }
 
 /** A running demo load. */
@@ -31,12 +33,13 @@ interface PlannedCall {
 /**
  * Connects an in-process SDK client to `server` and keeps firing waves of parallel tool calls, so a fresh
  * user sees contention at once: transfers between random accounts, deposits, a hot account most calls
- * touch, a counter, a deposit that calls a slow service outside its lock, and `charge_fee` with
- * `refund_fee` at the same moment (opposite lock orders). Failures are part of the show and are ignored.
+ * touch, a counter, a deposit that calls a slow service outside its lock, and (unless `deadlockPair` is false)
+ * `charge_fee` with `refund_fee` at the same moment (opposite lock orders). Failures are part of the show and are ignored.
  */
 export async function startDemoLoad(server: McpServer, options: DemoLoadOptions = {}): Promise<DemoLoad> {
   const pauseMs = options.pauseMs ?? 400;
   const random = options.random ?? Math.random;
+  const deadlockPair = options.deadlockPair ?? true;
   const client = new Client({ name: 'mcp-lock-inspector-demo-load', version: '0.1.0' });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await server.connect(serverTransport);
@@ -61,9 +64,11 @@ export async function startDemoLoad(server: McpServer, options: DemoLoadOptions 
     }
     wave.push({ name: 'deposit', arguments: { account: pick(DEMO_ACCOUNTS), amount: amount(100) } });
     wave.push({ name: 'increment_counter', arguments: { counter: 'visits' } });
-    const customer = pick(DEMO_ACCOUNTS);
-    wave.push({ name: 'charge_fee', arguments: { account: customer, amount: amount(5) } });
-    wave.push({ name: 'refund_fee', arguments: { account: customer, amount: amount(5) } });
+    if (deadlockPair) {
+      const customer = pick(DEMO_ACCOUNTS);
+      wave.push({ name: 'charge_fee', arguments: { account: customer, amount: amount(5) } });
+      wave.push({ name: 'refund_fee', arguments: { account: customer, amount: amount(5) } });
+    }
     if (random() < 0.3) wave.push({ name: 'deposit_foreign', arguments: { account: pick(DEMO_ACCOUNTS), amount: amount(30), currency: 'EUR' } });
     if (random() < 0.2) wave.push({ name: 'audit', arguments: {} });
     return wave;

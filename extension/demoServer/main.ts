@@ -63,7 +63,7 @@ async function main(): Promise<void> {
 
   if (args.demoLoad) {
     const session = createSession('demo-load');
-    const load: DemoLoad = await startDemoLoad(session.server);
+    const load: DemoLoad = await startDemoLoad(session.server, { deadlockPair: args.demoDeadlocks });
     closers.push(async () => {
       await load.stop();
       session.dispose();

@@ -10,6 +10,8 @@ export interface ServerArgs {
   readonly latencyMs: number;
   readonly timeoutMs: number;
   readonly demoLoad: boolean;
+  /** With the demo load, fire the opposite-order pair (charge_fee, refund_fee) too. */
+  readonly demoDeadlocks: boolean;
   readonly sessionIdleMs: number;
 }
 
@@ -36,6 +38,8 @@ State and locks:
 Demo:
   --demo-load            keep an in-process client firing parallel calls: transfers, deposits,
                          a hot account, and two handlers that take locks in opposite orders
+  --demo-without-deadlocks
+                         the demo load without that opposite-order pair (charge_fee, refund_fee)
 
   --help                 show this text
 
@@ -60,6 +64,7 @@ export function parseServerArgs(argv: readonly string[]): ServerArgs {
         'latency-ms': { type: 'string' },
         'timeout-ms': { type: 'string' },
         'demo-load': { type: 'boolean', default: false },
+        'demo-without-deadlocks': { type: 'boolean', default: false },
         'session-idle-ms': { type: 'string' },
       },
     }));
@@ -76,6 +81,7 @@ export function parseServerArgs(argv: readonly string[]): ServerArgs {
     latencyMs: integerOption('--latency-ms', values['latency-ms'], demoLoad ? DEMO_LATENCY_MS : 0, 0, 60_000),
     timeoutMs: integerOption('--timeout-ms', values['timeout-ms'], 5000, 1, 3_600_000),
     demoLoad,
+    demoDeadlocks: !values['demo-without-deadlocks'],
     sessionIdleMs: integerOption('--session-idle-ms', values['session-idle-ms'], 30 * 60_000, 1000, 7 * 24 * 3_600_000),
   };
 }

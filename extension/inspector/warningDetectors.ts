@@ -131,7 +131,7 @@ export class WarningDetectors {
   /** Adds a warning, or refreshes the one with the same id and moves it to the front. */
   private upsert(id: string, build: (occurrences: number) => DistributiveOmit<WarningView, 'id'>): void {
     const occurrences = (this.occurrences.get(id) ?? 0) + 1;
-    const warning = { id, ...build(occurrences) } as WarningView;
+    const warning = { id, occurrences, ...build(occurrences) } as WarningView;
     const previousIndex = occurrences > 1 ? this.warnings.findIndex((existing) => existing.id === id) : -1;
     if (previousIndex >= 0) this.warnings.splice(previousIndex, 1);
     this.warnings.unshift(warning);

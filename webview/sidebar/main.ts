@@ -1,5 +1,5 @@
 import type { InspectorSnapshot, ResourceView } from '../../extension/contract/inspectorSnapshot';
-import type { ServerState, SidebarHostMessage, SidebarWebviewMessage, TimelineFilter } from '../../extension/contract/webviewMessages';
+import type { DemoLoadState, ServerState, SidebarHostMessage, SidebarWebviewMessage, TimelineFilter } from '../../extension/contract/webviewMessages';
 import { assertNever } from '../shared/assertNever';
 import { codicon } from '../shared/codicons';
 import { el, iconButton, setText } from '../shared/dom';
@@ -7,6 +7,7 @@ import { formatCount } from '../shared/format';
 import { connectToHost, type HostBridge } from '../shared/hostBridge';
 import { HostClock } from '../shared/hostClock';
 import { ToolPalette } from '../shared/toolPalette';
+import { DemoBanner } from './demoBanner';
 import { orderResources, type ResourceQuery, type ResourceSort } from './resourceOrder';
 import { ResourceTable } from './resourceTable';
 import { ServerPanel } from './serverPanel';
@@ -35,6 +36,8 @@ class SidebarApp {
   readonly #clock = new HostClock();
   readonly #palette = new ToolPalette();
   readonly #serverPanel: ServerPanel;
+  readonly #demoBanner: DemoBanner;
+  #demo: DemoLoadState | undefined;
   readonly #warnings: WarningList;
   readonly #tools: ToolTable;
   readonly #resources: ResourceTable;
@@ -64,6 +67,10 @@ class SidebarApp {
       restartServer: () => post({ type: 'restartServer' }),
       runDemo: () => post({ type: 'runDemo' }),
       openTimeline: () => openTimeline(),
+    });
+    this.#demoBanner = new DemoBanner({
+      revealTool: (tool) => post({ type: 'revealTool', tool }),
+      setDeadlockPair: (enabled) => post({ type: 'setDemoDeadlockPair', enabled }),
     });
     this.#warnings = new WarningList(
       {
@@ -106,7 +113,7 @@ class SidebarApp {
         this.#resources.element,
       ),
     );
-    root.append(this.#serverPanel.element, this.#emptyState, this.#sections);
+    root.append(this.#serverPanel.element, this.#demoBanner.element, this.#emptyState, this.#sections);
     // The resource toolbar sticks just below the (sticky) server panel, whose height varies.
     new ResizeObserver(() => document.documentElement.style.setProperty('--server-panel-height', `${this.#serverPanel.element.offsetHeight}px`)).observe(this.#serverPanel.element);
     window.addEventListener('scroll', () => this.#resources.render(this.#clock.now()), { passive: true });
@@ -126,6 +133,9 @@ class SidebarApp {
         break;
       case 'didChangeServerState':
         this.#serverState = message.serverState;
+        break;
+      case 'didChangeDemo':
+        this.#demo = message.demo;
         break;
       default:
         assertNever(message);
@@ -161,6 +171,7 @@ class SidebarApp {
     const nowMs = this.#clock.now();
     const hasData = snapshot.sources.length > 0 || snapshot.resources.length > 0 || snapshot.tools.length > 0;
     this.#serverPanel.show(this.#serverState, snapshot, hasData);
+    this.#demoBanner.show(this.#serverState, this.#demo);
     this.#emptyState.hidden = hasData;
     this.#sections.hidden = !hasData;
     if (!hasData) return;

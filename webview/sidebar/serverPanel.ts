@@ -3,6 +3,7 @@ import type { ServerState } from '../../extension/contract/webviewMessages';
 import { codicon } from '../shared/codicons';
 import { el, iconButton, setText } from '../shared/dom';
 import { formatCount } from '../shared/format';
+import { RecentIncrease } from '../../extension/contract/recentIncrease';
 
 /** The server buttons and the demo button ask the host for these. */
 export interface ServerPanelActions {
@@ -28,6 +29,11 @@ export class ServerPanel {
   #structureKey = '';
   /** Text that changes with every snapshot, updated in place so a snapshot costs no rebuild (and no layout of new nodes). */
   readonly #totals = new Map<keyof InspectorSnapshot['totals'], { readonly chip: HTMLElement; readonly singular: string; readonly plural: string }>();
+  /** Timeouts and deadlocks read as a rate over the last minute, their totals in the chip's tooltip. */
+  readonly #rates = new Map<'timeouts' | 'deadlocks', { readonly chip: HTMLElement; readonly noun: string; readonly recent: RecentIncrease }>([
+    ['timeouts', { chip: el('span', { class: 'total failed' }), noun: 'timeouts', recent: new RecentIncrease() }],
+    ['deadlocks', { chip: el('span', { class: 'total failed' }), noun: 'deadlocks', recent: new RecentIncrease() }],
+  ]);
   readonly #sourceCounts = new Map<string, HTMLElement>();
 
   constructor(private readonly actions: ServerPanelActions) {
@@ -46,6 +52,13 @@ export class ServerPanel {
       const value = totals[name];
       setText(chip, `${formatCount(value)} ${value === 1 ? singular : plural}`);
       chip.classList.toggle('nonzero', value > 0);
+    }
+    for (const [name, { chip, noun, recent }] of this.#rates) {
+      const total = totals[name];
+      const perMinute = recent.sample(snapshot.atMs, total);
+      setText(chip, `${formatCount(perMinute)} ${noun}/min`);
+      chip.title = `${formatCount(perMinute)} ${noun} in the last minute, ${formatCount(total)} since the last clear`;
+      chip.classList.toggle('nonzero', perMinute > 0);
     }
     for (const source of sources) {
       const counts = this.#sourceCounts.get(source.id);
@@ -91,8 +104,8 @@ export class ServerPanel {
               { class: 'totals', role: 'group', 'aria-label': 'Totals' },
               total('held', 'held', 'held', 'held'),
               total('waiting', 'waiting', 'waiting', 'waiting'),
-              total('timeouts', 'timeout', 'timeouts', 'failed'),
-              total('deadlocks', 'deadlock', 'deadlocks', 'failed'),
+              this.#rates.get('timeouts')!.chip,
+              this.#rates.get('deadlocks')!.chip,
             ),
           ]
         : []),

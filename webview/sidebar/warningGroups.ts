@@ -5,6 +5,7 @@ export interface WarningGroup {
   readonly key: string;
   /** The newest warning of the group. */
   readonly latest: WarningView;
+  /** How often its warnings happened in all, so it agrees with the totals. */
   readonly count: number;
 }
 
@@ -17,8 +18,9 @@ export function groupWarnings(warnings: readonly WarningView[]): WarningGroup[] 
   for (const warning of warnings) {
     const key = groupKey(warning);
     const group = groups.get(key);
-    if (group) group.count++;
-    else groups.set(key, { latest: warning, count: 1 });
+    const occurrences = warning.occurrences ?? 1;
+    if (group) group.count += occurrences;
+    else groups.set(key, { latest: warning, count: occurrences });
   }
   return [...groups].map(([key, { latest, count }]) => ({ key, latest, count }));
 }

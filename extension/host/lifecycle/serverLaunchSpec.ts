@@ -9,6 +9,8 @@ export interface ServerSettings {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string>>;
   readonly demoLoad: boolean;
+  /** With the demo load, the opposite-order pair too. */
+  readonly demoDeadlocks: boolean;
   readonly latencyMs: number;
 }
 
@@ -47,6 +49,7 @@ export function readServerSettings(): ServerSettings {
     cwd: settings.get<string>('cwd', '').trim(),
     env: env as Record<string, string>,
     demoLoad: settings.get<boolean>('demoLoad', false),
+    demoDeadlocks: settings.get<boolean>('demoDeadlocks', true),
     latencyMs,
   };
 }
@@ -58,7 +61,8 @@ export function bundledServerScript(extensionUri: vscode.Uri): string {
 
 /** Flags the settings add to the bundled server's command line. */
 export function bundledServerFlags(settings: ServerSettings): string[] {
-  return [...(settings.demoLoad ? ['--demo-load'] : []), ...(settings.latencyMs > 0 ? ['--latency-ms', String(settings.latencyMs)] : [])];
+  const demoFlags = settings.demoLoad ? ['--demo-load', ...(settings.demoDeadlocks ? [] : ['--demo-without-deadlocks'])] : [];
+  return [...demoFlags, ...(settings.latencyMs > 0 ? ['--latency-ms', String(settings.latencyMs)] : [])];
 }
 
 /** What to run for the settings: the user's command, or the bundled server on the extension host's own Node. */

@@ -1,12 +1,13 @@
 import * as vscode from 'vscode';
 import type { InspectorModelReader } from '../../contract/inspectorSnapshot';
-import type { SidebarHostMessage, SidebarWebviewMessage } from '../../contract/webviewMessages';
+import type { DemoLoadState, SidebarHostMessage, SidebarWebviewMessage } from '../../contract/webviewMessages';
 import { Disposable } from '../dispose';
 import { COMMANDS } from '../commands/commandIds';
 import { assertNever, handleCommonMessage, reportFailure, runViewCommand } from './hostActions';
 import { Throttle } from '../../inspector/throttle';
 import { SIDEBAR_SNAPSHOT_INTERVAL_MS } from './viewCadence';
 import type { LaunchedServer } from '../lifecycle/serverManager';
+import { readServerSettings, SERVER_SETTINGS_SECTION } from '../lifecycle/serverLaunchSpec';
 import { WebviewChannel } from './webviewChannel';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -56,12 +57,18 @@ class SidebarView extends Disposable {
     this._register(webviewView.onDidChangeVisibility(() => webviewView.visible || this.#channel.markGone()));
     this._register(webviewView.onDidDispose(() => this.dispose()));
     this._register(this.server.onDidChangeState((serverState) => this.#channel.isReady && this.#channel.post({ type: 'didChangeServerState', serverState })));
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((change) => {
+        if (change.affectsConfiguration(SERVER_SETTINGS_SECTION) && this.#channel.isReady) this.#channel.post({ type: 'didChangeDemo', demo: demoLoadState() });
+      }),
+    );
     this._register({ dispose: () => this.stop() });
     webview.html = webviewHtml(webview, extensionUri, 'sidebar', 'Locks');
   }
 
   private start(): void {
     this.#channel.post({ type: 'didSnapshot', snapshot: this.model.snapshot(), serverState: this.server.info.state });
+    this.#channel.post({ type: 'didChangeDemo', demo: demoLoadState() });
     this.#unsubscribeModel = this.model.subscribe(() => this.#snapshots.request());
   }
 
@@ -89,6 +96,9 @@ class SidebarView extends Disposable {
       case 'runDemo':
         reportFailure(runDemo(this.server), 'run the demo');
         return;
+      case 'setDemoDeadlockPair':
+        reportFailure(setDemoDeadlockPair(this.server, message.enabled), 'change the demo load');
+        return;
       case 'showTimeline':
         runViewCommand(COMMANDS.showTimeline, message.filter);
         return;
@@ -101,6 +111,23 @@ class SidebarView extends Disposable {
 async function runDemo(server: LaunchedServer): Promise<void> {
   if (server.info.state !== 'running') await vscode.commands.executeCommand(COMMANDS.startServer);
   await vscode.commands.executeCommand(COMMANDS.runParallelCalls);
+}
+
+/** The demo load the bundled server runs with, per the settings; undefined for the user's own server or no load. */
+function demoLoadState(): DemoLoadState | undefined {
+  try {
+    const settings = readServerSettings();
+    return !settings.command && settings.demoLoad ? { deadlockPair: settings.demoDeadlocks } : undefined;
+  } catch {
+    // A malformed setting is reported when the server starts; the sidebar just says nothing about a demo.
+    return undefined;
+  }
+}
+
+async function setDemoDeadlockPair(server: LaunchedServer, enabled: boolean): Promise<void> {
+  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await vscode.workspace.getConfiguration(SERVER_SETTINGS_SECTION).update('demoDeadlocks', enabled, target);
+  if (server.info.state === 'running') await vscode.commands.executeCommand(COMMANDS.restartServer);
 }
 
 /** Registers the sidebar's webview view provider; everything it creates goes with `context`. */

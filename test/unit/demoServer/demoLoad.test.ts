@@ -32,4 +32,21 @@ describe('startDemoLoad', () => {
     assert.ok(audit.accounts.every((row) => row.balance >= 0), 'no balance went negative');
     assert.equal(harness.locks.size, 0);
   });
+
+  it('with the deadlock pair off, the load never runs charge_fee or refund_fee, so no deadlock or inversion is reported', async () => {
+    harness = await startDemoHarness({ latencyMs: 1 });
+    const server = createLockDemoServer({ store: harness.store, locks: harness.locks, exchangeServiceMs: 1 });
+    const instrumentation = instrumentMcpServer(server, harness.locks, { reporter: null, sessionLabel: 'demo-load' });
+    let seed = 42;
+    const load = await startDemoLoad(server, { pauseMs: 0, deadlockPair: false, random: () => ((seed = (seed * 16807) % 2147483647) / 2147483647) });
+    await waitUntil(() => load.wavesDone() >= 5, 100_000);
+    await load.stop();
+    instrumentation.dispose();
+
+    const events = harness.lockEvents;
+    const tools = new Set(events.map((event) => event.owner?.tool));
+    assert.ok(tools.has('transfer'), 'the rest of the load ran');
+    assert.ok(!tools.has('charge_fee') && !tools.has('refund_fee'), [...tools].join(', '));
+    assert.ok(!events.some((event) => event.type === 'deadlock' || event.type === 'inversion'));
+  });
 });

@@ -4,12 +4,12 @@ import { DEMO_LATENCY_MS, parseServerArgs } from '../../../extension/demoServer/
 
 describe('parseServerArgs', () => {
   it('defaults to stdio, memory state, no latency, a 5 s lock timeout', () => {
-    assert.deepEqual(parseServerArgs([]), { help: false, http: false, port: 0, latencyMs: 0, timeoutMs: 5000, demoLoad: false, sessionIdleMs: 1_800_000 });
+    assert.deepEqual(parseServerArgs([]), { help: false, http: false, port: 0, latencyMs: 0, timeoutMs: 5000, demoLoad: false, demoDeadlocks: true, sessionIdleMs: 1_800_000 });
   });
 
   it('reads every option', () => {
     const args = parseServerArgs(['--http', '--port', '8123', '--data-dir', 'state', '--latency-ms', '15', '--timeout-ms', '250', '--demo-load', '--session-idle-ms', '5000']);
-    assert.deepEqual(args, { help: false, http: true, port: 8123, dataDir: 'state', latencyMs: 15, timeoutMs: 250, demoLoad: true, sessionIdleMs: 5000 });
+    assert.deepEqual(args, { help: false, http: true, port: 8123, dataDir: 'state', latencyMs: 15, timeoutMs: 250, demoLoad: true, demoDeadlocks: true, sessionIdleMs: 5000 });
   });
 
   it('gives the demo load some storage latency unless told otherwise', () => {

@@ -37,3 +37,11 @@ test('different kinds never share a group', () => {
   const storm: WarningView = { id: 't', kind: 'timeoutStorm', sourceId: 's', atMs: 1, message: '', resource: 'account:fees', timeouts: 5, windowMs: 10_000 };
   assert.equal(groupWarnings([longHold, storm, deadlock('d', 1, ['charge_fee', 'refund_fee'], 'account:fees')]).length, 3);
 });
+
+test('a group counts how often its warnings happened, so the card agrees with the deadlock total', () => {
+  const groups = groupWarnings([
+    { ...deadlock('d2', 200, ['charge_fee', 'refund_fee'], 'account:bob'), occurrences: 40 },
+    { ...deadlock('d1', 100, ['refund_fee', 'charge_fee'], 'account:erin'), occurrences: 18 },
+  ]);
+  assert.deepEqual(groups.map((group) => group.count), [58]);
+});
