@@ -35,8 +35,9 @@ describe('recordings', function () {
 
     const opened = await vscode.commands.executeCommand<OpenedRecording>('lockInspector.openRecording', { path: target });
     assert.deepEqual([opened.events, opened.recordedAtMs], [saved.events.length, saved.header.recordedAtMs]);
-    const timelineOpen = vscode.window.tabGroups.all.flatMap((group) => group.tabs).some((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.includes('lockInspector.timeline'));
-    assert.ok(timelineOpen, 'the timeline shows the recording');
+    const timelineTab = () =>
+      vscode.window.tabGroups.all.flatMap((group) => group.tabs).find((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('lockInspector.timeline'));
+    await waitFor(api, 'the timeline showing the recording', () => timelineTab());
   });
 
   it('refuses a damaged recording, naming the file and line', async () => {
