@@ -1,13 +1,14 @@
 import { describeOwner, describeParty } from '../contract/describe';
 import { callKeyOf, emptyParties, endAllParties, isResourceLockEvent, reduceLockEvent, type LockInterval, type ResourceLockEvent, type ResourceParties } from '../contract/lockIntervals';
 import type { SourceInfo, SourcedEvent } from '../contract/inspectorSnapshot';
+import { perfettoTracks } from './perfettoTracks';
 
 /** One entry of the Chrome Trace Event format (the subset this exporter writes). */
 export interface ChromeTraceEvent {
   readonly name: string;
   readonly cat?: string;
-  /** X complete, i instant, M metadata. */
-  readonly ph: 'X' | 'i' | 'M';
+  /** X complete, i instant, M metadata; s/f flow start and end, b/e async slice begin and end, C counter. */
+  readonly ph: 'X' | 'i' | 'M' | 's' | 'f' | 'b' | 'e' | 'C';
   /** Microseconds since the first exported moment. */
   readonly ts: number;
   readonly dur?: number;
@@ -16,6 +17,12 @@ export interface ChromeTraceEvent {
   /** Scope of an instant: thread or process. */
   readonly s?: 't' | 'p';
   readonly args?: Record<string, unknown>;
+  /** Pairs a flow's start with its end. */
+  readonly id?: string;
+  /** Pairs an async slice's begin with its end, scoped to its process. */
+  readonly id2?: { readonly local: string };
+  /** A flow end binds to the slice enclosing it ('e'). */
+  readonly bp?: 'e';
 }
 
 /** A trace in the JSON Object Format that Perfetto and chrome://tracing open. */
@@ -50,8 +57,9 @@ const TOOL_CALLS_TRACK = 'tool calls';
 /**
  * Turns model history into a Chrome trace: one process per source, per resource a track of holds and tracks of
  * waits (overlapping slices go to extra lanes, since a track must nest), a track of tool calls, and instant
- * markers for timeouts, aborts, deadlocks, re-entry, inversions and long holds. Holds and waits still open at the
- * end of the history run to its last event and say `unfinished`.
+ * markers for timeouts, aborts, deadlocks, re-entry, inversions and long holds; plus `perfettoTracks` (hand-over and
+ * wait-for flows, an async track and a queue counter per resource). Holds and waits still open at the end of the
+ * history run to its last event and say `unfinished`.
  */
 export function exportChromeTrace(history: readonly SourcedEvent[], sources: readonly SourceInfo[] = []): ChromeTrace {
   const { intervals, instants } = collect(history);
@@ -92,6 +100,7 @@ export function exportChromeTrace(history: readonly SourcedEvent[], sources: rea
       args: instant.args,
     });
   }
+  traceEvents.push(...perfettoTracks(history, traceEvents, { micros, pidOf: (sourceId) => tracks.pidOf(sourceId) }));
   traceEvents.sort((a, b) => a.ts - b.ts);
   return {
     traceEvents: [...tracks.metadata(), ...traceEvents],
@@ -119,8 +128,10 @@ function collect(history: readonly SourcedEvent[]): { intervals: Interval[]; ins
       endMs: interval.endMs,
       name: interval.kind === 'hold' ? `held by ${who}` : `${who} waits`,
       args: {
+        resource,
         owner: interval.owner,
         chainId: interval.chainId,
+        ...(interval.owner?.replica !== undefined ? { replica: interval.owner.replica } : {}),
         ...(interval.kind === 'hold' ? { mode: interval.mode } : {}),
         ...(!finished
           ? { unfinished: true }
@@ -278,7 +289,8 @@ class TrackTable {
     return events;
   }
 
-  private pidOf(sourceId: string): number {
+  /** The pid of a source's process in the trace, numbered in order of appearance. */
+  pidOf(sourceId: string): number {
     let pid = this.pids.get(sourceId);
     if (pid === undefined) {
       pid = this.pids.size + 1;
