@@ -527,8 +527,13 @@ export class RedisLockMap {
     try {
       return await pending;
     } finally {
-      if (--this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+      // After the reply's own continuations (a queued waiter registering), not before them.
+      if (--this.inFlight === 0 && this.idleWaiters.length !== 0) setImmediate(() => this.wakeIdleWaiters());
     }
+  }
+
+  private wakeIdleWaiters(): void {
+    if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   private backendProblem(error: unknown): string {
