@@ -1,5 +1,6 @@
 // The one vocabulary: how owners, durations, cycles and warnings read, in errors, MCP log messages, the model's
 // warnings, the CLI and the webviews alike. Pure functions, no Node or DOM, so every side can import it.
+import type { SourceInfo } from './inspectorSnapshot';
 import type { LockEvent, LockOrderSite, LockOwner, LockParty, LostUpdateEvent, SharedStateKind, WaitForEdge } from './lockEvents';
 
 /** Anything that can be named as a holder or waiter: its call chain and, when known, its owner. */
@@ -29,6 +30,20 @@ export function describeParty(party: NamedParty): string {
 /** A resource id as sentences quote it: `'account:alice'`. */
 export function quoteResource(id: string): string {
   return `'${id}'`;
+}
+
+const countFormat = new Intl.NumberFormat('en-US');
+
+/** A count, grouped, with its noun in the right number: `1 resource`, `12,345 resources`. */
+export function countOf(count: number, singular: string, plural = `${singular}s`): string {
+  return `${countFormat.format(count)} ${count === 1 ? singular : plural}`;
+}
+
+/** A source told apart from others of the same label (each restart is another process): `bundled server · pid 4242 · 09:41:07`. */
+export function describeSource(source: Pick<SourceInfo, 'label' | 'pid' | 'connectedAtMs'>): string {
+  const started = new Date(source.connectedAtMs);
+  const clock = [started.getHours(), started.getMinutes(), started.getSeconds()].map(pad2).join(':');
+  return `${source.label} · pid ${source.pid} · ${clock}`;
 }
 
 /** A duration for people: `0.4 ms`, `12 ms`, `1.2 s`, `12 s`, `2 min 05 s`, `1 h 02 min`; `–` when unknown. */

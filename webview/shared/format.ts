@@ -31,6 +31,27 @@ export function formatPercentiles(stats: DurationStats): string {
   return `${sameUnit ? p50.split(' ')[0] : p50} / ${p95}`;
 }
 
+/**
+ * `text` cut in its middle to fit `maxWidth` as `measure` measures it (`account:10… · pid 4242`), so the start of a
+ * resource id and the end of its source both stay readable.
+ */
+export function fitMiddle(text: string, maxWidth: number, measure: (candidate: string) => number): string {
+  if (measure(text) <= maxWidth) return text;
+  let fits = 0;
+  let tooLong = text.length;
+  while (tooLong - fits > 1) {
+    const keep = Math.floor((fits + tooLong) / 2);
+    if (measure(cutMiddle(text, keep)) <= maxWidth) fits = keep;
+    else tooLong = keep;
+  }
+  return cutMiddle(text, fits);
+}
+
+function cutMiddle(text: string, keep: number): string {
+  const head = Math.ceil(keep / 2);
+  return `${text.slice(0, head)}…${text.slice(text.length - (keep - head))}`;
+}
+
 function pad2(value: number): string {
   return String(value).padStart(2, '0');
 }

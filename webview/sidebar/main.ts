@@ -1,5 +1,6 @@
 import type { InspectorSnapshot, ResourceView } from '../../extension/contract/inspectorSnapshot';
 import type { DemoLoadState, ServerState, SidebarHostMessage, SidebarWebviewMessage, TimelineFilter } from '../../extension/contract/webviewMessages';
+import { describeSource } from '../../extension/contract/describe';
 import { assertNever } from '../shared/assertNever';
 import { codicon } from '../shared/codicons';
 import { el, iconButton, setText } from '../shared/dom';
@@ -182,7 +183,7 @@ class SidebarApp {
     setText(this.#toolCount, snapshot.tools.length > 0 ? formatCount(snapshot.tools.length) : '');
     const rows = orderResources(snapshot.resources, this.#query, nowMs);
     setText(this.#resourceCount, rows.length === snapshot.resources.length ? formatCount(rows.length) : `${formatCount(rows.length)} of ${formatCount(snapshot.resources.length)}`);
-    const labels = new Map(snapshot.sources.map((source) => [source.id, source.label]));
+    const labels = new Map(snapshot.sources.map((source) => [source.id, describeSource(source)]));
     this.#resources.setRows(rows, this.#query.sort, nowMs, (sourceId) => labels.get(sourceId) ?? sourceId, snapshot.sources.length > 1);
     // Tests and the benchmark read how current the view is from here.
     this.#root.dataset['renderedSnapshotAtMs'] = String(snapshot.atMs);

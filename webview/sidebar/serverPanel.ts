@@ -4,6 +4,7 @@ import { codicon } from '../shared/codicons';
 import { el, iconButton, setText } from '../shared/dom';
 import { formatCount } from '../shared/format';
 import { RecentIncrease } from '../../extension/contract/recentIncrease';
+import { countOf, describeSource } from '../../extension/contract/describe';
 
 /** The server buttons and the demo button ask the host for these. */
 export interface ServerPanelActions {
@@ -35,6 +36,7 @@ export class ServerPanel {
     ['deadlocks', { chip: el('span', { class: 'total failed' }), noun: 'deadlocks', recent: new RecentIncrease() }],
   ]);
   readonly #sourceCounts = new Map<string, HTMLElement>();
+  #goneSourcesOpen = false;
 
   constructor(private readonly actions: ServerPanelActions) {
     this.element = el('section', { class: 'server-panel', 'aria-label': 'Server and sources' });
@@ -109,8 +111,26 @@ export class ServerPanel {
             ),
           ]
         : []),
-      ...(sources.length > 0 ? [el('ul', { class: 'sources', 'aria-label': 'Sources reporting lock events' }, ...sources.map((source) => this.sourceItem(source)))] : []),
+      ...this.sourceLists(sources),
     );
+  }
+
+  /** Connected sources listed; gone ones (every restart leaves one) folded into one closed line under them. */
+  private sourceLists(sources: readonly SourceInfo[]): HTMLElement[] {
+    const connected = sources.filter((source) => source.connected);
+    const gone = sources.filter((source) => !source.connected).reverse();
+    const list = (items: readonly SourceInfo[], label: string) => el('ul', { class: 'sources', 'aria-label': label }, ...items.map((source) => this.sourceItem(source)));
+    const lists = connected.length > 0 ? [list(connected, 'Sources reporting lock events')] : [];
+    if (gone.length === 0) return lists;
+    const folded = el(
+      'details',
+      { class: 'gone-sources', open: this.#goneSourcesOpen },
+      el('summary', { class: 'muted' }, `${countOf(gone.length, 'source')} gone (their events stay in the timeline)`),
+      list(gone, 'Sources that went away, newest first'),
+    );
+    // Rebuilt whenever a source comes or goes: remember whether the person opened it.
+    folded.addEventListener('toggle', () => (this.#goneSourcesOpen = folded.open));
+    return [...lists, folded];
   }
 
   private sourceItem(source: SourceInfo): HTMLElement {
@@ -118,9 +138,9 @@ export class ServerPanel {
     this.#sourceCounts.set(source.id, detail);
     return el(
       'li',
-      { class: `source${source.connected ? ' connected' : ''}`, title: `pid ${source.pid}` },
+      { class: `source${source.connected ? ' connected' : ''}`, title: `${describeSource(source)} (${KIND_TEXT[source.kind]})` },
       codicon(source.connected ? 'plug' : 'debug-disconnect'),
-      el('span', { class: 'source-label' }, source.label),
+      el('span', { class: 'source-label' }, describeSource(source)),
       detail,
     );
   }

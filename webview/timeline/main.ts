@@ -1,4 +1,5 @@
 import type { SourceInfo } from '../../extension/contract/inspectorSnapshot';
+import { describeSource } from '../../extension/contract/describe';
 import type { TimelineFilter, TimelineHeader, TimelineHostMessage, TimelineLaneOrder, TimelineViewState, TimelineWebviewMessage } from '../../extension/contract/webviewMessages';
 import { assertNever } from '../shared/assertNever';
 import { el, prefersReducedMotion, setText } from '../shared/dom';
@@ -262,7 +263,8 @@ class TimelineApp {
   }
 
   private sourceLabel(sourceId: string): string {
-    return this.#sources.find((source) => source.id === sourceId)?.label ?? sourceId;
+    const source = this.#sources.find((candidate) => candidate.id === sourceId);
+    return source ? describeSource(source) : sourceId;
   }
 
   private revealTool(tool: string): void {

@@ -1,4 +1,5 @@
-import { formatCount } from '../shared/format';
+import { countOf } from '../../extension/contract/describe';
+import { fitMiddle } from '../shared/format';
 import { CssColorResolver } from '../shared/themeColors';
 import { TOOL_COLOR_COUNT, type ToolPalette } from '../shared/toolPalette';
 import type { RowRange } from '../shared/virtualRange';
@@ -332,7 +333,7 @@ export class TimelineRenderer {
       context.fillText(formatTick(tick, step), x + 4, LAYOUT.axisHeight / 2);
     }
     context.fillStyle = theme.muted;
-    context.fillText(`${formatCount(frame.lanes.length)} resources`, 10, LAYOUT.axisHeight / 2);
+    context.fillText(countOf(frame.lanes.length, 'resource'), 10, LAYOUT.axisHeight / 2);
     if (frame.live) {
       context.fillStyle = theme.failure;
       context.fillRect(frame.widthPx - 2, 0, 2, LAYOUT.axisHeight);
@@ -343,13 +344,7 @@ export class TimelineRenderer {
     const key = `${maxWidth}\u0000${text}`;
     const cached = this.#labelCache.get(key);
     if (cached !== undefined) return cached;
-    let fitted = text;
-    if (this.#context.measureText(text).width > maxWidth) {
-      // Keep the end of the id (account:10472) rather than its shared prefix.
-      let keep = text.length;
-      while (keep > 1 && this.#context.measureText(`…${text.slice(text.length - keep)}`).width > maxWidth) keep--;
-      fitted = `…${text.slice(text.length - keep)}`;
-    }
+    const fitted = fitMiddle(text, maxWidth, (candidate) => this.#context.measureText(candidate).width);
     if (this.#labelCache.size > 20_000) this.#labelCache.clear();
     this.#labelCache.set(key, fitted);
     return fitted;

@@ -1,4 +1,4 @@
-import { describeOwner, formatDuration } from '../../extension/contract/describe';
+import { countOf, describeOwner, formatDuration } from '../../extension/contract/describe';
 import type { SourceInfo } from '../../extension/contract/inspectorSnapshot';
 import { el, iconButton, setText } from '../shared/dom';
 import { formatCount } from '../shared/format';
@@ -68,9 +68,9 @@ export class TimelineStatus {
     const dropped = sources.reduce((sum, source) => sum + source.eventsDroppedBySource, 0);
     const parts = [
       paused ? 'Paused' : 'Live',
-      `${formatCount(lanes.length)} of ${formatCount(store.lanes.size)} resources`,
-      `${formatCount(store.eventsIngested)} events`,
-      `${connected} source${connected === 1 ? '' : 's'} connected`,
+      `${formatCount(lanes.length)} of ${countOf(store.lanes.size, 'resource')}`,
+      countOf(store.eventsIngested, 'event'),
+      `${countOf(connected, 'source')} connected`,
       ...(dropped > 0 ? [`${formatCount(dropped)} dropped by servers`] : []),
     ];
     setText(this.statusLine, parts.join(' · '));
