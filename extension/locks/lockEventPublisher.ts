@@ -32,16 +32,16 @@ export class LockEventPublisher {
     };
   }
 
-  /** `request` asks for `resource`, with `queueDepth` waiting ahead of it. */
-  requested(request: LockRequest, resource: string, queueDepth: number): void {
+  /** `request` asks for `resource` at `atMs`, with `queueDepth` waiting ahead of it. */
+  requested(request: LockRequest, resource: string, queueDepth: number, atMs: number): void {
     if (this.listeners.length === 0) return;
-    this.dispatch({ type: 'requested', seq: ++this.lastSeq, atMs: nowMs(), chainId: request.chain.id, owner: request.owner, resource, mode: request.mode, queueDepth });
+    this.dispatch({ type: 'requested', seq: ++this.lastSeq, atMs, chainId: request.chain.id, owner: request.owner, resource, mode: request.mode, queueDepth });
   }
 
-  /** `request` got `resource` after waiting `waitedMs`. */
-  acquired(request: LockRequest, resource: string, waitedMs: number): void {
+  /** `request` got `resource` at `atMs` after waiting `waitedMs`. */
+  acquired(request: LockRequest, resource: string, waitedMs: number, atMs: number): void {
     if (this.listeners.length === 0) return;
-    this.dispatch({ type: 'acquired', seq: ++this.lastSeq, atMs: nowMs(), chainId: request.chain.id, owner: request.owner, resource, mode: request.mode, waitedMs });
+    this.dispatch({ type: 'acquired', seq: ++this.lastSeq, atMs, chainId: request.chain.id, owner: request.owner, resource, mode: request.mode, waitedMs });
   }
 
   /** `hold` has just ended. */

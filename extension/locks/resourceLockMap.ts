@@ -185,9 +185,11 @@ export class ResourceLockMap {
   /** Takes the request's resources in order while they are free; returns false once it had to queue. Throws on refusal. */
   private acquireNext(request: LockRequest): boolean {
     const ids = request.resources;
+    // One clock read for every event and hold of this synchronous pass: they happen within the same microseconds.
+    let atMs: number | undefined;
     while (request.nextIndex < ids.length) {
       const id = ids[request.nextIndex];
-      if (this.events.listening) this.events.requested(request, id, this.entries.get(id)?.queueLength ?? 0);
+      if (this.events.listening) this.events.requested(request, id, this.entries.get(id)?.queueLength ?? 0, (atMs ??= nowMs()));
       // Looked up after the event: a listener may have taken or released locks synchronously.
       let entry = this.entries.get(id);
       const abortedSignal = request.signals?.find((signal) => signal.aborted);
@@ -199,7 +201,7 @@ export class ResourceLockMap {
       if (entry === undefined) {
         entry = { id, mode: request.mode, holders: [], queueHead: undefined, queueTail: undefined, queueLength: 0, removed: false };
         this.entries.set(id, entry);
-        this.hold(request, entry, 0);
+        this.hold(request, entry, 0, (atMs ??= nowMs()));
         request.nextIndex++;
         continue;
       }
@@ -209,7 +211,7 @@ export class ResourceLockMap {
         throw new LockReentrantError(this.failure(request, id, entry, 0));
       }
       if (entry.queueLength === 0 && (entry.holders.length === 0 || (request.mode === 'read' && entry.mode === 'read'))) {
-        this.hold(request, entry, 0);
+        this.hold(request, entry, 0, (atMs ??= nowMs()));
         request.nextIndex++;
         continue;
       }
@@ -254,14 +256,14 @@ export class ResourceLockMap {
     );
   }
 
-  private hold(request: LockRequest, entry: ResourceEntry, waitedMs: number): void {
-    const hold: Hold = { request, entry, sinceMs: nowMs(), olderWatched: undefined, newerWatched: undefined, watched: false };
+  private hold(request: LockRequest, entry: ResourceEntry, waitedMs: number, atMs: number): void {
+    const hold: Hold = { request, entry, sinceMs: atMs, olderWatched: undefined, newerWatched: undefined, watched: false };
     entry.mode = request.mode;
     entry.holders.push(hold);
     if (request.firstHold === undefined) request.firstHold = hold;
     else (request.laterHolds ??= []).push(hold);
     if (!this.events.listening) return;
-    this.events.acquired(request, entry.id, waitedMs);
+    this.events.acquired(request, entry.id, waitedMs, atMs);
     this.longHoldWatchdog?.watch(hold);
   }
 
@@ -303,7 +305,8 @@ export class ResourceLockMap {
 
   private grant(request: LockRequest, entry: ResourceEntry): void {
     this.dequeue(request, entry);
-    this.hold(request, entry, nowMs() - request.waitSinceMs);
+    const atMs = nowMs();
+    this.hold(request, entry, atMs - request.waitSinceMs, atMs);
     request.nextIndex++;
     let acquiredAll: boolean;
     try {
