@@ -24,6 +24,9 @@ export const bundles = {
   locksEsm: { ...library, entryPoints: ['extension/locks/index.ts'], outfile: 'locks.mjs', format: 'esm' },
   mcpCjs: { ...mcpLibrary, outfile: 'mcp.cjs', format: 'cjs' },
   mcpEsm: { ...mcpLibrary, outfile: 'mcp.mjs', format: 'esm' },
+  // The preload is self-contained: the server it instruments has its own node_modules, without this package.
+  registerEsm: { ...node, entryPoints: ['extension/mcp/register.ts'], outfile: 'register.mjs', format: 'esm' },
+  registerCjs: { ...node, entryPoints: ['extension/mcp/register.ts'], outfile: 'register.cjs', format: 'cjs' },
   redisCjs: { ...redisLibrary, outfile: 'redis.cjs', format: 'cjs' },
   // The preload is self-contained: the server it instruments has its own node_modules, without this package.
   registerEsm: { ...node, entryPoints: ['extension/mcp/register.ts'], outfile: 'register.mjs', format: 'esm' },

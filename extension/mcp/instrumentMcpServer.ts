@@ -2,6 +2,7 @@ import { describeLockWarning, runWithLockContext, sharedStateTracker, type Resou
 import type { LockEvent, LockOwner, LostUpdateEvent } from '../contract/lockEvents';
 import type { CallEndedEvent } from '../contract/wireFormat';
 import { InspectorReporter } from './inspectorReporter';
+import { INSTRUMENTED } from './instrumentToolCalls';
 import {
   MCP_LOGGING_LEVELS,
   type InstrumentableMcpServer,
@@ -80,6 +81,8 @@ export function instrumentMcpServer(server: InstrumentableMcpServer, locks: Reso
     throw new Error('instrumentMcpServer must run before server.connect(): it declares capabilities, which MCP fixes at connection.');
   }
   const protocol = server.server;
+  // The preload (mcp-lock-inspector/register) leaves a server alone that its own code instrumented.
+  (protocol as unknown as { [INSTRUMENTED]?: boolean })[INSTRUMENTED] = true;
   const reporter = options.reporter === undefined ? sharedReporter(locks) : (options.reporter ?? undefined);
   const notifyIntervalMs = options.snapshotNotifyIntervalMs ?? 100;
   const activeCalls = new Map<LockOwner, ActiveCall>();

@@ -1,0 +1,73 @@
+import Module, { register } from 'node:module';
+import { ResourceLockMap, trackFileSystem } from 'mcp-lock-inspector/locks';
+import { CHANNEL_ENV } from '../contract/wireFormat';
+import { InspectorReporter } from './inspectorReporter';
+import { instrumentToolCalls } from './instrumentToolCalls';
+
+/** Where the hook that SDK copies call lives: the global symbol registry, so any copy of the SDK, ESM or CommonJS, finds it. */
+const HOOK_PROTOCOL = Symbol.for('mcp-lock-inspector.hookProtocol');
+/** The SDK 1.x module that defines `Protocol`, the base of every low-level `Server` (and so of every `McpServer`). */
+const PROTOCOL_MODULE = /[\\/]@modelcontextprotocol[\\/]sdk[\\/]dist[\\/](esm|cjs)[\\/]shared[\\/]protocol\.js$/;
+
+// Runs in Node's module-hooks thread: appends, to each ESM copy of the SDK's protocol module, a call that hands its
+// Protocol class to the hook above. Plain JavaScript in a data: URL, so the preload is one file.
+const ESM_HOOKS = `
+const protocolModule = ${PROTOCOL_MODULE.toString()};
+export async function load(url, context, nextLoad) {
+  const loaded = await nextLoad(url, context);
+  if (loaded.format !== 'module' || !protocolModule.test(url.startsWith('file:') ? new URL(url).pathname : url)) return loaded;
+  const source = typeof loaded.source === 'string' ? loaded.source : new TextDecoder().decode(loaded.source);
+  return { ...loaded, source: source + "\\n;globalThis[Symbol.for('mcp-lock-inspector.hookProtocol')]?.(Protocol);\\n" };
+}`;
+
+type ProtocolClass = { prototype: { connect(transport: unknown): Promise<void> } };
+
+/**
+ * The zero-code instrumentation (`node --import mcp-lock-inspector/register server.js`, or `--require`): when the
+ * environment names an inspector, hooks every copy of the MCP SDK 1.x the process loads, ESM or CommonJS, from any
+ * `node_modules`, so that each server's tool calls run in owned, cancellable call contexts reported to the inspector;
+ * tracks file reads and writes for lost updates; enables source maps for their sites. Without that environment it
+ * does nothing at all. Installing twice (both `--import` and `--require`) installs once.
+ */
+export function installPreload(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (!env[CHANNEL_ENV.address]) return false;
+  const globals = globalThis as { [HOOK_PROTOCOL]?: (protocol: ProtocolClass) => void };
+  if (globals[HOOK_PROTOCOL] !== undefined) return false;
+  let reporter: InspectorReporter | undefined;
+  const hookedClasses = new WeakSet<object>();
+  globals[HOOK_PROTOCOL] = (Protocol) => {
+    if (hookedClasses.has(Protocol)) return;
+    hookedClasses.add(Protocol);
+    const connect = Protocol.prototype.connect;
+    Protocol.prototype.connect = function (this: object, transport: unknown) {
+      // Clients share the Protocol base; only servers answer tools/call.
+      if (typeof (this as { getClientVersion?: unknown }).getClientVersion === 'function') {
+        reporter ??= InspectorReporter.fromEnvironment(new ResourceLockMap(), { env, server: serverInfoOf(this) });
+        instrumentToolCalls(this, reporter);
+      }
+      return connect.call(this, transport);
+    };
+  };
+  process.setSourceMapsEnabled(true);
+  trackFileSystem();
+  register(`data:text/javascript,${encodeURIComponent(ESM_HOOKS)}`);
+  hookCommonJs(globals[HOOK_PROTOCOL]);
+  return true;
+}
+
+/** Hands each CommonJS copy of the SDK's Protocol class to `hook` right after its module ran. */
+function hookCommonJs(hook: (protocol: ProtocolClass) => void): void {
+  const extensions = (Module as unknown as { _extensions: Record<string, (module: { exports: unknown }, filename: string) => void> })._extensions;
+  const loadJs = extensions['.js'];
+  extensions['.js'] = function (module, filename) {
+    loadJs.call(this, module, filename);
+    if (!PROTOCOL_MODULE.test(filename)) return;
+    const Protocol = (module.exports as { Protocol?: ProtocolClass }).Protocol;
+    if (typeof Protocol === 'function') hook(Protocol);
+  };
+}
+
+function serverInfoOf(server: object): { name: string; version: string } | undefined {
+  const info = (server as { _serverInfo?: { name?: unknown; version?: unknown } })._serverInfo;
+  return typeof info?.name === 'string' && typeof info.version === 'string' ? { name: info.name, version: info.version } : undefined;
+}
