@@ -1,48 +1,113 @@
-// `npm run test:conformance`: the external MCP suites against the bundled server's HTTP entry.
+// `npm run test:conformance`: the external MCP suites against two servers' HTTP entries, the bundled server
+// (SDK 1.x, sessions) and the SDK 2.x fixture (createMcpHandler, a fresh server per request), each with its own baseline:
 // 1. @modelcontextprotocol/conformance with the committed baseline of expected failures;
-// 2. the MCP Inspector CLI's load mode on `transfer` (concurrency 10, 200 calls), then the audit total must be unchanged.
+// 2. the MCP Inspector CLI's load mode on `transfer` (concurrency 10, 200 calls), then the total must be unchanged.
 // Both need Node 22, which npx fetches from the registry; the exit code is the first failure's.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client as Sdk2Client, StreamableHTTPClientTransport as Sdk2HttpTransport } from '@modelcontextprotocol/client';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { auditTotal, startHttpServer } from '../mcp/serverProcess';
+import { clientOptionsFor, startSdk2Http } from '../support/sdk2Fixture';
 
 const CONFORMANCE = '@modelcontextprotocol/conformance@0.1.16';
 const INSPECTOR = '@modelcontextprotocol/inspector@2.12.0';
 const LOAD_REQUESTS = 200;
 
-async function main(): Promise<number> {
-  const scratch = mkdtempSync(join(tmpdir(), 'lock-conformance-'));
+type Call = (name: string, args?: Record<string, unknown>) => Promise<CallToolResult>;
+
+/** A server under test: where it listens, its baseline, and how the load run's transfer and totals read on it. */
+interface Target {
+  readonly name: string;
+  readonly url: string;
+  readonly baseline: string;
+  /** Arguments of the transfer the load run repeats; its source account starts with 1000. */
+  readonly transfer: { readonly from: string; readonly to: string; readonly amount: 1 };
+  connect(): Promise<{ call: Call; close(): Promise<void> }>;
+  /** Opens the load run's accounts, where the server does not start with them. */
+  prepare(call: Call): Promise<void>;
+  total(call: Call): Promise<number>;
+  balance(call: Call, account: string): Promise<number>;
+  stop(): Promise<unknown>;
+}
+
+const textOf = (result: CallToolResult): string => (result.content[0] as { text: string }).text;
+
+async function bundledServer(): Promise<Target> {
   const server = await startHttpServer();
+  return {
+    name: 'bundled server (SDK 1.x)',
+    url: server.url,
+    baseline: 'test/conformance/expected-failures.yml',
+    transfer: { from: 'load-a', to: 'load-b', amount: 1 },
+    async connect() {
+      const client = new Client({ name: 'conformance-audit', version: '1.0.0' });
+      await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
+      return { call: (name, args = {}) => client.callTool({ name, arguments: args }) as Promise<CallToolResult>, close: () => client.close() };
+    },
+    async prepare(call) {
+      await call('deposit', { account: 'load-a', amount: 1000 });
+      await call('deposit', { account: 'load-b', amount: 1000 });
+    },
+    total: auditTotal,
+    balance: async (call, account) => ((await call('get_balance', { account })).structuredContent as { balance: number }).balance,
+    stop: () => server.stop(),
+  };
+}
+
+async function sdk2Fixture(): Promise<Target> {
+  const server = await startSdk2Http();
+  return {
+    name: 'SDK 2.x fixture (createMcpHandler)',
+    url: server.url,
+    baseline: 'test/conformance/expected-failures-sdk2.yml',
+    transfer: { from: 'a0', to: 'a1', amount: 1 },
+    async connect() {
+      const client = new Sdk2Client({ name: 'conformance-audit', version: '2.0.0' }, clientOptionsFor('modern'));
+      await client.connect(new Sdk2HttpTransport(new URL(server.url)));
+      return { call: (name, args = {}) => client.callTool({ name, arguments: args }) as Promise<CallToolResult>, close: () => client.close() };
+    },
+    prepare: async () => undefined,
+    total: async (call) => Number(textOf(await call('total'))),
+    balance: async (call, account) => Number(textOf(await call('get_balance', { account }))),
+    stop: () => server.stop(),
+  };
+}
+
+async function main(): Promise<number> {
+  const codes: number[] = [];
+  for (const start of [bundledServer, sdk2Fixture]) codes.push(await checkTarget(await start()));
+  return codes.find((code) => code !== 0) ?? 0;
+}
+
+async function checkTarget(target: Target): Promise<number> {
+  const scratch = mkdtempSync(join(tmpdir(), 'lock-conformance-'));
   try {
-    console.log(`conformance: ${CONFORMANCE} against ${server.url}`);
-    const suiteCode = await run('npx', ['-y', '-p', 'node@22', '-p', CONFORMANCE, '--', 'conformance', 'server', '--url', server.url, '--expected-failures', 'test/conformance/expected-failures.yml', '--output-dir', join(scratch, 'results')]);
-    console.log(`conformance: exit ${suiteCode}`);
-    const loadCode = await inspectorLoad(server.url, scratch);
+    console.log(`conformance: ${CONFORMANCE} against the ${target.name} at ${target.url}`);
+    const suiteCode = await run('npx', ['-y', '-p', 'node@22', '-p', CONFORMANCE, '--', 'conformance', 'server', '--url', target.url, '--expected-failures', target.baseline, '--output-dir', join(scratch, 'results')]);
+    console.log(`conformance: ${target.name}: exit ${suiteCode}`);
+    const loadCode = await inspectorLoad(target, scratch);
     return suiteCode !== 0 ? suiteCode : loadCode;
   } finally {
-    await server.stop();
+    await target.stop();
     rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-async function inspectorLoad(url: string, scratch: string): Promise<number> {
-  const client = new Client({ name: 'conformance-audit', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
-  const call = (name: string, args: Record<string, unknown> = {}): Promise<CallToolResult> => client.callTool({ name, arguments: args }) as Promise<CallToolResult>;
+async function inspectorLoad(target: Target, scratch: string): Promise<number> {
+  const { call, close } = await target.connect();
   try {
-    await call('deposit', { account: 'load-a', amount: 1000 });
-    await call('deposit', { account: 'load-b', amount: 1000 });
-    const totalBefore = await auditTotal(call);
-    console.log(`inspector load: ${INSPECTOR}, transfer x${LOAD_REQUESTS}, concurrency 10; audit total before ${totalBefore}`);
+    await target.prepare(call);
+    const totalBefore = await target.total(call);
+    console.log(`inspector load: ${INSPECTOR} on the ${target.name}, transfer x${LOAD_REQUESTS}, concurrency 10; total before ${totalBefore}`);
     const loadCode = await run(
       'npx',
-      ['-y', '-p', 'node@22', '-p', INSPECTOR, '--', 'mcp-inspector', '--cli', url, '--method', 'tools/call', '--tool-name', 'transfer',
-        '--tool-args-json', JSON.stringify({ from: 'load-a', to: 'load-b', amount: 1 }),
+      ['-y', '-p', 'node@22', '-p', INSPECTOR, '--', 'mcp-inspector', '--cli', target.url, '--method', 'tools/call', '--tool-name', 'transfer',
+        '--tool-args-json', JSON.stringify(target.transfer),
         '--load', '--load-concurrency', '10', '--load-requests', String(LOAD_REQUESTS), '--format', 'json'],
       // Keep the inspector's catalog and client config out of the developer's home.
       {
@@ -53,17 +118,17 @@ async function inspectorLoad(url: string, scratch: string): Promise<number> {
         MCP_INSPECTOR_LOG_DIR: join(scratch, 'logs'),
       },
     );
-    const totalAfter = await auditTotal(call);
-    const moved = 1000 - ((await call('get_balance', { account: 'load-a' })).structuredContent as { balance: number }).balance;
-    console.log(`inspector load: exit ${loadCode}; audit total after ${totalAfter}; moved ${moved} in ${LOAD_REQUESTS} transfers`);
+    const totalAfter = await target.total(call);
+    const moved = 1000 - (await target.balance(call, target.transfer.from));
+    console.log(`inspector load: exit ${loadCode}; total after ${totalAfter}; moved ${moved} in ${LOAD_REQUESTS} transfers`);
     if (loadCode !== 0) return loadCode;
     if (totalAfter !== totalBefore || moved !== LOAD_REQUESTS) {
-      console.error('inspector load: FAILED, money was created, lost, or transfers went missing');
+      console.error(`inspector load: FAILED on the ${target.name}, money was created, lost, or transfers went missing`);
       return 1;
     }
     return 0;
   } finally {
-    await client.close();
+    await close();
   }
 }
 
