@@ -1,4 +1,5 @@
 import type { LockEvent, LockOwner, LockSnapshot, LostUpdateEvent } from './lockEvents';
+import type { ArgumentFingerprints } from './argumentFingerprints';
 
 /** Version of the line-delimited JSON spoken on the inspector channel; bumped on incompatible change. */
 export const WIRE_VERSION = 1;
@@ -27,6 +28,8 @@ export interface CallStartedEvent {
   readonly seq: number;
   readonly atMs: number;
   readonly owner: LockOwner;
+  /** Fingerprints of the call's arguments (never their values), so advice can tell calls on different keys apart. */
+  readonly arguments?: ArgumentFingerprints;
 }
 
 /** A tool call finished; `outcome` says how. */

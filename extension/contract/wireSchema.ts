@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_FINGERPRINTED_ARGUMENTS } from './argumentFingerprints';
 import type {
   LockEvent,
   LockOrderSite,
@@ -38,6 +39,10 @@ export const lockOwnerSchema = z.object({
   sessionId: shortText.optional(),
   label: shortText.optional(),
   replica: shortText.optional(),
+  caller: shortText.optional(),
+  connectionId: shortText.optional(),
+  traceId: z.string().regex(/^[0-9a-f]{32}$/).optional(),
+  spanId: z.string().regex(/^[0-9a-f]{16}$/).optional(),
 }) satisfies z.ZodType<LockOwner>;
 
 const lockModeSchema = z.enum(['read', 'write']);
@@ -112,6 +117,10 @@ const callStartedSchema = z.object({
   seq: count,
   atMs: finiteNumber,
   owner: lockOwnerSchema,
+  arguments: z
+    .record(z.string().max(64), z.string().max(16))
+    .refine((fingerprints) => Object.keys(fingerprints).length <= MAX_FINGERPRINTED_ARGUMENTS, `at most ${MAX_FINGERPRINTED_ARGUMENTS} arguments`)
+    .optional(),
 }) satisfies z.ZodType<CallStartedEvent>;
 
 const callEndedSchema = z.object({

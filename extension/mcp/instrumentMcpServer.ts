@@ -1,6 +1,7 @@
 import { describeLockWarning, runWithLockContext, sharedStateTracker, type ResourceLockMap } from 'mcp-lock-inspector/locks';
 import type { LockEvent, LockOwner, LostUpdateEvent } from '../contract/lockEvents';
 import type { CallEndedEvent } from '../contract/wireFormat';
+import { argumentFingerprints } from '../contract/argumentFingerprints';
 import { InspectorReporter } from './inspectorReporter';
 import { INSTRUMENTED } from './instrumentToolCalls';
 import {
@@ -205,7 +206,7 @@ export function instrumentMcpServer(server: InstrumentableMcpServer, locks: Reso
       ...(sessionId === undefined ? {} : { sessionId }),
     };
     const startedMs = reporter ? nowMs() : 0;
-    reporter?.reportCall({ type: 'callStarted', atMs: startedMs, owner });
+    reporter?.reportCall({ type: 'callStarted', atMs: startedMs, owner, arguments: argumentFingerprints(request.params?.['arguments']) });
     const call: ActiveCall = { log: context.mcpReq?.log };
     activeCalls.set(owner, call);
     let outcome: CallEndedEvent['outcome'] = 'error';
