@@ -12,7 +12,7 @@ const rooms = [
   { room: 'extension/locks', rooms: ['extension/contract'], packages: [], node: true },
   { room: 'extension/mcp', rooms: ['extension/contract'], packages: ['mcp-lock-inspector/locks', '@modelcontextprotocol/', 'zod'], node: true },
   { room: 'extension/redis', rooms: ['extension/contract'], packages: ['mcp-lock-inspector/locks', 'redis'], node: true },
-  { room: 'extension/demoServer', rooms: ['extension/contract', 'extension/locks', 'extension/mcp', 'extension/redis'], packages: ['@modelcontextprotocol/', 'zod'], node: true },
+  { room: 'extension/demoServer', rooms: ['extension/contract', 'extension/locks', 'extension/mcp', 'extension/redis'], packages: ['@modelcontextprotocol/', 'zod', 'redis'], node: true },
   { room: 'extension/inspector', rooms: ['extension/contract'], packages: ['zod'], node: true },
   { room: 'extension/cli', rooms: ['extension/contract', 'extension/inspector', 'package.json'], packages: [], node: true },
   { room: 'extension/host', rooms: ['extension/contract', 'extension/inspector'], packages: ['vscode', '@modelcontextprotocol/', 'typescript', 'zod'], node: true },

@@ -1,15 +1,14 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
-import type { ResourceLockMap } from '../locks';
 import { amountSchema, formatCents, fromCents, nameSchema, toCents } from './money';
 import { sleep } from './sleep';
-import type { StateStore } from './stateStore';
+import type { BankStore, DemoLockMap } from './bankStore';
 
 /** What the demo server shares between all its sessions. */
 export interface LockDemoServerOptions {
-  readonly store: StateStore;
-  readonly locks: ResourceLockMap;
+  readonly store: BankStore;
+  readonly locks: DemoLockMap;
   /** How long the simulated exchange-rate service takes to answer; default 300 ms. */
   readonly exchangeServiceMs?: number;
   /** The lock id of an account; default `accountLock`. `() => 'db'` makes the coarse-lock mistake the advice measures. */
@@ -184,7 +183,7 @@ export function createLockDemoServer(options: LockDemoServerOptions): McpServer 
       annotations: { readOnlyHint: true },
     },
     async () => {
-      const accounts = store.keys(ACCOUNT_KEY).map((key) => key.slice(ACCOUNT_KEY.length));
+      const accounts = (await store.keys(ACCOUNT_KEY)).map((key) => key.slice(ACCOUNT_KEY.length));
       return locks.withLocks(
         accounts.map(lockOfAccount),
         async () => {

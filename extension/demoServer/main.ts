@@ -1,12 +1,12 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { ResourceLockMap } from '../locks';
 import { createLockDemoServer, LOCK_DEMO_SERVER_INFO } from './createLockDemoServer';
 import { startDemoLoad, type DemoLoad } from './demoLoad';
 import { InspectorReporter } from '../mcp/inspectorReporter';
 import { instrumentMcpServer } from '../mcp/instrumentMcpServer';
 import { parseServerArgs, SERVER_USAGE, type ServerArgs } from './serverArgs';
+import { openBankState } from './openBankState';
+import { serveStatelessHttp } from './serveStatelessHttp';
 import { serveStreamableHttp, type HttpSession } from './serveStreamableHttp';
-import { StateStore } from './stateStore';
 
 // The bin entry: stdout belongs to MCP in stdio mode, so everything for people goes to stderr.
 async function main(): Promise<void> {
@@ -22,8 +22,8 @@ async function main(): Promise<void> {
     return;
   }
 
-  const store = await StateStore.open({ dataDir: args.dataDir, latencyMs: args.latencyMs });
-  const locks = new ResourceLockMap({ timeoutMs: args.timeoutMs });
+  const state = await openBankState(args);
+  const { store, locks } = state;
   const reporter = InspectorReporter.fromEnvironment(locks, { server: LOCK_DEMO_SERVER_INFO });
   const createSession = (sessionLabel?: string): HttpSession => {
     const server = createLockDemoServer({ store, locks });
@@ -38,14 +38,16 @@ async function main(): Promise<void> {
     shuttingDown = true;
     for (const close of closers.reverse()) await close().catch(() => undefined);
     await reporter?.close();
-    await store.close();
+    await state.close();
     process.exit(exitCode);
   };
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
 
   if (args.http) {
-    const host = await serveStreamableHttp({ port: args.port, sessionIdleMs: args.sessionIdleMs, createSession: () => createSession() });
+    const host = args.stateless
+      ? await serveStatelessHttp({ port: args.port, createSession: () => createSession() })
+      : await serveStreamableHttp({ port: args.port, sessionIdleMs: args.sessionIdleMs, createSession: () => createSession() });
     closers.push(() => host.close());
     process.stdout.write(`MCP server listening at ${host.url}\n`);
   } else {

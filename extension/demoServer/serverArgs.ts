@@ -13,6 +13,12 @@ export interface ServerArgs {
   /** With the demo load, fire the opposite-order pair (charge_fee, refund_fee) too. */
   readonly demoDeadlocks: boolean;
   readonly sessionIdleMs: number;
+  /** Redis URL: locks, balances and counters live there, shared by every replica. */
+  readonly redis?: string;
+  /** This process's name among replicas (with --redis). */
+  readonly replica?: string;
+  /** Serve Streamable HTTP without sessions, so any replica can answer any request. */
+  readonly stateless: boolean;
 }
 
 /** Simulated storage latency when `--demo-load` runs and none was given: enough for contention to show. */
@@ -34,6 +40,14 @@ State and locks:
   --latency-ms N         add N ms of simulated storage latency to every read and write (default 0,
                          ${DEMO_LATENCY_MS} with --demo-load)
   --timeout-ms N         lock wait timeout (default 5000)
+
+Replicas:
+  --redis URL            keep locks (leases, fencing tokens), balances and counters in Redis, e.g.
+                         redis://127.0.0.1:6379, shared by every replica; writes are fenced
+  --replica NAME         this replica's name in lock owners, errors and the inspector (with --redis;
+                         default host:pid)
+  --stateless            with --http, serve without sessions, so a load balancer may send any request
+                         to any replica
 
 Demo:
   --demo-load            keep an in-process client firing parallel calls: transfers, deposits,
@@ -66,12 +80,20 @@ export function parseServerArgs(argv: readonly string[]): ServerArgs {
         'demo-load': { type: 'boolean', default: false },
         'demo-without-deadlocks': { type: 'boolean', default: false },
         'session-idle-ms': { type: 'string' },
+        redis: { type: 'string' },
+        replica: { type: 'string' },
+        stateless: { type: 'boolean', default: false },
       },
     }));
   } catch (error) {
     throw new Error(`${(error as Error).message.replace(/\.$/, '')}. Run with --help to see the options.`);
   }
   if (values.port !== undefined && !values.http) throw new Error('--port needs --http (stdio has no port).');
+  if (values.stateless && !values.http) throw new Error('--stateless needs --http (stdio has one client, no sessions to drop).');
+  if (values.replica !== undefined && values.replica.trim() === '') throw new Error('--replica needs a name, e.g. --replica a.');
+  if (values.replica !== undefined && values.redis === undefined) throw new Error('--replica needs --redis URL (without Redis there is only one replica).');
+  if (values.redis !== undefined && !/^rediss?:\/\/\S+$/.test(values.redis)) throw new Error(`--redis needs a URL like redis://127.0.0.1:6379, got "${values.redis}".`);
+  if (values.redis !== undefined && values['data-dir'] !== undefined) throw new Error('--data-dir and --redis exclude each other: with --redis the balances live in Redis (use its persistence).');
   const demoLoad = values['demo-load'];
   return {
     help: values.help,
@@ -83,6 +105,9 @@ export function parseServerArgs(argv: readonly string[]): ServerArgs {
     demoLoad,
     demoDeadlocks: !values['demo-without-deadlocks'],
     sessionIdleMs: integerOption('--session-idle-ms', values['session-idle-ms'], 30 * 60_000, 1000, 7 * 24 * 3_600_000),
+    ...(values.redis === undefined ? {} : { redis: values.redis }),
+    ...(values.replica === undefined ? {} : { replica: values.replica }),
+    stateless: values.stateless,
   };
 }
 

@@ -59,7 +59,10 @@ const WARNING_LEVELS: Partial<Record<LockEvent['type'], McpLoggingLevel>> = {
 
 const LEVEL_SEVERITY = new Map(MCP_LOGGING_LEVELS.map((level, index) => [level, index]));
 
-const sharedReporters = new WeakMap<ResourceLockMap, InspectorReporter | undefined>();
+/** What the instrumentation uses of a lock map: the in-process one, or the Redis one of `mcp-lock-inspector/redis`. */
+export type InstrumentedLockMap = Pick<ResourceLockMap, 'subscribe' | 'snapshot'>;
+
+const sharedReporters = new WeakMap<InstrumentedLockMap, InspectorReporter | undefined>();
 
 /** A tool call in flight on one server: the lock error that failed it, and (SDK 2.x) how to log to its client. */
 interface ActiveCall {
@@ -77,7 +80,7 @@ interface ActiveCall {
  * - deadlocks, inversions, long holds and timeouts are MCP logging messages, honouring the client's level.
  * The server listens to the lock map only while connected, so a fresh server per request leaves nothing behind.
  */
-export function instrumentMcpServer(server: InstrumentableMcpServer, locks: ResourceLockMap, options: InstrumentOptions = {}): LockInstrumentation {
+export function instrumentMcpServer(server: InstrumentableMcpServer, locks: InstrumentedLockMap, options: InstrumentOptions = {}): LockInstrumentation {
   if (server.isConnected()) {
     throw new Error('instrumentMcpServer must run before server.connect(): it declares capabilities, which MCP fixes at connection.');
   }
@@ -240,7 +243,7 @@ export function instrumentMcpServer(server: InstrumentableMcpServer, locks: Reso
   };
 }
 
-function sharedReporter(locks: ResourceLockMap): InspectorReporter | undefined {
+function sharedReporter(locks: InstrumentedLockMap): InspectorReporter | undefined {
   if (!sharedReporters.has(locks)) sharedReporters.set(locks, InspectorReporter.fromEnvironment(locks));
   return sharedReporters.get(locks);
 }

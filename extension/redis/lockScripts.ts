@@ -167,18 +167,21 @@ return lost
 `;
 
 /**
- * ARGV: prefix, resource, fencing token, then key/value pairs. Sets the values only while `token` is the newest
- * fencing token granted on the resource and its hold's lease is alive; replies 1 when written, 0 when refused.
+ * ARGV: prefix, number of fences N, then N resource/fencing-token pairs, then key/value pairs. Sets the values
+ * only while every token is a live hold on its resource (a lease that ran out no longer is); replies 1 when
+ * written, 0 when refused.
  */
 export const FENCED_WRITE_SCRIPT = `${library}
-local r, token = ARGV[2], tonumber(ARGV[3])
-local H = keys(r)
-purgeHolders(r)
-local current = false
-for _, json in ipairs(redis.call('HVALS', H)) do
-  if cjson.decode(json).token == token then current = true end
+local fences = tonumber(ARGV[2])
+for index = 3, 2 + 2 * fences, 2 do
+  local r, token = ARGV[index], tonumber(ARGV[index + 1])
+  purgeHolders(r)
+  local live = false
+  for _, json in ipairs(redis.call('HVALS', (keys(r)))) do
+    if cjson.decode(json).token == token then live = true end
+  end
+  if not live then return 0 end
 end
-if not current then return 0 end
-for index = 4, #ARGV, 2 do redis.call('SET', ARGV[index], ARGV[index + 1]) end
+for index = 3 + 2 * fences, #ARGV, 2 do redis.call('SET', ARGV[index], ARGV[index + 1]) end
 return 1
 `;

@@ -180,13 +180,14 @@ export class RedisLockMap {
   }
 
   /**
-   * Sets the Redis string keys of `values` in one atomic step, only while `fencingToken` is a live hold on
-   * `resource`: a holder whose lease ran out (paused, cut off) has its write refused instead of overwriting the
-   * newer holder's. Resolves true when written, false when refused.
+   * Sets the Redis string keys of `values` in one atomic step, only while each fencing token of `fences`
+   * (resource -> token) is a live hold on its resource: a holder whose lease ran out (paused, cut off) has its
+   * write refused instead of overwriting the newer holder's. Resolves true when written, false when refused.
    */
-  async fencedWrite(resource: string, fencingToken: number, values: Readonly<Record<string, string>>): Promise<boolean> {
-    const pairs = Object.entries(values).flat();
-    return (await this.script(fencedWriteScript, [], [resource, String(fencingToken), ...pairs])) === 1;
+  async fencedWrite(fences: Readonly<Record<string, number>>, values: Readonly<Record<string, string>>): Promise<boolean> {
+    const fencePairs = Object.entries(fences).flatMap(([resource, token]) => [resource, String(token)]);
+    const valuePairs = Object.entries(values).flat();
+    return (await this.script(fencedWriteScript, [], [String(fencePairs.length / 2), ...fencePairs, ...valuePairs])) === 1;
   }
 
   /** Runs `GET` for each key (missing ones are undefined), on the map's connection. */

@@ -66,7 +66,7 @@ describe('Redis lock map across replicas', () => {
     const other = await connect('other', { timeoutMs: 10_000 });
     await other.withLock('account:bob', async (grant) => {
       assert.ok(grant.fencingToken('account:bob') > holder.token);
-      assert.equal(await other.fencedWrite('account:bob', grant.fencingToken('account:bob'), { [`${prefix}value`]: 'fresh' }), true);
+      assert.equal(await other.fencedWrite({ 'account:bob': grant.fencingToken('account:bob') }, { [`${prefix}value`]: 'fresh' }), true);
     });
     holder.child.kill('SIGCONT');
     holder.child.stdin!.write('write stale\n');

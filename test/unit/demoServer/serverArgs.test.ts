@@ -4,12 +4,17 @@ import { DEMO_LATENCY_MS, parseServerArgs } from '../../../extension/demoServer/
 
 describe('parseServerArgs', () => {
   it('defaults to stdio, memory state, no latency, a 5 s lock timeout', () => {
-    assert.deepEqual(parseServerArgs([]), { help: false, http: false, port: 0, latencyMs: 0, timeoutMs: 5000, demoLoad: false, demoDeadlocks: true, sessionIdleMs: 1_800_000 });
+    assert.deepEqual(parseServerArgs([]), { help: false, http: false, port: 0, latencyMs: 0, timeoutMs: 5000, demoLoad: false, demoDeadlocks: true, sessionIdleMs: 1_800_000, stateless: false });
   });
 
   it('reads every option', () => {
     const args = parseServerArgs(['--http', '--port', '8123', '--data-dir', 'state', '--latency-ms', '15', '--timeout-ms', '250', '--demo-load', '--session-idle-ms', '5000']);
-    assert.deepEqual(args, { help: false, http: true, port: 8123, dataDir: 'state', latencyMs: 15, timeoutMs: 250, demoLoad: true, demoDeadlocks: true, sessionIdleMs: 5000 });
+    assert.deepEqual(args, { help: false, http: true, port: 8123, dataDir: 'state', latencyMs: 15, timeoutMs: 250, demoLoad: true, demoDeadlocks: true, sessionIdleMs: 5000, stateless: false });
+  });
+
+  it('reads the replica options', () => {
+    const args = parseServerArgs(['--http', '--stateless', '--redis', 'redis://127.0.0.1:6390', '--replica', 'b']);
+    assert.deepEqual([args.redis, args.replica, args.stateless], ['redis://127.0.0.1:6390', 'b', true]);
   });
 
   it('gives the demo load some storage latency unless told otherwise', () => {
@@ -25,6 +30,11 @@ describe('parseServerArgs', () => {
     [['--timeout-ms', '0'], /--timeout-ms must be a whole number from 1/],
     [['--data-dir', ' '], /--data-dir needs a folder path/],
     [['positional'], /Unexpected argument 'positional'/],
+    [['--stateless'], /--stateless needs --http/],
+    [['--replica', 'a'], /--replica needs --redis URL/],
+    [['--redis', 'localhost:6379'], /--redis needs a URL like redis:\/\/127\.0\.0\.1:6379, got "localhost:6379"/],
+    [['--redis', 'redis://127.0.0.1:6379', '--data-dir', 'state'], /--data-dir and --redis exclude each other/],
+    [['--redis', 'redis://127.0.0.1:6379', '--replica', ' '], /--replica needs a name/],
   ] as const) {
     it(`explains what is wrong with ${argv.join(' ')}`, () => {
       assert.throws(() => parseServerArgs(argv), message);
