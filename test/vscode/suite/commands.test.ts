@@ -68,8 +68,14 @@ describe('commands', function () {
   });
 
   it('clears the history', async () => {
+    const info = await vscode.commands.executeCommand<ServerInfo>('lockInspector.startServer');
+    assert.equal(info.state, 'running', info.error);
+    const depositsBefore = api.snapshot().tools.find((tool) => tool.tool === 'deposit')?.calls ?? 0;
+    await vscode.commands.executeCommand('lockInspector.runParallelCalls', { tool: 'deposit', arguments: { account: 'carol', amount: 1 }, count: 4, concurrency: 2 });
+    await waitFor(api, 'the deposits to reach the model', () => api.snapshot().tools.find((tool) => tool.tool === 'deposit' && tool.calls >= depositsBefore + 4));
+    const recorded = api.snapshot().totals.events;
     const { clearedEvents } = await vscode.commands.executeCommand<{ clearedEvents: number }>('lockInspector.clearHistory');
-    assert.ok(clearedEvents > 0);
+    assert.ok(clearedEvents >= recorded && recorded > 0, `cleared ${clearedEvents} events of the ${recorded} recorded`);
     await waitFor(api, 'the cleared model', () => api.snapshot().totals.events === 0 && api.snapshot().tools.every((tool) => tool.calls === tool.active));
   });
 

@@ -62,9 +62,4 @@ describe('views', function () {
   it('refuses a filter that is not an object, saying what it expected', async () => {
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lockInspector.showTimeline', 'transfer')), /must be an object like/);
   });
-
-  it('reveals the Locks view in its activity bar container', async () => {
-    await vscode.commands.executeCommand('workbench.view.extension.lockInspector');
-    await vscode.commands.executeCommand('lockInspector.sidebar.focus');
-  });
 });
