@@ -1,6 +1,5 @@
 // Records what the views receive from a real session: the bundled demo server under its demo load, its lock
 // map reporting over the real inspector channel into the real model. The e2e tests and the benchmark replay it.
-import { writeFile } from 'node:fs/promises';
 import { InspectorHub } from '../../extension/inspector/inspectorHub';
 import { InspectorModel } from '../../extension/inspector/inspectorModel';
 import type { InspectorSnapshot, ModelChange, SourcedEvent } from '../../extension/contract/inspectorSnapshot';
@@ -46,12 +45,4 @@ export async function recordDemoSession(durationMs = 3000): Promise<DemoRecordin
   await store.close();
   unsubscribe();
   return recording;
-}
-
-if (process.argv[1]?.endsWith('recordDemoSession.ts')) {
-  const output = process.argv[2] ?? 'demoSession.json';
-  void recordDemoSession(Number(process.argv[3] ?? 3000)).then(async (recording) => {
-    await writeFile(output, JSON.stringify(recording));
-    process.stdout.write(`${output}: ${recording.history.length} events, ${recording.changes.length} changes, ${recording.snapshot.warnings.length} warnings\n`);
-  });
 }
