@@ -5,8 +5,8 @@ import type { LockRequest } from './lockRequest';
 /** An async call chain: the unit that holds locks, waits for them, and appears as `chainId` in events. */
 export interface LockChain {
   readonly id: number;
-  /** Requests of this chain that wait for a resource right now; read by deadlock detection, created on first wait. */
-  waiting: Set<LockRequest> | undefined;
+  /** The first of this chain's requests that wait for a resource right now (linked by `nextWaitingInChain`); read by deadlock detection. */
+  firstWaiting: LockRequest | undefined;
 }
 
 /** One level of a call chain's context: a `runWithLockContext` scope, or a `withLock` whose function is running. */
@@ -61,7 +61,7 @@ function probeStoresLiveInFrames(): boolean {
 
 /** A chain with a fresh id, for a root call that no context encloses. */
 export function newLockChain(): LockChain {
-  return { id: ++lastChainId, waiting: undefined };
+  return { id: ++lastChainId, firstWaiting: undefined };
 }
 
 /** Appends `signal` to inherited signals without allocating when there is nothing to add. */

@@ -1,5 +1,6 @@
 import { newLockChain, type LockChain, type LockFrame } from './lockContext';
 import type { LockMode, LockOwner } from '../contract/lockEvents';
+import type { DeadlineQueue } from './waitDeadlines';
 
 /** A busy resource: who holds it and the FIFO queue of requests waiting for it. Deleted as soon as it is idle. */
 export interface ResourceEntry {
@@ -42,10 +43,17 @@ export class LockRequest implements LockFrame {
   firstWaitMs: number | undefined = undefined;
   queuePrev: LockRequest | undefined = undefined;
   queueNext: LockRequest | undefined = undefined;
+  /** Neighbours among the waiting requests of the same chain (a list, not a Set: no allocation per wait). */
+  previousWaitingInChain: LockRequest | undefined = undefined;
+  nextWaitingInChain: LockRequest | undefined = undefined;
   /** Settles the promise of a call that had to wait; set on the first wait only. */
   resolveWait: (() => void) | undefined = undefined;
   rejectWait: ((error: Error) => void) | undefined = undefined;
-  timeoutTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** When the whole wait times out, and the neighbours in the queue of waits with the same timeout (while waiting). */
+  deadlineMs = 0;
+  deadlineQueue: DeadlineQueue | undefined = undefined;
+  deadlinePrev: LockRequest | undefined = undefined;
+  deadlineNext: LockRequest | undefined = undefined;
   private ownChain: LockChain | undefined = undefined;
 
   constructor(

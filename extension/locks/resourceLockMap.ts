@@ -21,6 +21,7 @@ import { LockOrderRecorder } from './lockOrderRecorder';
 import { isAncestorOrSelf, LockRequest, type Hold, type ResourceEntry } from './lockRequest';
 import { LongHoldWatchdog } from './longHoldWatchdog';
 import { nowMs } from './nowMs';
+import { WaitDeadlines } from './waitDeadlines';
 
 export type { LockListener } from './lockEventPublisher';
 
@@ -61,7 +62,7 @@ export interface LockCallOptions {
  * `withTimeout` leaves ghost waiters, so a timed-out or aborted waiter would still be served later; it has no
  * reader/writer lock; and a bare `runExclusive` measured slower than this map's complete uncontended `withLock`
  * (owner, re-entrancy and deadlock bookkeeping included) in the same run of `npm run bench`, so any map built on
- * it would be slower still. Uncontended calls arm no timer; timers exist only while a call waits.
+ * it would be slower still. Uncontended calls arm no timer; timers exist only while a call waits, one per distinct timeout.
  */
 export class ResourceLockMap {
   private readonly entries = new Map<string, ResourceEntry>();
@@ -69,6 +70,7 @@ export class ResourceLockMap {
   private readonly events = new LockEventPublisher();
   private readonly lockOrder: LockOrderRecorder;
   private readonly signalWaiters = new AbortSignalWaiters((request) => this.onAbort(request));
+  private readonly deadlines = new WaitDeadlines((request) => this.onTimeout(request));
   /** Absent when long holds are not reported (`longHoldMs: Infinity`). */
   private readonly longHoldWatchdog: LongHoldWatchdog | undefined;
 
@@ -324,15 +326,12 @@ export class ResourceLockMap {
     return new Promise<void>((resolve, reject) => {
       request.resolveWait = resolve;
       request.rejectWait = reject;
-      if (request.timeoutMs !== Infinity) {
-        request.timeoutTimer = setTimeout(() => this.onTimeout(request), request.timeoutMs);
-      }
+      this.deadlines.add(request, request.waitSinceMs);
       this.signalWaiters.add(request);
     });
   }
 
   private onTimeout(request: LockRequest): void {
-    request.timeoutTimer = undefined;
     const entry = request.waitingFor;
     if (entry === undefined) return;
     const waitedMs = nowMs() - request.waitSinceMs;
@@ -362,10 +361,7 @@ export class ResourceLockMap {
   }
 
   private stopWaiting(request: LockRequest): void {
-    if (request.timeoutTimer !== undefined) {
-      clearTimeout(request.timeoutTimer);
-      request.timeoutTimer = undefined;
-    }
+    this.deadlines.remove(request);
     this.signalWaiters.remove(request);
   }
 
@@ -378,7 +374,10 @@ export class ResourceLockMap {
     else entry.queueTail.queueNext = request;
     entry.queueTail = request;
     entry.queueLength++;
-    (request.chain.waiting ??= new Set()).add(request);
+    const chain = request.chain;
+    request.nextWaitingInChain = chain.firstWaiting;
+    if (chain.firstWaiting !== undefined) chain.firstWaiting.previousWaitingInChain = request;
+    chain.firstWaiting = request;
   }
 
   private dequeue(request: LockRequest, entry: ResourceEntry): void {
@@ -390,7 +389,11 @@ export class ResourceLockMap {
     request.queueNext = undefined;
     entry.queueLength--;
     request.waitingFor = undefined;
-    request.chain.waiting?.delete(request);
+    if (request.previousWaitingInChain === undefined) request.chain.firstWaiting = request.nextWaitingInChain;
+    else request.previousWaitingInChain.nextWaitingInChain = request.nextWaitingInChain;
+    if (request.nextWaitingInChain !== undefined) request.nextWaitingInChain.previousWaitingInChain = request.previousWaitingInChain;
+    request.previousWaitingInChain = undefined;
+    request.nextWaitingInChain = undefined;
   }
 
   private timeoutError(request: LockRequest, entry: ResourceEntry, waitedMs: number): LockTimeoutError {
@@ -428,25 +431,28 @@ export class ResourceLockMap {
  * such waits leads back to a call enclosing `request` (or to `request` itself, for `withLocks`).
  */
 function findWaitForCycle(request: LockRequest, entry: ResourceEntry): WaitForEdge[] | undefined {
+  // Most waits cannot close a cycle: no holder encloses the request and no holder's chain waits anywhere.
+  if (!entry.holders.some(({ request: holder }) => holder.chain.firstWaiting !== undefined || isAncestorOrSelf(holder, request))) return undefined;
   const path: WaitForEdge[] = [];
-  const explored = new Set<LockRequest>();
-  const leadsBack = (waiter: LockRequest, waitedFor: ResourceEntry): boolean => {
-    for (const { request: holder } of waitedFor.holders) {
-      path.push({ waiter: { chainId: waiter.chain.id, owner: waiter.owner, mode: waiter.mode }, resource: waitedFor.id, holderChainId: holder.chain.id });
-      if (isAncestorOrSelf(holder, request)) return true;
-      if (!explored.has(holder)) {
-        explored.add(holder);
-        for (const blocked of holder.chain.waiting ?? []) {
-          if (blocked.waitingFor !== undefined && isAncestorOrSelf(holder, blocked) && leadsBack(blocked, blocked.waitingFor)) {
-            return true;
-          }
+  return leadsBack(request, request, entry, path, new Set()) ? path : undefined;
+}
+
+/** Whether a path of waits from `waiter`'s wait for `waitedFor` leads back to a call enclosing `origin`; appends that path's edges. */
+function leadsBack(origin: LockRequest, waiter: LockRequest, waitedFor: ResourceEntry, path: WaitForEdge[], explored: Set<LockRequest>): boolean {
+  for (const { request: holder } of waitedFor.holders) {
+    path.push({ waiter: { chainId: waiter.chain.id, owner: waiter.owner, mode: waiter.mode }, resource: waitedFor.id, holderChainId: holder.chain.id });
+    if (isAncestorOrSelf(holder, origin)) return true;
+    if (!explored.has(holder)) {
+      explored.add(holder);
+      for (let blocked = holder.chain.firstWaiting; blocked !== undefined; blocked = blocked.nextWaitingInChain) {
+        if (blocked.waitingFor !== undefined && isAncestorOrSelf(holder, blocked) && leadsBack(origin, blocked, blocked.waitingFor, path, explored)) {
+          return true;
         }
       }
-      path.pop();
     }
-    return false;
-  };
-  return leadsBack(request, entry) ? path : undefined;
+    path.pop();
+  }
+  return false;
 }
 
 function partyOf(request: LockRequest, sinceMs: number): LockParty {
