@@ -76,6 +76,34 @@ describe('replicated demo server behind haproxy', () => {
     });
   });
 
+  describe('an opposite-order pair on two replicas', () => {
+    before(async () => {
+      // Storage latency keeps each call holding its first lock while the other takes its own.
+      service = await startReplicatedService({ serverScript: await serverBundle(), replicas: 2, serverArgs: ['--timeout-ms', '30000', '--latency-ms', '300'] });
+      client = await connectClient(service.url);
+      for (const account of ['alice', 'fees']) await call(client, 'deposit', { account, amount: 100 });
+    });
+    after(async () => {
+      await client?.close();
+      await service?.stop();
+    });
+
+    it('is refused as a deadlock at once, naming both replicas, not ended by the 30 s timeout', async () => {
+      const [onR1, onR2] = await Promise.all(service.replicas.map((replica) => connectClient(replica.url)));
+      const startMs = performance.now();
+      const results = await Promise.all([call(onR1!, 'charge_fee', { account: 'alice', amount: 1 }), call(onR2!, 'refund_fee', { account: 'alice', amount: 1 })]);
+      const elapsedMs = performance.now() - startMs;
+      await Promise.all([onR1!.close(), onR2!.close()]);
+      const texts = results.filter((result) => result.isError).map((result) => (result.content as { text: string }[])[0]!.text);
+      assert.equal(texts.length, 1, 'one of the pair fails');
+      assert.match(texts[0]!, /^Deadlock: .* waits for 'account:\w+' held by .*refused at once/);
+      assert.match(texts[0]!, /replica 'r1'/);
+      assert.match(texts[0]!, /replica 'r2'/);
+      assert.ok(elapsedMs < 10_000, `settled after ${Math.round(elapsedMs)} ms`);
+      assert.equal(await totalOfAccounts(client), 200);
+    });
+  });
+
   describe('Redis restarted in the middle of a run', () => {
     before(async () => {
       service = await startReplicatedService({ serverScript: await serverBundle(), replicas: 3, serverArgs: ['--timeout-ms', '20000'], persistentRedis: true });
