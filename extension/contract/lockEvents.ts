@@ -13,6 +13,14 @@ export interface LockOwner {
   readonly label?: string;
   /** The replica (process) the call runs on, when locks span replicas (the Redis backend). */
   readonly replica?: string;
+  /** Who called, where the spec has no session (2026-07-28): the client's `name/version`, when it sent its info. */
+  readonly caller?: string;
+  /** Which stdio connection the call came on (one per `connect`), where the transport has no session id. */
+  readonly connectionId?: string;
+  /** W3C trace id (32 hex digits) of the request's `traceparent`: joins the lock to the request's OpenTelemetry trace. */
+  readonly traceId?: string;
+  /** W3C parent span id (16 hex digits) of the request's `traceparent`: the span that made the call. */
+  readonly spanId?: string;
 }
 
 /** One holder or waiter of a resource, as snapshots and events report it. */

@@ -2,6 +2,7 @@ import { describeLockWarning, runWithLockContext, sharedStateTracker, type Resou
 import type { LockEvent, LockOwner, LostUpdateEvent } from '../contract/lockEvents';
 import type { CallEndedEvent } from '../contract/wireFormat';
 import { argumentFingerprints } from '../contract/argumentFingerprints';
+import { callerIdentity } from './callerIdentity';
 import { InspectorReporter } from './inspectorReporter';
 import { INSTRUMENTED } from './instrumentToolCalls';
 import {
@@ -64,6 +65,8 @@ export type InstrumentedLockMap = Pick<ResourceLockMap, 'subscribe' | 'snapshot'
 
 const sharedReporters = new WeakMap<InstrumentedLockMap, InspectorReporter | undefined>();
 
+let connectionsOpened = 0;
+
 /** A tool call in flight on one server: the lock error that failed it, and (SDK 2.x) how to log to its client. */
 interface ActiveCall {
   failureCode?: string;
@@ -96,6 +99,7 @@ export function instrumentMcpServer(server: InstrumentableMcpServer, locks: Inst
   let unsubscribe: (() => void) | undefined;
   let unsubscribeLostUpdates: (() => void) | undefined;
   let disposed = false;
+  let connectionId: string | undefined;
 
   const wrappers = new Map<string, HandlerWrapper>([
     ['tools/call', (inner) => (request, context) => runToolCall(inner, request, context)],
@@ -186,6 +190,7 @@ export function instrumentMcpServer(server: InstrumentableMcpServer, locks: Inst
       unsubscribe ??= locks.subscribe(onLockEvent);
       unsubscribeLostUpdates ??= sharedStateTracker.subscribe(onLostUpdate);
     }
+    connectionId = String(++connectionsOpened);
     try {
       await connect(transport);
     } catch (error) {
@@ -203,10 +208,14 @@ export function instrumentMcpServer(server: InstrumentableMcpServer, locks: Inst
   async function runToolCall(inner: McpRawRequestHandler, request: McpRawRequest, context: McpHandlerContext): Promise<ToolResult> {
     const sessionId = context.sessionId ?? options.sessionLabel;
     const signal = context.signal ?? context.mcpReq?.signal;
+    // Without a session and without HTTP (stdio, memory), the connection tells one client's calls from another's.
+    const overConnection = context.sessionId === undefined && context.http === undefined && context.requestInfo === undefined;
     const owner: LockOwner = {
       tool: String(request.params?.name),
       requestId: context.requestId ?? context.mcpReq?.id ?? request.id,
       ...(sessionId === undefined ? {} : { sessionId }),
+      ...(overConnection && connectionId !== undefined ? { connectionId } : {}),
+      ...callerIdentity(request, context, protocol.getClientVersion()),
     };
     const startedMs = reporter ? nowMs() : 0;
     reporter?.reportCall({ type: 'callStarted', atMs: startedMs, owner, arguments: argumentFingerprints(request.params?.['arguments']) });

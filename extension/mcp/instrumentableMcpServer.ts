@@ -19,6 +19,10 @@ export interface McpHandlerContext {
   readonly requestId?: McpRequestId;
   /** 1.x. */
   readonly signal?: AbortSignal;
+  /** 1.x over HTTP: the request's headers. */
+  readonly requestInfo?: unknown;
+  /** 2.x over HTTP. */
+  readonly http?: unknown;
   /** 2.x. */
   readonly mcpReq?: {
     readonly id: McpRequestId;
