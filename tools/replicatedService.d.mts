@@ -37,4 +37,6 @@ export interface RunningReplicatedService {
 }
 
 /** Starts Redis (with an append-only file when `persistentRedis`), the replicas and haproxy round robin. */
-export declare function startReplicatedService(options: ReplicaOptions & { replicas?: number; persistentRedis?: boolean }): Promise<RunningReplicatedService>;
+export declare function startReplicatedService(
+  options: Omit<ReplicaOptions, 'env'> & { replicas?: number; persistentRedis?: boolean; env?: NodeJS.ProcessEnv | ((replica: string) => NodeJS.ProcessEnv) },
+): Promise<RunningReplicatedService>;

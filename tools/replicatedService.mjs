@@ -46,13 +46,17 @@ export async function startReplica({ serverScript, redisUrl, name, serverArgs = 
   };
 }
 
-/** Starts Redis, `replicas` replicas named r1..rN and haproxy in front; `stop()` ends them all, load balancer first. */
+/**
+ * Starts Redis, `replicas` replicas named r1..rN and haproxy in front; `stop()` ends them all, load balancer first.
+ * `env` is the replicas' environment, or a function of the replica's name that returns it.
+ */
 export async function startReplicatedService({ serverScript, replicas = 3, serverArgs = [], env = process.env, persistentRedis = false, command }) {
   const redis = await startRedisServer({ persistent: persistentRedis });
   const started = [];
   try {
     const names = Array.from({ length: replicas }, (_, index) => `r${index + 1}`);
-    started.push(...(await Promise.all(names.map((name) => startReplica({ serverScript, redisUrl: redis.url, name, serverArgs, env, command })))));
+    const envOf = typeof env === 'function' ? env : () => env;
+    started.push(...(await Promise.all(names.map((name) => startReplica({ serverScript, redisUrl: redis.url, name, serverArgs, env: envOf(name), command })))));
     const balancer = await startLoadBalancer(started.map(({ name, port }) => ({ name, port })));
     return {
       url: balancer.url,
