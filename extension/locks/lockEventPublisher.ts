@@ -44,11 +44,10 @@ export class LockEventPublisher {
     this.dispatch({ type: 'acquired', seq: ++this.lastSeq, atMs, chainId: request.chain.id, owner: request.owner, resource, mode: request.mode, waitedMs });
   }
 
-  /** `hold` has just ended. */
-  released(hold: Hold): void {
+  /** `hold` has just ended, at `atMs`. */
+  released(hold: Hold, atMs: number): void {
     if (this.listeners.length === 0) return;
     const { request, entry } = hold;
-    const atMs = nowMs();
     this.dispatch({ type: 'released', seq: ++this.lastSeq, atMs, chainId: request.chain.id, owner: request.owner, resource: entry.id, mode: request.mode, heldMs: atMs - hold.sinceMs });
   }
 
