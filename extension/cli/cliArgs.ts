@@ -36,6 +36,14 @@ export type CliCommand =
       readonly durationMs: number | undefined;
       readonly maxEvents: number;
       readonly envFilePath: string | undefined;
+      /** Inject the preload (mcp-lock-inspector/register) into a Node server; off with --no-preload. */
+      readonly preload: boolean;
+    }
+  | {
+      readonly kind: 'run';
+      readonly serverCommand: readonly string[];
+      readonly label: string | undefined;
+      readonly preload: boolean;
     };
 
 /** What `--help` prints. */
@@ -48,6 +56,15 @@ Usage:
   mcp-lock-inspector watch [options] --listen
       Only opens the channel and prints the environment variables to give a server that another
       client launches (any server that uses the mcp-lock-inspector lock library reports to it).
+  mcp-lock-inspector run [--label NAME] [--no-preload] -- <server command> [args...]
+      A transparent stdio wrapper for any MCP client's server config: runs the server on the client's
+      own stdin and stdout, with the preload, reporting to the running inspector (VS Code's, found
+      through its discovery file, or the one the environment names).
+      e.g.  "command": "npx", "args": ["mcp-lock-inspector", "run", "--", "node", "server.js"]
+
+A stdio server started by watch has no MCP client (watch is not one): nothing calls its tools, and it
+waits for a client until Ctrl-C or --duration. For a stdio server, put "run" in your MCP client's
+config and keep "watch --listen" (or VS Code) open; "watch --" suits HTTP servers and --demo-load.
 
 Options:
   --trace FILE           on exit (server exit, Ctrl-C, --duration) write a Chrome Trace Event file;
@@ -61,6 +78,8 @@ Options:
   --label NAME           name of the source in the view (default: the server command)
   --write-env FILE       with --listen: also write the environment as KEY=VALUE lines to FILE
   --max-events N         events kept for --trace and --record (default ${DEFAULT_MAX_EVENTS})
+  --no-preload           do not add the preload (lost-update tracking for servers without the
+                         lock library) to a Node server's NODE_OPTIONS
   -h, --help             show this text
   --version              show the version
 
@@ -94,6 +113,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         // Not --env-file: Node 20 takes that flag for itself even after the script name.
         'write-env': { type: 'string' },
         'max-events': { type: 'string' },
+        'no-preload': { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -103,10 +123,14 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
   const [subcommand, ...extra] = positionals;
-  if (subcommand === undefined) throw new CliUsageError('Missing the command: use "watch".');
-  if (subcommand !== 'watch') throw new CliUsageError(`Unknown command "${subcommand}": the only command is "watch".`);
+  if (subcommand === undefined) throw new CliUsageError('Missing the command: use "watch" or "run".');
+  if (subcommand !== 'watch' && subcommand !== 'run') throw new CliUsageError(`Unknown command "${subcommand}": the commands are "watch" and "run".`);
   if (extra.length > 0) {
     throw new CliUsageError(`Unexpected "${extra[0]}". Put the server command after "--", e.g. watch -- node server.js.`);
+  }
+  if (subcommand === 'run') {
+    if (serverCommand === undefined || serverCommand.length === 0) throw new CliUsageError('Give the server command after "--", e.g. run -- node server.js.');
+    return { kind: 'run', serverCommand, label: values.label === undefined ? undefined : nonEmpty('--label', values.label), preload: !values['no-preload'] };
   }
   if (values.listen && serverCommand !== undefined) {
     throw new CliUsageError('Use either --listen or a server command after "--", not both.');
@@ -128,6 +152,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     durationMs: values.duration === undefined ? undefined : positiveNumber('--duration', values.duration) * 1000,
     maxEvents: values['max-events'] === undefined ? DEFAULT_MAX_EVENTS : positiveInteger('--max-events', values['max-events']),
     envFilePath: values['write-env'] === undefined ? undefined : nonEmpty('--write-env', values['write-env']),
+    preload: !values['no-preload'],
   };
 }
 

@@ -1,5 +1,6 @@
 import packageJson from '../../package.json';
 import { CLI_USAGE, CliUsageError, EXIT_CODES, parseCliArgs, type CliCommand } from './cliArgs';
+import { runRun } from './runCommand';
 import { runWatch } from './watchCommand';
 
 // The `mcp-lock-inspector` bin: parses the command line, runs it, and exits with its code.
@@ -21,6 +22,8 @@ async function main(): Promise<number> {
       return EXIT_CODES.ok;
     case 'watch':
       return runWatch(command, { stdout: process.stdout, stderr: process.stderr, env: process.env });
+    case 'run':
+      return runRun(command, { stderr: process.stderr, env: process.env });
     default: {
       const unhandled: never = command;
       throw new Error(`Unhandled command ${JSON.stringify(unhandled)}`);

@@ -9,6 +9,9 @@ import type { SourceKind } from '../contract/wireFormat';
 import { exportChromeTrace } from '../inspector/traceExport';
 import { recordingOf, writeRecording } from '../inspector/recording';
 import { EXIT_CODES, type CliCommand, type FailOnKind } from './cliArgs';
+import { writeHubDiscovery } from '../inspector/hubDiscovery';
+import { withPreload } from '../inspector/preloadEnvironment';
+import { bundledPreloadFile } from './bundledPreloadFile';
 import { renderLiveTable, renderSummary, sourceLine, warningLine } from './liveTable';
 
 /** The options of `watch`, as parsed from the command line. */
@@ -49,6 +52,8 @@ export async function runWatch(command: WatchCommand, io: WatchIo): Promise<numb
   const env = hub.envFor(label, kind);
   // Written before anything is printed, so a script that waits for our output finds the file complete.
   if (command.envFilePath) await writeEnvFile(command.envFilePath, env);
+  // With --listen, `mcp-lock-inspector run` in any client's config finds this inspector.
+  const unpublish = command.serverCommand ? undefined : writeHubDiscovery({ address: hub.address, token: hub.token, pid: process.pid }, io.env);
   const failOnCounts = new Map<FailOnKind, number>();
   const serverOutput: string[] = [];
   const startedAtMs = Date.now();
@@ -149,7 +154,7 @@ export async function runWatch(command: WatchCommand, io: WatchIo): Promise<numb
 
     const [file, ...args] = command.serverCommand as [string, ...string[]];
     child = spawn(file, args, {
-      env: { ...io.env, ...env },
+      env: command.preload ? withPreload({ ...io.env, ...env }, bundledPreloadFile()) : { ...io.env, ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
       windowsHide: true,
     });
@@ -210,6 +215,7 @@ export async function runWatch(command: WatchCommand, io: WatchIo): Promise<numb
     await writeRecording(command.recordPath, recordingOf(model));
     say(`Recording saved to ${command.recordPath}: ${model.history().length} events. Open it with "Lock Inspector: Open Recording" in VS Code.`);
   }
+  unpublish?.();
   await hub.dispose();
 
   if (outcome.kind === 'spawnFailed') return EXIT_CODES.serverDidNotStart;

@@ -8,6 +8,7 @@ import { registerRecordingCommands } from './commands/recordingCommands';
 import { registerChannelDebugConfigurationProvider } from './debug/channelDebugConfigurationProvider';
 import { DebugServerLauncher } from './debug/debugServer';
 import { InspectorHub } from '../inspector/inspectorHub';
+import { writeHubDiscovery } from '../inspector/hubDiscovery';
 import { DEFAULT_MAX_EVENTS, InspectorModel } from '../inspector/inspectorModel';
 import { ShownModel } from '../inspector/shownModel';
 import { ServerManager } from './lifecycle/serverManager';
@@ -28,6 +29,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<LockIn
   const model = new InspectorModel({ maxEvents: historySize(log) });
   const hub = await InspectorHub.listen({ model, logger: log });
   context.subscriptions.push({ dispose: () => void hub.dispose() });
+  // `mcp-lock-inspector run` in any MCP client's config finds this hub through the discovery file.
+  try {
+    context.subscriptions.push({ dispose: writeHubDiscovery({ address: hub.address, token: hub.token, pid: process.pid }) });
+  } catch (error) {
+    log.warn(`Could not publish the inspector for mcp-lock-inspector run: ${(error as Error).message}`);
+  }
   const channelEnv = hub.envFor.bind(hub);
 
   const server = new ServerManager({

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { withPreload } from '../../inspector/preloadEnvironment';
 
 /** The `lockInspector.server.*` settings, read once per launch. */
 export interface ServerSettings {
@@ -12,6 +13,8 @@ export interface ServerSettings {
   /** With the demo load, the opposite-order pair too. */
   readonly demoDeadlocks: boolean;
   readonly latencyMs: number;
+  /** Start the user's own Node server with the preload (mcp-lock-inspector/register), which shows its lost updates. */
+  readonly preload: boolean;
 }
 
 /** A server to start, before the inspector channel is added to its environment. */
@@ -51,6 +54,7 @@ export function readServerSettings(): ServerSettings {
     demoLoad: settings.get<boolean>('demoLoad', false),
     demoDeadlocks: settings.get<boolean>('demoDeadlocks', true),
     latencyMs,
+    preload: settings.get<boolean>('preload', true),
   };
 }
 
@@ -72,7 +76,8 @@ export function serverLaunchSpec(settings: ServerSettings, extensionUri: vscode.
   const cwd = settings.cwd ? path.resolve(workspaceFolder ?? extensionUri.fsPath, substitute(settings.cwd)) : (workspaceFolder ?? extensionUri.fsPath);
   const args = settings.args.map(substitute);
   if (settings.command) {
-    return { command: substitute(settings.command), args, cwd, envOverrides: settings.env, bundled: false };
+    const envOverrides = settings.preload ? preloadOverrides(settings.env, extensionUri) : settings.env;
+    return { command: substitute(settings.command), args, cwd, envOverrides, bundled: false };
   }
   return {
     // In desktop VS Code the host runs on Electron, which behaves as plain Node only with ELECTRON_RUN_AS_NODE.
@@ -83,4 +88,11 @@ export function serverLaunchSpec(settings: ServerSettings, extensionUri: vscode.
     envOverrides: { ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}), ...settings.env },
     bundled: true,
   };
+}
+
+/** The settings' env plus the preload in NODE_OPTIONS (after whatever NODE_OPTIONS the server would get anyway). */
+function preloadOverrides(env: Readonly<Record<string, string>>, extensionUri: vscode.Uri): Readonly<Record<string, string>> {
+  const preloadFile = vscode.Uri.joinPath(extensionUri, 'dist', 'register.mjs').fsPath;
+  const nodeOptions = withPreload({ NODE_OPTIONS: env['NODE_OPTIONS'] ?? process.env['NODE_OPTIONS'] }, preloadFile)['NODE_OPTIONS'];
+  return nodeOptions === undefined ? env : { ...env, NODE_OPTIONS: nodeOptions };
 }

@@ -16,7 +16,9 @@ describe('parseCliArgs', () => {
       durationMs: undefined,
       maxEvents: 50_000,
       envFilePath: undefined,
+      preload: true,
     });
+    assert.deepEqual(parseCliArgs(['run', '--label', 'store', '--no-preload', '--', 'node', 'server.js']), { kind: 'run', serverCommand: ['node', 'server.js'], label: 'store', preload: false });
   });
 
   it('reads --listen with --duration, --label, --max-events and --write-env', () => {
@@ -38,7 +40,8 @@ describe('parseCliArgs', () => {
 
   const mistakes: [string[], RegExp][] = [
     [[], /Missing the command: use "watch"/],
-    [['run'], /Unknown command "run"/],
+    [['serve'], /Unknown command "serve"/],
+    [['run'], /Give the server command after "--", e.g. run -- node server.js/],
     [['watch'], /Give the server command after "--"/],
     [['watch', '--'], /Give the server command after "--"/],
     [['watch', 'node', 'server.js'], /Unexpected "node"\. Put the server command after "--"/],
