@@ -1,6 +1,6 @@
 // The one vocabulary: how owners, durations, cycles and warnings read, in errors, MCP log messages, the model's
 // warnings, the CLI and the webviews alike. Pure functions, no Node or DOM, so every side can import it.
-import type { SourceInfo } from './inspectorSnapshot';
+import type { AdviceKind, SourceInfo } from './inspectorSnapshot';
 import type { LockEvent, LockOrderSite, LockOwner, LockParty, LostUpdateEvent, SharedStateKind, WaitForEdge } from './lockEvents';
 
 /** Anything that can be named as a holder or waiter: its call chain and, when known, its owner. */
@@ -207,3 +207,70 @@ function trimZero(text: string): string {
 function pad2(value: number): string {
   return String(value).padStart(2, '0');
 }
+
+/** A share 0..1 as sentences say it: `71%`. */
+export function formatShare(share: number): string {
+  return `${Math.round(share * 100)}%`;
+}
+
+/** A count as sentences say it: `2,000`. */
+export function formatCount(count: number): string {
+  return count.toLocaleString('en-US');
+}
+
+/** What the granularity what-if says: how much the calls waited on one coarse id, and what finer ids would give. */
+export function granularityAdviceMessage(finding: {
+  readonly resource: string;
+  readonly calls: number;
+  readonly distinctKeys: number;
+  readonly keyArguments: readonly string[];
+  readonly waitShare: number;
+  readonly recordedMakespanMs: number;
+  readonly finerMakespanMs: number;
+  readonly recordedWaitP95Ms: number;
+  readonly finerWaitP95Ms: number;
+}): string {
+  const perKey = finding.keyArguments.length > 0 ? `per-${finding.keyArguments.join('/')} ids` : 'per-key ids';
+  return (
+    `Coarse lock: calls waited ${formatShare(finding.waitShare)} of their time on ${quoteResource(finding.resource)}, taken by ` +
+    `${formatCount(finding.calls)} calls on ${formatCount(finding.distinctKeys)} different keys; with ${perKey} the same ` +
+    `${formatCount(finding.calls)} calls would finish in ${formatDuration(finding.finerMakespanMs)} instead of ` +
+    `${formatDuration(finding.recordedMakespanMs)} (p95 wait ${formatDuration(finding.recordedWaitP95Ms)} -> ` +
+    `${formatDuration(finding.finerWaitP95Ms)}). Lock what each call touches, e.g. ` +
+    `withLocks([${finding.keyArguments.map((name) => `\`${finding.resource}:\${${name}}\``).join(', ') || `\`${finding.resource}:\${key}\``}], ...).`
+  );
+}
+
+/** What a timeout-budget warning says: a tool's worst waits and holds, or its lock timeout, against its client's request timeout. */
+export function timeoutBudgetMessage(
+  tool: string,
+  figures: { readonly waitP99Ms: number; readonly holdP99Ms: number; readonly lockTimeoutMs?: number; readonly clientTimeoutMs: number; readonly clientTimeoutLabel: string },
+): string {
+  const budget = `the client's ${formatDuration(figures.clientTimeoutMs)} request timeout (${figures.clientTimeoutLabel})`;
+  if (figures.lockTimeoutMs !== undefined && figures.lockTimeoutMs > figures.clientTimeoutMs) {
+    return (
+      `Timeout budget: ${tool} waits up to ${formatDuration(figures.lockTimeoutMs)} for a lock, longer than ${budget}: the client gives ` +
+      'up first and the call may still take the lock and do its work for nobody. Make the lock timeout shorter than the client\'s.'
+    );
+  }
+  return (
+    `Timeout budget: ${tool} calls wait up to ${formatDuration(figures.waitP99Ms)} (p99) and hold up to ${formatDuration(figures.holdP99Ms)} ` +
+    `(p99), ${formatShare((figures.waitP99Ms + figures.holdP99Ms) / figures.clientTimeoutMs)} of ${budget}: a slower call can be abandoned ` +
+    'by its client while still queued or holding. Shorten the hold or the queue, or raise the client\'s timeout.'
+  );
+}
+
+/** What a parallel-safety hint says: what a tool was seen to do, and the annotation that tells clients so. */
+export function readOnlyHintMessage(tool: string, calls: number, readLocks: number): string {
+  return (
+    `Parallel safety: ${tool} took only read locks (${formatCount(readLocks)} in ${formatCount(calls)} calls) and wrote no tracked state. ` +
+    'Annotate it { readOnlyHint: true } so clients may run it in parallel with others.'
+  );
+}
+
+/** The heading of each kind of advice in the warning list. */
+export const ADVICE_TITLES: Readonly<Record<AdviceKind, string>> = {
+  granularity: 'Coarse lock',
+  timeoutBudget: 'Timeout budget',
+  readOnlyHint: 'Parallel safety',
+};

@@ -66,6 +66,9 @@ export interface ToolView {
   readonly holding: readonly string[];
 }
 
+/** What an advice is about: a coarse lock (with what-if figures), a timeout budget, a tool that may be annotated read-only. */
+export type AdviceKind = 'granularity' | 'timeoutBudget' | 'readOnlyHint';
+
 /** Something a person should look at; `occurrences` says how often it happened (1 when absent). */
 export type WarningView = { readonly occurrences?: number } & (
   | { readonly id: string; readonly kind: 'deadlock'; readonly sourceId: string; readonly atMs: number; readonly message: string; readonly cycle: readonly WaitForEdge[] }
@@ -73,6 +76,7 @@ export type WarningView = { readonly occurrences?: number } & (
   | { readonly id: string; readonly kind: 'longHold'; readonly sourceId: string; readonly atMs: number; readonly message: string; readonly resource: string; readonly owner?: LockOwner; readonly heldMs: number }
   | { readonly id: string; readonly kind: 'timeoutStorm'; readonly sourceId: string; readonly atMs: number; readonly message: string; readonly resource: string; readonly timeouts: number; readonly windowMs: number }
   | { readonly id: string; readonly kind: 'lostUpdate'; readonly sourceId: string; readonly atMs: number; readonly message: string; readonly event: LostUpdateEvent }
+  | { readonly id: string; readonly kind: 'advice'; readonly advice: AdviceKind; readonly sourceId: string; readonly atMs: number; readonly message: string; readonly resource?: string; readonly tool?: string }
 );
 
 /** The whole model at one instant: what the views, the status bar, the CLI and the public API read. */
@@ -82,6 +86,8 @@ export interface InspectorSnapshot {
   /** Busy resources first, then the rest that have history. */
   readonly resources: readonly ResourceView[];
   readonly tools: readonly ToolView[];
+  /** Colour slot of every tool seen this session, kept across Clear History, so all views colour a tool alike. */
+  readonly toolColorSlots?: Readonly<Record<string, number>>;
   /** Newest first, bounded. */
   readonly warnings: readonly WarningView[];
   readonly totals: {

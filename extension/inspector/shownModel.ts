@@ -1,4 +1,5 @@
-import type { InspectorModelReader, InspectorSnapshot, ModelChange, SourcedEvent } from '../contract/inspectorSnapshot';
+import type { InspectorModelReader, InspectorSnapshot, ModelChange, SourcedEvent, WarningView } from '../contract/inspectorSnapshot';
+import { realClock, type Clock } from './throttle';
 
 /** A model the views can be pointed at instead of the live one: a replayed recording, at one instant. */
 export interface ShownReplay {
@@ -11,14 +12,21 @@ export interface ShownReplay {
 /**
  * What the sidebar, the timeline, the lenses and the status bar read: the live model, or a replay shown in its
  * place. Switching hands every listener one change that clears what they drew and carries the shown history, so the
- * same views show a recording without knowing it is one.
+ * same views show a recording without knowing it is one. Advice on the shown history (`advise`) leads its warnings,
+ * worked out again at most once per `adviceIntervalMs`, since it reads the whole history.
  */
 export class ShownModel implements InspectorModelReader {
   private replay: ShownReplay | undefined;
   private readonly listeners = new Set<(change: ModelChange) => void>();
   private unsubscribeLive: (() => void) | undefined;
+  private advice: { readonly shown: ShownReplay | undefined; readonly atMs: number; readonly warnings: readonly WarningView[] } | undefined;
 
-  constructor(private readonly live: InspectorModelReader) {}
+  constructor(
+    private readonly live: InspectorModelReader,
+    private readonly advise: (history: readonly SourcedEvent[]) => readonly WarningView[] = () => [],
+    private readonly adviceIntervalMs = 2000,
+    private readonly clock: Clock = realClock,
+  ) {}
 
   /** The replay shown now, or undefined when the views show the live model. */
   get shownReplay(): ShownReplay | undefined {
@@ -33,11 +41,21 @@ export class ShownModel implements InspectorModelReader {
   }
 
   snapshot(): InspectorSnapshot {
-    return (this.replay ?? this.live).snapshot();
+    const snapshot = (this.replay ?? this.live).snapshot();
+    const advice = this.currentAdvice();
+    return advice.length === 0 ? snapshot : { ...snapshot, warnings: [...advice, ...snapshot.warnings] };
   }
 
   history(): readonly SourcedEvent[] {
     return (this.replay ?? this.live).history();
+  }
+
+  private currentAdvice(): readonly WarningView[] {
+    const nowMs = this.clock.now();
+    const cached = this.advice;
+    if (cached && cached.shown === this.replay && nowMs - cached.atMs < this.adviceIntervalMs) return cached.warnings;
+    this.advice = { shown: this.replay, atMs: nowMs, warnings: this.advise(this.history()) };
+    return this.advice.warnings;
   }
 
   subscribe(listener: (change: ModelChange) => void): () => void {

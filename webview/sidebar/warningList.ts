@@ -1,7 +1,7 @@
 import type { WarningView } from '../../extension/contract/inspectorSnapshot';
 import type { LockOrderSite, LockOwner, LostUpdateEvent, SharedStateAccess } from '../../extension/contract/lockEvents';
 import { codicon } from '../shared/codicons';
-import { cycleNodes, describeCycle, describeOwner, formatDuration, suggestedLockId } from '../../extension/contract/describe';
+import { ADVICE_TITLES, cycleNodes, describeCycle, describeOwner, formatDuration, suggestedLockId } from '../../extension/contract/describe';
 import { el, setText } from '../shared/dom';
 import { formatAgo } from '../shared/format';
 import type { ToolPalette } from '../shared/toolPalette';
@@ -111,6 +111,8 @@ export class WarningList {
         return ['watch', 'Long hold', `${describeOwner(warning.owner, 0)} held ${warning.resource} for ${formatDuration(warning.heldMs)}`];
       case 'timeoutStorm':
         return ['warning', 'Timeout storm', `${warning.timeouts} timeouts on ${warning.resource} within ${formatDuration(warning.windowMs)}`];
+      case 'advice':
+        return ['watch', ADVICE_TITLES[warning.advice], warning.resource ?? warning.tool ?? ''];
       case 'lostUpdate':
         return ['error', 'Lost update', `${describeOwner(warning.event.owner, warning.event.chainId)} overwrote ${describeOwner(warning.event.overwritten.owner, warning.event.overwritten.chainId)}'s write of ${warning.event.key}`];
     }
@@ -133,6 +135,8 @@ export class WarningList {
         return [el('p', {}, this.callLink(warning.owner), ` held `, this.resourceLink(warning.resource), ` for ${formatDuration(warning.heldMs)}. Held across a slow call?`)];
       case 'timeoutStorm':
         return [el('p', {}, `${warning.timeouts} timeouts on `, this.resourceLink(warning.resource), ` within ${formatDuration(warning.windowMs)}.`)];
+      case 'advice':
+        return [el('p', {}, warning.message)];
       case 'lostUpdate':
         return this.lostUpdate(warning.event);
     }

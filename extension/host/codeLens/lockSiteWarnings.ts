@@ -64,6 +64,11 @@ export function warningsAtSites(fileName: string, sites: readonly LockSite[], wa
       case 'timeoutStorm':
         for (const site of sitesForResource(sites, warning.resource, warning.kind === 'longHold' ? warning.owner : undefined)) add(site, warning, warning.resource);
         break;
+      case 'advice':
+        // A coarse lock is advised at the sites that take it; a tool's budget or annotation at its first lock site.
+        if (warning.resource !== undefined) for (const site of sitesForResource(sites, warning.resource, undefined)) add(site, warning, warning.resource);
+        else for (const site of sites.filter((candidate) => candidate.tool === warning.tool).slice(0, 1)) add(site, warning, undefined);
+        break;
       case 'deadlock':
         for (const edge of warning.cycle) {
           for (const site of sitesForResource(sites, edge.resource, edge.waiter.owner)) add(site, warning, edge.resource);

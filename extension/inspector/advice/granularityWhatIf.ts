@@ -2,6 +2,7 @@ import { isKeyFingerprint } from '../../contract/argumentFingerprints';
 import type { SourcedEvent } from '../../contract/inspectorSnapshot';
 import type { LockMode } from '../../contract/lockEvents';
 import { callKeyOf } from '../../contract/lockIntervals';
+import { percentile } from './percentile';
 
 /** What the granularity what-if found for one coarse resource: the recorded figures and the re-simulated ones. */
 export interface GranularityWhatIf {
@@ -167,10 +168,4 @@ function simulateFinerLocks(uses: readonly { use: LockUse; ids: readonly string[
     shiftByCall.set(use.callKey, startMs - use.acquiredMs);
   }
   return { waits, shiftByCall };
-}
-
-function percentile(values: readonly number[], fraction: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] as number;
 }

@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { argumentFingerprints } from '../../../extension/contract/argumentFingerprints';
 import type { SourcedEvent } from '../../../extension/contract/inspectorSnapshot';
 import { CHANNEL_ENV, type InspectorEvent } from '../../../extension/contract/wireFormat';
 import { inspectorEventSchema } from '../../../extension/contract/wireSchema';
+import { adviceWarnings } from '../../../extension/inspector/advice/adviceWarnings';
 import { granularityWhatIf } from '../../../extension/inspector/advice/granularityWhatIf';
+import { readRecording, RECORDING_FORMAT, RECORDING_VERSION, writeRecording } from '../../../extension/inspector/recording';
 import { InspectorHub } from '../../../extension/inspector/inspectorHub';
 import { InspectorModel } from '../../../extension/inspector/inspectorModel';
 import { InspectorReporter } from '../../../extension/mcp/inspectorReporter';
@@ -106,6 +111,12 @@ describe('granularity what-if', () => {
       }
     };
     const coarse = await run(() => 'db');
+    // The advice reads the same from the session saved and reopened as a recording.
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'what-if-')), 'coarse.lockrec');
+    await writeRecording(file, { header: { format: RECORDING_FORMAT, version: RECORDING_VERSION, type: 'header', recordedAtMs: Date.now(), eventsEvictedBefore: 0, generator: 'test' }, sources: [], events: coarse.history });
+    const advice = adviceWarnings((await readRecording(file)).events).find((warning) => warning.advice === 'granularity');
+    assert.match(advice?.message ?? '', /^Coarse lock: calls waited \d+% of their time on 'db', taken by 40 calls on \d+ different keys; with per-account\/from\/to ids/);
+    await rm(path.dirname(file), { recursive: true, force: true });
     const [finding] = granularityWhatIf(coarse.history);
     assert.ok(finding, 'the db lock is found');
     assert.deepEqual([finding.resource, finding.keyArguments], ['db', ['account', 'from', 'to']]);

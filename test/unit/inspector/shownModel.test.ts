@@ -49,6 +49,26 @@ describe('ShownModel', () => {
     assert.equal(shown.snapshot().atMs, 1);
   });
 
+  it('leads the warnings with advice on the shown history, worked out again at most once per interval', () => {
+    let nowMs = 0;
+    const clock = { now: () => nowMs, setTimeout: () => undefined, clearTimeout: () => {} };
+    const advised: number[] = [];
+    const advise = (history: readonly SourcedEvent[]) => {
+      advised.push(history.length);
+      return [{ id: `advice:${history.length}`, kind: 'advice' as const, advice: 'granularity' as const, sourceId: 'live', atMs: 1, message: 'coarse', resource: 'db' }];
+    };
+    const shown = new ShownModel(fakeLive(), advise, 2000, clock);
+    assert.deepEqual(shown.snapshot().warnings.map((warning) => warning.id), ['advice:3']);
+    nowMs = 1000;
+    shown.snapshot();
+    assert.deepEqual(advised, [3], 'not again within the interval');
+    shown.show({ label: 'r', snapshot: () => snapshotAt(500), history: () => [...recorded, ...recorded] });
+    assert.deepEqual(shown.snapshot().warnings.map((warning) => warning.id), ['advice:6'], 'at once for a newly shown recording');
+    nowMs = 3500;
+    shown.snapshot();
+    assert.deepEqual(advised, [3, 6, 6]);
+  });
+
   it('listens to the live model only while someone listens to it', () => {
     const live = fakeLive();
     const shown = new ShownModel(live);
