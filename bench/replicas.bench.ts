@@ -1,0 +1,136 @@
+// Locks across replicas on one real redis-server: the Redis lock map against redlock (default retries) and
+// redis-semaphore's Mutex (its default 10 ms retry), with a bare PING round trip as the unit, all in the same run.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { Mutex } from 'redis-semaphore';
+import { createRequire } from 'node:module';
+import { createClient } from 'redis';
+import { DEFAULT_KEY_PREFIX, readRedisLockState, RedisLockMap } from '../extension/redis';
+import { startRedisServer } from '../tools/redisServer.mjs';
+import { printTable, type BenchRow } from './measure';
+
+const LIBRARIES = ['ours', 'redlock', 'redis-semaphore'] as const;
+const CONTENDED_MS = 3000;
+const PROCESSES = 3;
+// Each grant: 1 ms of work under the lock, then 1 ms of other work before asking again (a request handler's rhythm).
+const HOLD_MS = 1;
+const THINK_MS = 1;
+
+/** Microseconds per run of `op`, the median of `runs` sequential runs after a warm-up. */
+async function medianMicros(op: () => Promise<unknown>, runs: number): Promise<number> {
+  for (let index = 0; index < runs / 10; index++) await op();
+  const samples: number[] = [];
+  for (let index = 0; index < runs; index++) {
+    const startedNs = process.hrtime.bigint();
+    await op();
+    samples.push(Number(process.hrtime.bigint() - startedNs) / 1000);
+  }
+  return percentile(samples, 0.5);
+}
+
+function percentile(values: readonly number[], fraction: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? NaN;
+}
+
+interface ContendedRun {
+  readonly grantsPerSecond: number;
+  readonly handOverMs: number;
+  readonly p99WaitMs: number;
+  readonly failures: number;
+}
+
+/** Three worker processes on one hot key for CONTENDED_MS; merges their grants on the shared wall clock. */
+async function contended(library: string, url: string, hotKey: string): Promise<ContendedRun> {
+  const startAtMs = performance.timeOrigin + performance.now() + 1500;
+  const outputs = await Promise.all(Array.from({ length: PROCESSES }, () => new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'replicaLockWorker.ts'), library, url, hotKey, String(CONTENDED_MS), String(startAtMs), String(HOLD_MS), String(THINK_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    child.stdout.on('data', (chunk) => (text += chunk));
+    child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`${library} worker exited ${code}`))));
+  })));
+  const runs = outputs.map((text) => JSON.parse(text) as { grants: [number, number][]; failures: number });
+  const grants = runs.flatMap((run) => run.grants).sort((a, b) => a[1] - b[1]);
+  // A hand-over: from the end of one hold (grant + HOLD_MS) to the next grant, for a caller already waiting by then.
+  const handOvers: number[] = [];
+  for (let index = 1; index < grants.length; index++) {
+    const releasedMs = grants[index - 1]![1] + HOLD_MS;
+    const [askedMs, grantedMs] = grants[index]!;
+    if (askedMs < releasedMs) handOvers.push(Math.max(0, grantedMs - releasedMs));
+  }
+  return {
+    grantsPerSecond: grants.length / (CONTENDED_MS / 1000),
+    handOverMs: percentile(handOvers, 0.5),
+    p99WaitMs: percentile(grants.map(([askedMs, grantedMs]) => grantedMs - askedMs), 0.99),
+    failures: runs.reduce((sum, run) => sum + run.failures, 0),
+  };
+}
+
+async function main(): Promise<void> {
+  const redis = await startRedisServer();
+  const client = createClient({ url: redis.url });
+  await client.connect();
+  const ioredis = new Redis(redis.url);
+  const locks = await RedisLockMap.connect({ url: redis.url, replica: 'bench' });
+  const Redlock = createRequire(__filename)('redlock') as new (clients: readonly Redis[], options?: object) => { lock(resource: string, ttlMs: number): Promise<{ unlock(): Promise<void> }> };
+  const redlock = new Redlock([ioredis]);
+  try {
+    const pingMicros = await medianMicros(() => client.ping(), 3000);
+    let key = 0;
+    const uncontended = {
+      ours: await medianMicros(() => locks.withLock(`free:${key++}`, () => undefined), 2000),
+      redlock: await medianMicros(async () => (await redlock.lock(`free:${key++}`, 10_000)).unlock(), 2000),
+      'redis-semaphore': await medianMicros(async () => {
+        const mutex = new Mutex(ioredis, `free:${key++}`);
+        await mutex.acquire();
+        await mutex.release();
+      }, 2000),
+    };
+    const inRoundTrips = (micros: number) => `${(micros / pingMicros).toFixed(2)} PING round trips`;
+    printTable('Uncontended acquire + release (median, one process)', [
+      { label: 'PING round trip', value: pingMicros, unit: 'us' },
+      ...LIBRARIES.map((library): BenchRow => ({ label: library, value: uncontended[library], unit: 'us', versus: 'PING round trip', ...(library === 'ours' ? { target: '<= 2' as const } : {}), note: inRoundTrips(uncontended[library]) })),
+    ]);
+
+    const runs: Record<string, ContendedRun> = {};
+    for (const library of LIBRARIES) runs[library] = await contended(library, redis.url, `hot:${library}`);
+    printTable(`One hot key, ${PROCESSES} processes, ${CONTENDED_MS / 1000} s, ${HOLD_MS} ms under the lock, ${THINK_MS} ms outside: hand-over to a waiter (median)`, [
+      { label: 'PING round trip', value: pingMicros / 1000, unit: 'ms' },
+      ...LIBRARIES.map((library): BenchRow => ({ label: library, value: runs[library]!.handOverMs, unit: 'ms', versus: 'PING round trip', ...(library === 'ours' ? { target: '<= 2' as const } : {}) })),
+    ]);
+    printTable('Contended throughput (grants per second, all processes)', [
+      { label: 'ours', value: runs.ours!.grantsPerSecond, unit: '/s', note: `${runs.ours!.failures} failed` },
+      { label: 'redlock', value: runs.redlock!.grantsPerSecond, unit: '/s', note: `${runs.redlock!.failures} failed after its retries` },
+      { label: 'redis-semaphore', value: runs['redis-semaphore']!.grantsPerSecond, unit: '/s', note: `${runs['redis-semaphore']!.failures} failed` },
+      { label: 'ours vs redlock', value: runs.ours!.grantsPerSecond, unit: '/s', versus: 'redlock', target: '>= 5' },
+      { label: 'ours vs redis-semaphore', value: runs.ours!.grantsPerSecond, unit: '/s', versus: 'redis-semaphore', target: '>= 2' },
+    ]);
+    printTable('Fairness: p99 wait per grant', LIBRARIES.map((library): BenchRow => ({ label: library, value: runs[library]!.p99WaitMs, unit: 'ms', ...(library === 'ours' ? {} : { versus: 'ours' }) })));
+
+    // The inspector's view: 10,000 resources held at once, read straight from Redis.
+    let releaseAll!: () => void;
+    const held = new Promise<void>((resolve) => (releaseAll = resolve));
+    const holders = Array.from({ length: 10_000 }, (_, index) => locks.withLock(`held:${index}`, () => held));
+    await locks.idle();
+    const snapshotMs = Math.min(...(await Promise.all([0, 1, 2, 3, 4].map(async () => {
+      const startedNs = process.hrtime.bigint();
+      const { resources } = await readRedisLockState(client, DEFAULT_KEY_PREFIX);
+      if (resources.length < 10_000) throw new Error(`the snapshot saw ${resources.length} held resources, not 10,000`);
+      return Number(process.hrtime.bigint() - startedNs) / 1e6;
+    }))));
+    releaseAll();
+    await Promise.all(holders);
+    printTable('Inspector view: snapshot of 10,000 held resources read from Redis (best of 5)', [{ label: 'readRedisLockState', value: snapshotMs, unit: 'ms' }]);
+  } finally {
+    await locks.close();
+    ioredis.disconnect();
+    client.destroy();
+    await redis.stop();
+  }
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
