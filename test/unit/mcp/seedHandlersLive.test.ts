@@ -6,16 +6,14 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { ResourceLockMap } from '../../../extension/locks';
 import { instrumentMcpServer, LOCK_LOGGER } from '../../../extension/mcp/instrumentMcpServer';
-import { badHandler, counters, goodHandler, safeHandler } from '../../fixtures/seedHandlers/seedHandlers';
+import { counters, registerSeedTools } from '../../fixtures/seedHandlers/seedHandlers';
 
 const CALLS = 10;
 
 describe("the seed's handlers, live", () => {
   it('only badHandler is reported, as MCP logging warnings naming the lost update, as many as increments it lost', async () => {
     const server = new McpServer({ name: 'seed', version: '1.0.0' });
-    for (const [name, handler] of [['bad', badHandler], ['good', goodHandler], ['safe', safeHandler]] as const) {
-      server.registerTool(name, {}, async () => ({ content: [{ type: 'text', text: String(await handler()) }] }));
-    }
+    registerSeedTools(server);
     instrumentMcpServer(server, new ResourceLockMap(), { reporter: null });
     const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
     const client = new Client({ name: 'seed-test', version: '1.0.0' });
