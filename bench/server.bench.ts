@@ -1,7 +1,7 @@
 // MCP server benchmark: one tools/call round trip in memory and over stdio, bare and with the lock library's work
 // and events, the lock overhead as a share of a stdio round trip, and the reporter's delivery rate to a listening
 // hub. Targets come from issue 4: lock work + events <= 2% of a stdio round trip; delivery >= 1,000,000 events/s.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -12,7 +12,8 @@ import { CHANNEL_ENV } from '../extension/contract/wireFormat';
 import { ResourceLockMap, runWithLockContext } from '../extension/locks';
 import type { LockEvent, LockSnapshot } from '../extension/contract/lockEvents';
 import { InspectorReporter, type LockEventSource } from '../extension/mcp/inspectorReporter';
-import { createBenchToolServer, type BenchServerMode } from './benchToolServer';
+import { createBenchToolServer, PROFILE_FILE_ENV, type BenchServerMode } from './benchToolServer';
+import { partRows, partsPerCall, profileInProcess, type CpuProfile } from './callProfile';
 import { printTable, timeOnce, timeOps, type BenchRow } from './measure';
 
 const IN_MEMORY_CALLS = 20_000;
@@ -21,6 +22,7 @@ const LOCK_WORK_CALLS = 200_000;
 const ROUNDS = 5;
 const DELIVERY_EVENTS = 2_000_000;
 const EVENTS_PER_TURN = 4096;
+const PROFILED_CALLS = 5000;
 
 /**
  * A hub on another thread. `count` mode counts the events in the bytes as they arrive (one `"seq":` per event), which
@@ -181,6 +183,39 @@ async function roundTrips(hub: BenchHub, deliveredPerSecond: number): Promise<vo
   );
 }
 
+/** Where the microseconds of a call go, in memory (client and server in this process) and in a stdio server process. */
+async function callProfiles(hub: BenchHub, folder: string): Promise<void> {
+  const inMemory = async (mode: BenchServerMode, reported: boolean): Promise<Map<string, number>> => {
+    if (reported) Object.assign(process.env, { [CHANNEL_ENV.address]: hub.address, [CHANNEL_ENV.token]: 'bench' });
+    const client = await inMemoryClient(mode);
+    delete process.env[CHANNEL_ENV.address];
+    delete process.env[CHANNEL_ENV.token];
+    await timeOps(client.call, PROFILED_CALLS);
+    const profile = await profileInProcess(async () => {
+      for (let index = 0; index < PROFILED_CALLS; index++) await client.call();
+    });
+    await client.close();
+    return partsPerCall(profile, PROFILED_CALLS);
+  };
+  const bare = await inMemory('bare', false);
+  const reported = await inMemory('locked', true);
+  printTable(`Profile of ${PROFILED_CALLS.toLocaleString('en-US')} in-memory calls, lock + events + reporter (client and server share this process)`, partRows(reported, bare));
+
+  const stdioServer = async (mode: BenchServerMode, env: Record<string, string>): Promise<Map<string, number>> => {
+    const profileFile = join(folder, `profile-${mode}.cpuprofile`);
+    const client = await stdioClient(mode, { ...env, [PROFILE_FILE_ENV]: profileFile });
+    for (let index = 0; index < PROFILED_CALLS; index++) await client.call();
+    await client.close();
+    // The server writes its profile as it exits, just after the client closed its stdin.
+    for (let waited = 0; waited < 200 && !existsSync(profileFile); waited++) await new Promise((resolve) => setTimeout(resolve, 25));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    return partsPerCall(JSON.parse(readFileSync(profileFile, 'utf8')) as CpuProfile, PROFILED_CALLS);
+  };
+  const stdioBare = await stdioServer('bare', {});
+  const stdioReported = await stdioServer('locked', { [CHANNEL_ENV.address]: hub.address, [CHANNEL_ENV.token]: 'bench' });
+  printTable(`Profile of the stdio server process over ${PROFILED_CALLS.toLocaleString('en-US')} calls, lock + events + reporter (idle is the wait for the client)`, partRows(stdioReported, stdioBare));
+}
+
 /** Nanoseconds one tool call spends on its lock: the context, one uncontended withLock, and its events to a listener. */
 async function lockWorkPerCall(): Promise<number> {
   const locks = new ResourceLockMap();
@@ -284,6 +319,7 @@ async function main(): Promise<void> {
   try {
     const deliveredPerSecond = await delivery(countingHub, parsingHub);
     await roundTrips(countingHub, deliveredPerSecond);
+    await callProfiles(countingHub, folder);
   } finally {
     await Promise.all([countingHub.stop(), parsingHub.stop()]);
     rmSync(folder, { recursive: true, force: true });
