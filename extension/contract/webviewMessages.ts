@@ -21,6 +21,8 @@ export interface TimelineHeader {
   readonly atMs: number;
   readonly sources: readonly SourceInfo[];
   readonly tools: readonly string[];
+  /** As InspectorSnapshot.toolColorSlots. */
+  readonly toolColorSlots?: Readonly<Record<string, number>>;
 }
 
 /** Messages every webview may send to the host. */

@@ -16,6 +16,7 @@ import { ChangeNotifier } from './changeNotifier';
 import { DurationHistogram } from './durationHistogram';
 import type { InspectorSink } from './inspectorHub';
 import { realClock, type Clock } from './throttle';
+import { ToolColorSlots } from '../contract/toolColorSlots';
 import { positiveInteger, WarningDetectors, type WarningDetectorOptions } from './warningDetectors';
 
 /** Limits and thresholds of an InspectorModel; every field has a default. */
@@ -90,6 +91,7 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
   private readonly tools = new Map<string, ToolState>();
   /** `callKeyOf` of calls that started and have not ended, to their tool. */
   private readonly activeCalls = new Map<string, string>();
+  private readonly toolColorSlots = new ToolColorSlots();
   private readonly historyBuffer: BoundedHistory<SourcedEvent>;
   private unauthenticatedRejects = 0;
   private totalTimeouts = 0;
@@ -279,6 +281,7 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
       case 'released':
         resource.hold.record(event.heldMs);
         tool?.hold.record(event.heldMs);
+        this.warnings.taskHold(sourceId, event);
         break;
       case 'timeout':
         resource.timeouts += 1;
@@ -300,6 +303,7 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
         break;
       case 'longHold':
         this.warnings.longHold(sourceId, event);
+        this.warnings.taskHold(sourceId, event);
         break;
       case 'requested':
       case 'reentrant':
@@ -377,6 +381,7 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
       this.tools.delete(name);
     } else {
       tool = { tool: name, calls: 0, active: 0, errors: 0, timeouts: 0, deadlocks: 0, lostUpdates: 0, wait: new DurationHistogram(), hold: new DurationHistogram() };
+      this.toolColorSlots.assign(name);
       this.evictTools();
     }
     this.tools.set(name, tool);
@@ -476,6 +481,7 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
       sources,
       resources: [...busy, ...idle],
       tools,
+      toolColorSlots: this.toolColorSlots.toRecord(),
       warnings: this.warnings.list(),
       totals: {
         held,

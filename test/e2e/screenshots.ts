@@ -67,13 +67,51 @@ async function waitForWebviewContent(page: Page, iframeSelector: string): Promis
   await content.first().waitFor({ state: 'attached', timeout: uiTimeoutMs });
 }
 
+/** Opens the Locks view and waits for its content. */
+async function showSidebar(page: Page): Promise<void> {
+  const lockIcon = page.locator('.activitybar .action-item a[aria-label^="Lock Inspector"]');
+  // A click on the icon of the open view closes it: open it only when it is not the one showing.
+  if (!(await page.locator('.part.sidebar .composite.title', { hasText: /lock inspector/i }).isVisible())) await lockIcon.click({ timeout: uiTimeoutMs });
+  await waitForWebviewContent(page, sidebarWebview);
+}
+
+/** Drags the sash between the side bar and the editor until the side bar is `widthPx` wide. */
+async function setSidebarWidth(page: Page, widthPx: number): Promise<void> {
+  const sidebar = await page.locator('.part.sidebar').boundingBox();
+  if (!sidebar) throw new Error('the side bar is not showing');
+  const edgeX = sidebar.x + sidebar.width;
+  const sashes = await page.locator('.monaco-sash.vertical').evaluateAll((elements) =>
+    elements.map((element) => {
+      const box = element.getBoundingClientRect();
+      return { x: box.x + box.width / 2, y: box.y + box.height / 2, height: box.height };
+    }),
+  );
+  const sash = sashes.filter((candidate) => Math.abs(candidate.x - edgeX) <= 4 && candidate.height > 100)[0];
+  if (!sash) throw new Error(`no sash at the side bar's edge (x ${edgeX})`);
+  await page.mouse.move(sash.x, sash.y);
+  await page.mouse.down();
+  await page.mouse.move(sash.x + (widthPx - sidebar.width) / 2, sash.y, { steps: 4 });
+  await page.mouse.move(sidebar.x + widthPx, sash.y, { steps: 4 });
+  await page.mouse.up();
+  const width = (await page.locator('.part.sidebar').boundingBox())?.width ?? 0;
+  if (Math.abs(width - widthPx) > 4) throw new Error(`the side bar is ${width} px wide after the drag, not ${widthPx} px`);
+}
+
+/** Switches the colour theme through Preferences: Color Theme, as a user would. */
+async function selectColorTheme(page: Page, theme: string): Promise<void> {
+  await runCommandByTitle(page, 'Preferences: Color Theme');
+  // The palette turns into the theme picker: wait for its themes, then type as a person would.
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Dark Modern' }).first().waitFor({ timeout: uiTimeoutMs });
+  await page.keyboard.type(theme);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor({ timeout: uiTimeoutMs });
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: uiTimeoutMs });
+}
+
 const captures: { name: string; capture: (page: Page) => Promise<void> }[] = [
   {
     name: 'sidebar',
-    capture: async (page) => {
-      await page.locator('.activitybar .action-item a[aria-label^="Lock Inspector"]').click({ timeout: uiTimeoutMs });
-      await waitForWebviewContent(page, sidebarWebview);
-    },
+    capture: showSidebar,
   },
   {
     name: 'timeline',
@@ -95,6 +133,33 @@ const captures: { name: string; capture: (page: Page) => Promise<void> }[] = [
       await page.locator('.codelens-decoration').first().waitFor({ timeout: uiTimeoutMs });
     },
   },
+  {
+    name: 'sidebar-250px',
+    capture: async (page) => {
+      await showSidebar(page);
+      await setSidebarWidth(page, 250);
+    },
+  },
+  ...(['Dark High Contrast', 'Light High Contrast'] as const).flatMap((theme) => {
+    const prefix = theme.startsWith('Dark') ? 'high-contrast-dark' : 'high-contrast-light';
+    return [
+      {
+        name: `${prefix}-sidebar`,
+        capture: async (page: Page) => {
+          await selectColorTheme(page, theme);
+          await setSidebarWidth(page, 360);
+          await showSidebar(page);
+        },
+      },
+      {
+        name: `${prefix}-timeline`,
+        capture: async (page: Page) => {
+          await runCommandByTitle(page, 'Lock Inspector: Show Lock Timeline');
+          await waitForWebviewContent(page, panelWebview);
+        },
+      },
+    ];
+  }),
   {
     name: 'notifications',
     capture: async (page) => {

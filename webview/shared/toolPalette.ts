@@ -1,42 +1,28 @@
-/** How many tool colours the stylesheets define (`--tool-color-0` ...). */
-export const TOOL_COLOR_COUNT = 8;
+import { preferredColorSlot, TOOL_COLOR_COUNT, ToolColorSlots } from '../../extension/contract/toolColorSlots';
+
+export { TOOL_COLOR_COUNT };
 
 /**
- * Gives each tool a colour slot that is the same in every view and after every reload: each tool prefers
- * the slot its name hashes to, and tools taken in name order step to the next free slot on a clash.
+ * A tool's colour slot as the host's model assigned it (the same in every view, kept across Clear History and
+ * reloads of a view); a tool the host has not assigned yet gets the slot its name hashes to.
  */
 export class ToolPalette {
-  #slots = new Map<string, number>();
-  #knownKey = '';
+  #slots: Readonly<Record<string, number>> = {};
 
-  /** Recomputes the slots when the set of tools changed. */
-  update(tools: readonly string[]): void {
-    const sorted = [...new Set(tools)].sort();
-    const key = sorted.join('\u0000');
-    if (key === this.#knownKey) return;
-    this.#knownKey = key;
-    const slots = new Map<string, number>();
-    const taken = new Set<number>();
-    for (const tool of sorted) {
-      let slot = preferredSlot(tool);
-      // Past TOOL_COLOR_COUNT tools some must share; they keep their preferred slot.
-      for (let step = 0; step < TOOL_COLOR_COUNT && taken.has(slot); step++) slot = (slot + 1) % TOOL_COLOR_COUNT;
-      taken.add(slot);
-      slots.set(tool, slot);
+  /** Takes the host's assignments; without them (a recording from before they existed) assigns `tools` in name order. */
+  update(slots: Readonly<Record<string, number>> | undefined, tools: readonly string[] = []): void {
+    if (slots) {
+      this.#slots = slots;
+      return;
     }
-    this.#slots = slots;
+    const assigned = new ToolColorSlots();
+    for (const tool of [...new Set(tools)].sort()) assigned.assign(tool);
+    this.#slots = assigned.toRecord();
   }
 
-  /** The colour slot of `tool`; a tool not yet known gets its preferred slot. */
+  /** The colour slot of `tool`; calls without a tool get the last slot. */
   slotOf(tool: string | undefined): number {
     if (tool === undefined) return TOOL_COLOR_COUNT - 1;
-    return this.#slots.get(tool) ?? preferredSlot(tool);
+    return this.#slots[tool] ?? preferredColorSlot(tool);
   }
-}
-
-function preferredSlot(tool: string): number {
-  // FNV-1a: cheap and spreads short, similar names well.
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < tool.length; index++) hash = Math.imul(hash ^ tool.charCodeAt(index), 0x01000193);
-  return (hash >>> 0) % TOOL_COLOR_COUNT;
 }

@@ -147,7 +147,7 @@ class SidebarApp {
   private setSnapshot(snapshot: InspectorSnapshot): void {
     this.#snapshot = snapshot;
     this.#clock.sync(snapshot.atMs);
-    this.#palette.update(snapshot.tools.map((tool) => tool.tool));
+    this.#palette.update(snapshot.toolColorSlots, snapshot.tools.map((tool) => tool.tool));
   }
 
   private setQuery(query: ResourceQuery): void {

@@ -3,6 +3,7 @@ import { el, setText } from '../shared/dom';
 import { describeOwner, formatDuration } from '../../extension/contract/describe';
 import { formatAgo, formatCount } from '../shared/format';
 import type { ToolPalette } from '../shared/toolPalette';
+import { MiddleTruncator } from '../shared/middleTruncator';
 import { visibleRows } from '../shared/virtualRange';
 import { hasRecentIncident, type ResourceSort } from './resourceOrder';
 
@@ -52,6 +53,9 @@ export class ResourceTable {
   #nowMs = 0;
   #multipleSources = false;
   #sourceLabel: (sourceId: string) => string = (sourceId) => sourceId;
+  readonly #truncator = new MiddleTruncator();
+  /** Room for a resource name, read from a row each render (all rows are alike). */
+  #nameWidthPx = 0;
 
   constructor(
     private readonly actions: ResourceTableActions,
@@ -111,6 +115,7 @@ export class ResourceTable {
         row.row.setAttribute('aria-rowindex', String(index + 2));
         this.#shown.set(index, row);
       }
+      if (index === range.first) this.#nameWidthPx = nameWidthIn(row);
       this.fillRow(row, this.#rows[index]!);
     }
   }
@@ -148,8 +153,11 @@ export class ResourceTable {
     const state = incident ? 'incident' : waiting > 0 ? 'queued' : held ? 'held' : 'idle';
     if (elements.row.dataset['state'] !== state) elements.row.dataset['state'] = state;
     elements.row.dataset['resource'] = resource.id;
-    setText(elements.name, this.#multipleSources ? `${resource.id} · ${this.#sourceLabel(resource.sourceId)}` : resource.id);
-    elements.name.title = resource.id;
+    const label = this.#multipleSources ? `${resource.id} · ${this.#sourceLabel(resource.sourceId)}` : resource.id;
+    // Cut in the middle, not at the end, so a narrow view still shows which resource and which source.
+    setText(elements.name, this.#truncator.fit(elements.name, label, this.#nameWidthPx));
+    // The narrow layout hides the p95 column; the name's tooltip keeps the figure.
+    elements.name.title = resource.wait.count > 0 ? `${label} · wait p95 ${formatDuration(resource.wait.p95)}` : label;
     elements.badge.hidden = !incident;
     if (incident) setText(elements.badge, `${incident.kind === 'timeout' ? 'timed out' : incident.kind === 'deadlock' ? 'deadlock' : 'cancelled'} ${formatAgo(incident.atMs, nowMs)}`);
     setText(elements.queue, waiting > 0 ? String(waiting) : '–');
@@ -197,6 +205,13 @@ export class ResourceTable {
     this.render(this.#nowMs);
     this.#shown.get(target)?.row.focus();
   }
+}
+
+/** Room for the name in a shown row's first cell, beside its state dot. */
+function nameWidthIn(row: RowElements): number {
+  const cell = row.name.parentElement;
+  if (!cell) return 0;
+  return cell.clientWidth - row.dot.offsetWidth - parseFloat(getComputedStyle(cell).columnGap || '0');
 }
 
 function holdersText(holders: readonly PartyView[], nowMs: number): string {

@@ -15,7 +15,7 @@ import { TimelineInput } from './timelineInput';
 import { LAYOUT, TimelineRenderer, type LanePick } from './timelineRenderer';
 import { TimelineStore, type Lane } from './timelineStore';
 import { TimelineStatus } from './timelineStatus';
-import { TimelineToolbar, timelineLegend } from './timelineToolbar';
+import { TimelineToolbar, timelineLegend, toolLegend } from './timelineToolbar';
 import { TimelineViewport } from './timelineViewport';
 
 /** How often the lane list may be re-filtered and re-sorted while events stream in. */
@@ -30,6 +30,7 @@ class TimelineApp {
   readonly #clock = new HostClock();
   readonly #host: HostBridge<TimelineWebviewMessage, TimelineViewState>;
   readonly #toolbar: TimelineToolbar;
+  readonly #toolLegend = el('div', { class: 'legend tool-legend', 'aria-label': 'Tool colours' });
   readonly #viewport: TimelineViewport;
   readonly #input: TimelineInput;
   readonly #details: DetailsPanel;
@@ -78,7 +79,7 @@ class TimelineApp {
     this.restore(this.#host.savedState);
     this.#toolbar = new TimelineToolbar({
       togglePause: () => this.#viewport.setPaused(!this.#viewport.paused),
-      zoom: (factor) => this.#viewport.zoom(factor, undefined),
+      zoom: (factor) => this.#input.zoomAroundSelection(factor),
       fit: () => this.#viewport.fit(),
       setFilter: (filter) => this.setFilter(filter),
       setLaneOrder: (order) => {
@@ -113,7 +114,7 @@ class TimelineApp {
         this.#toolbar.element,
         el('div', { class: 'stage' }, canvas, this.#scroller, this.#status.overlay, this.#input.tooltip),
         this.#details.element,
-        el('footer', { class: 'status' }, this.#status.statusLine, timelineLegend()),
+        el('footer', { class: 'status' }, this.#status.statusLine, this.#toolLegend, timelineLegend()),
       ),
       this.#status.laneSummary,
       this.#announcer,
@@ -161,7 +162,8 @@ class TimelineApp {
     this.#sources = header.sources;
     if (header.tools.join('\u0000') !== this.#toolNames.join('\u0000')) {
       this.#toolNames = header.tools;
-      this.#palette.update(header.tools);
+      this.#palette.update(header.toolColorSlots, header.tools);
+      this.#toolLegend.replaceChildren(...toolLegend(header.tools, this.#palette));
     }
     this.#toolbar.showChoices(this.#toolNames, this.#sources);
   }
@@ -250,6 +252,9 @@ class TimelineApp {
       // Tests and the benchmark read how current the drawing is from here.
       this.#root.dataset['renderedThroughMs'] = String(this.#renderedThroughMs);
     }
+    // Where a time is drawn follows from these two; tests check that a zoom keeps the selected event in place.
+    this.#root.dataset['windowEndMs'] = String(window.endMs);
+    this.#root.dataset['msPerPixel'] = String(window.msPerPixel);
     this.#toolbar.showClock(paused, window.widthPx * window.msPerPixel);
     this.#status.show({ store: this.#store, lanes: this.#lanes, rows, sources: this.#sources, paused, receivedAnything: this.#receivedAnything, nowMs: this.#clock.now(), frameMs: now });
   }

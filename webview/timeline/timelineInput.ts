@@ -4,7 +4,7 @@ import type { ItemDescription, TimelineItem } from './timelineDetails';
 import { LAYOUT, type LanePick } from './timelineRenderer';
 import type { Lane, TimelineStore } from './timelineStore';
 import type { TimelineViewport } from './timelineViewport';
-import { xToTime } from './timeScale';
+import { timeToX, xToTime } from './timeScale';
 
 /** Pixels of slack when pointing at a bar or marker. */
 const HIT_TOLERANCE_PX = 4;
@@ -64,6 +64,14 @@ export class TimelineInput {
     this.host.showDetails(pick);
     if (pick && reveal) this.host.viewport.reveal(itemTimeMs(pick.item));
     this.host.requestFrame();
+  }
+
+  /** Zooms the way the buttons and keys do: around the selected item, which stays where it is (so the view pauses); with nothing selected, as the viewport does without an anchor. */
+  zoomAroundSelection(factor: number): void {
+    const viewport = this.host.viewport;
+    if (!this.#selected) return viewport.zoom(factor, undefined);
+    viewport.setPaused(true);
+    viewport.zoom(factor, timeToX(viewport.timeWindow(), itemTimeMs(this.#selected.item)));
   }
 
   /** Forgets what was selected and hovered, whose bars are gone with the cleared history. */
@@ -209,10 +217,10 @@ export class TimelineInput {
           return true;
         case '+':
         case '=':
-          viewport.zoom(0.5, undefined);
+          this.zoomAroundSelection(0.5);
           return true;
         case '-':
-          viewport.zoom(2, undefined);
+          this.zoomAroundSelection(2);
           return true;
         case '0':
           viewport.fit();

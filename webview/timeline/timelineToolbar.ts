@@ -3,6 +3,7 @@ import type { TimelineFilter, TimelineLaneOrder } from '../../extension/contract
 import { codicon } from '../shared/codicons';
 import { el, iconButton, setText } from '../shared/dom';
 import { formatDuration } from '../../extension/contract/describe';
+import type { ToolPalette } from '../shared/toolPalette';
 
 /** What the toolbar asks the timeline to do. */
 export interface TimelineToolbarActions {
@@ -127,6 +128,13 @@ export class TimelineToolbar {
 
 function ensureOption(select: HTMLSelectElement, value: string | undefined): void {
   if (value && ![...select.options].some((option) => option.value === value)) select.append(el('option', { value }, value));
+}
+
+/** Which colour is which tool, in the footer beside the shape legend; rebuilt when the set of tools changes. */
+export function toolLegend(tools: readonly string[], palette: ToolPalette): HTMLElement[] {
+  return tools.map((tool) =>
+    el('span', { class: 'legend-item tool-legend-item' }, el('span', { class: 'tool-swatch', 'data-slot': palette.slotOf(tool), 'aria-hidden': 'true' }), tool),
+  );
 }
 
 /** What the colours and shapes mean; shown in the status bar. */

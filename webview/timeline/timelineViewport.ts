@@ -54,8 +54,8 @@ export class TimelineViewport {
   /** Zooms by `factor` (> 1 zooms out) around `anchorX`, pixels right of the gutter. */
   zoom(factor: number, anchorX: number | undefined): void {
     const window = this.timeWindow();
-    // Live zoom keeps "now" at the right edge; paused zoom keeps the pointed-at time in place.
-    this.show(zoomAround(window, this.#paused && anchorX !== undefined ? anchorX : window.widthPx, factor));
+    // Live zoom keeps "now" at the right edge; paused zoom keeps the pointed-at time in place, or else the middle.
+    this.show(zoomAround(window, this.#paused ? (anchorX ?? window.widthPx / 2) : window.widthPx, factor));
   }
 
   /** Zooms so everything the store retains is in view; does nothing while it retains nothing. */

@@ -32,5 +32,5 @@ export function timelineChangeMessage({ snapshot, events, cleared }: ModelChange
 }
 
 function timelineHeader(snapshot: InspectorSnapshot): TimelineHeader {
-  return { atMs: snapshot.atMs, sources: snapshot.sources, tools: snapshot.tools.map((tool) => tool.tool) };
+  return { atMs: snapshot.atMs, sources: snapshot.sources, tools: snapshot.tools.map((tool) => tool.tool), toolColorSlots: snapshot.toolColorSlots };
 }

@@ -1,0 +1,156 @@
+// What a new user ran into in the views (issue 16): gone sources piling up, the demo's deliberate deadlocks
+// unexplained, a 250 px sidebar, tool colours without a legend, zoom that loses the selected event. The built
+// webview bundles in headless Chromium with the stub host of webviewHarness.ts, fed by a real InspectorModel.
+import { strict as assert } from 'node:assert';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import type { SidebarHostMessage } from '../../extension/contract/webviewMessages';
+import { timelineSnapshotMessages } from '../../extension/host/views/timelineMessages';
+import { InspectorModel } from '../../extension/inspector/inspectorModel';
+import { realClock } from '../../extension/inspector/throttle';
+import { launchChromium } from '../../tools/chromium.mjs';
+import { LockEventFactory } from '../support/lockEvents';
+import { openWebview } from '../support/webviewHarness';
+
+let browser: Browser;
+before(async () => {
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** A model where the bundled server was restarted twice (two gone runs, one connected) and the demo's tools ran. */
+function restartedServerModel(nowMs: number): InspectorModel {
+  const model = new InspectorModel({ clock: { ...realClock, now: () => nowMs } });
+  const events = new LockEventFactory();
+  for (const [index, pid] of [4101, 4202, 4303].entries()) {
+    const id = `run${index}`;
+    model.addSource({ id, label: 'bundled server', kind: 'launched', pid, connectedAtMs: nowMs - 60_000 + index * 20_000 });
+    model.ingest(id, [
+      ...events.call('account:alice-with-a-rather-long-name-for-a-narrow-view', 1, nowMs - 9_000 + index * 100, 400, { tool: 'transfer', requestId: index * 10 + 1 }),
+      ...events.call('account:fees', 2, nowMs - 8_000 + index * 100, 300, { tool: 'charge_fee', requestId: index * 10 + 2 }),
+      ...events.call('account:fees', 3, nowMs - 7_000 + index * 100, 300, { tool: 'refund_fee', requestId: index * 10 + 3 }),
+    ]);
+    if (index < 2) model.disconnectSource(id);
+  }
+  return model;
+}
+
+type SidebarPage = Awaited<ReturnType<typeof openWebview>>;
+
+async function openSidebar(width: number, height = 700): Promise<SidebarPage> {
+  const sidebar = await openWebview(browser, 'sidebar', { theme: 'dark', width, height });
+  await sidebar.postFromHost({ type: 'didSnapshot', snapshot: restartedServerModel(Date.now()).snapshot(), serverState: 'running' } satisfies SidebarHostMessage);
+  await sidebar.postFromHost({ type: 'didChangeDemo', demo: { deadlockPair: true } } satisfies SidebarHostMessage);
+  await sidebar.page.locator('.demo-banner:not([hidden])').waitFor();
+  return sidebar;
+}
+
+describe('sidebar', () => {
+  test('gone runs of the server fold into one closed line; every run is named by pid and start time', async () => {
+    const sidebar = await openSidebar(400);
+    try {
+      const page = sidebar.page;
+      assert.deepEqual(await page.locator('.server-panel > .sources .source-label').allTextContents(), [await page.locator('.server-panel > .sources .source-label').first().textContent()]);
+      assert.match((await page.locator('.server-panel > .sources .source-label').textContent())!, /^bundled server · pid 4303 · \d\d:\d\d:\d\d$/);
+      const gone = page.locator('.gone-sources');
+      assert.equal(await gone.getAttribute('open'), null, 'closed at first');
+      assert.match((await gone.locator('summary').textContent())!, /^2 sources gone/);
+      assert.equal(await gone.locator('.source').first().isVisible(), false);
+      await gone.locator('summary').click();
+      assert.deepEqual(
+        (await gone.locator('.source-label').allTextContents()).map((label) => label.replace(/ · \d\d:\d\d:\d\d$/, '')),
+        ['bundled server · pid 4202', 'bundled server · pid 4101'],
+      );
+    } finally {
+      await sidebar.page.context().close();
+    }
+  });
+
+  test('the demo banner says the deadlocks are deliberate, links both handlers and switches the pair off', async () => {
+    const sidebar = await openSidebar(400);
+    try {
+      const banner = sidebar.page.locator('.demo-banner');
+      assert.match((await banner.textContent())!, /in opposite orders on purpose/);
+      await banner.getByRole('button', { name: 'refund_fee' }).click();
+      await banner.getByRole('button', { name: 'Turn the deadlock pair off' }).click();
+      const sent = await sidebar.sentToHost();
+      assert.deepEqual(sent.slice(-2), [{ type: 'revealTool', tool: 'refund_fee' }, { type: 'setDemoDeadlockPair', enabled: false }]);
+      await sidebar.postFromHost({ type: 'didChangeDemo', demo: { deadlockPair: false } } satisfies SidebarHostMessage);
+      await banner.getByRole('button', { name: 'Turn the deadlock pair on' }).waitFor();
+      await sidebar.postFromHost({ type: 'didChangeServerState', serverState: 'stopped' } satisfies SidebarHostMessage);
+      await banner.waitFor({ state: 'hidden' });
+    } finally {
+      await sidebar.page.context().close();
+    }
+  });
+
+  test('at 250 px nothing is cut off at its end: names are cut in the middle, tool names wrap, no sideways scrolling', async () => {
+    // Tall enough that the resource rows (drawn only when in view) are on screen below the banner and warnings.
+    const sidebar = await openSidebar(250, 1600);
+    try {
+      const page = sidebar.page;
+      const overflow = await page.evaluate(() => {
+        const doc = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document;
+        return doc.documentElement.scrollWidth - doc.documentElement.clientWidth;
+      });
+      assert.ok(overflow <= 0, `the page is ${overflow} px wider than the view`);
+      const name = page.locator('.resource-row:not([hidden]) .resource-name[title^="account:alice"]').first();
+      await name.waitFor();
+      const text = (await name.textContent())!;
+      assert.match(text, /^account:al.*….*\d\d:\d\d$/, `cut in the middle, keeping the resource's start and the source's end: ${text}`);
+      const clipped = await name.evaluate((element) => element.parentElement!.scrollWidth - element.parentElement!.clientWidth);
+      assert.ok(clipped <= 1, `the name overflows its cell by ${clipped} px`);
+      assert.match((await name.getAttribute('title'))!, /^account:alice-with-a-rather-long-name-for-a-narrow-view · bundled server/);
+      const toolNames = await page.locator('.tool-row:not(.header) .col-name').evaluateAll((cells) => cells.map((cell) => cell.scrollWidth - cell.clientWidth));
+      assert.ok(toolNames.length === 3 && toolNames.every((overflow) => overflow <= 1), `tool names fit or wrap: ${toolNames.join(', ')}`);
+    } finally {
+      await sidebar.page.context().close();
+    }
+  });
+});
+
+describe('timeline', () => {
+  test('a legend names every tool colour, and zooming with the buttons keeps the selected event where it is', async () => {
+    const nowMs = Date.now() + 1_000;
+    const model = restartedServerModel(nowMs);
+    const timeline = await openWebview(browser, 'timeline', { theme: 'dark', width: 1000, height: 500 });
+    try {
+      for (const message of timelineSnapshotMessages(model)) await timeline.postFromHost(message);
+      const page = timeline.page;
+      const legend = page.locator('.tool-legend .tool-legend-item');
+      await legend.first().waitFor();
+      assert.deepEqual(await legend.allTextContents(), ['charge_fee', 'refund_fee', 'transfer']);
+      const slots = await page.locator('.tool-legend .tool-swatch').evaluateAll((swatches) => swatches.map((swatch) => swatch.getAttribute('data-slot')));
+      assert.equal(new Set(slots).size, 3, `three tools, three colours: ${slots.join(', ')}`);
+
+      // Keys act on the lanes as last drawn: wait for the first frame with the events.
+      await page.locator('.status', { hasText: '6 of 6 resources' }).waitFor();
+      const lanes = page.getByLabel(/^Lock timeline\./);
+      await lanes.focus();
+      await page.keyboard.press(' ');
+      await page.keyboard.press('Home');
+      await page.keyboard.press('ArrowRight');
+      const details = page.locator('.details:not([hidden]) h2');
+      await details.waitFor({ state: 'attached' });
+      assert.match((await details.textContent())!, /^transfer #1 held account:alice/, 'the first run\'s bar is selected');
+      const selectedAtMs = nowMs - 9_000;
+      const offsetPx = async () => {
+        const { windowEndMs, msPerPixel } = await page.locator('#root').evaluate((root) => ({ ...(root as unknown as { dataset: Record<string, string> }).dataset }));
+        return (Number(windowEndMs) - selectedAtMs) / Number(msPerPixel);
+      };
+      const before = await offsetPx();
+      const zoomBefore = await page.locator('#root').getAttribute('data-ms-per-pixel');
+      await page.getByRole('button', { name: 'Zoom in (+)' }).click();
+      await page.waitForFunction(
+        (previous) => (globalThis as unknown as { document: { getElementById(id: string): { dataset: Record<string, string> } } }).document.getElementById('root').dataset['msPerPixel'] !== previous,
+        zoomBefore,
+      );
+      const after = await offsetPx();
+      assert.ok(Math.abs(after - before) < 1, `the selected event moved from ${before.toFixed(1)} to ${after.toFixed(1)} px left of the window's end`);
+    } finally {
+      await timeline.page.context().close();
+    }
+  });
+});
