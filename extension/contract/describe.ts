@@ -9,9 +9,10 @@ export interface NamedParty {
   readonly owner?: LockOwner;
 }
 
-/** How a holder or waiter is named: `transfer #12`, a free-text label, or `chain 7` as a last resort. */
+/** How a holder or waiter is named: `transfer #12`, `transfer task 7f3a`, a free-text label, or `chain 7` as a last resort. */
 export function describeOwner(owner: LockOwner | undefined, chainId?: number): string {
   const onReplica = owner?.replica !== undefined ? ` on ${describeReplica(owner.replica)}` : '';
+  if (owner?.taskId !== undefined) return `${owner.tool ?? 'task'}${owner.tool !== undefined ? ' task' : ''} ${owner.taskId}${onReplica}`;
   if (owner?.tool !== undefined) return `${owner.requestId !== undefined ? `${owner.tool} #${owner.requestId}` : owner.tool}${onReplica}`;
   if (owner?.label !== undefined) return `${owner.label}${onReplica}`;
   return `${chainId !== undefined ? `chain ${chainId}` : 'unknown owner'}${onReplica}`;
@@ -131,6 +132,14 @@ export function longHoldMessage(party: NamedParty, resource: string, heldMs: num
   );
 }
 
+/** What a task's lock held past the task's `ttl` says: the task may be gone while its lock blocks others. */
+export function taskTtlMessage(party: NamedParty, resource: string, heldMs: number, ttlMs: number, occurrences = 1): string {
+  return (
+    `Held past its task's ttl${timesText(occurrences)}: ${describeParty(party)} held ${quoteResource(resource)} for ${formatDuration(heldMs)}, ` +
+    `longer than the task's ttl of ${formatDuration(ttlMs)}; its result may already be discarded while others wait.`
+  );
+}
+
 /** What a timeout says: who waited how long for what, and who held it. */
 export function timeoutMessage(party: NamedParty, resource: string, waitedMs: number, holders: readonly LockParty[]): string {
   const heldBy = holders.length === 0 ? '' : `, held by ${holders.map(describeParty).join(', ')}`;
@@ -174,6 +183,11 @@ export function leaseLostMessage(party: NamedParty, resource: string, heldMs: nu
     `${formatDuration(leaseMs)} lease (paused process or lost connection), so another call may hold it now; its signal ` +
     'was aborted and writes checked against its fencing token are refused.'
   );
+}
+
+/** The editor's diagnostic on a read-await-write span; lines are 1-based. */
+export function lostUpdatePossibleMessage(key: string, readLine: number, writeLine: number, awaitText: string): string {
+  return `lost update possible: \`${key}\` read at line ${readLine}, written at line ${writeLine} after \`${awaitText}\`; a parallel call can run in between`;
 }
 
 /** One sentence about a lock event (or lost update) worth a warning, for logs and MCP logging messages. */

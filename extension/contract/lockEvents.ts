@@ -21,6 +21,10 @@ export interface LockOwner {
   readonly traceId?: string;
   /** W3C parent span id (16 hex digits) of the request's `traceparent`: the span that made the call. */
   readonly spanId?: string;
+  /** The task (MCP tasks extension) whose work took the lock after its tool call returned the task. */
+  readonly taskId?: string;
+  /** The task's `ttl` in milliseconds, when it has one: holding a lock longer than that is a warning. */
+  readonly taskTtlMs?: number;
 }
 
 /** One holder or waiter of a resource, as snapshots and events report it. */

@@ -43,6 +43,8 @@ export const lockOwnerSchema = z.object({
   connectionId: shortText.optional(),
   traceId: z.string().regex(/^[0-9a-f]{32}$/).optional(),
   spanId: z.string().regex(/^[0-9a-f]{16}$/).optional(),
+  taskId: shortText.optional(),
+  taskTtlMs: z.number().nonnegative().optional(),
 }) satisfies z.ZodType<LockOwner>;
 
 const lockModeSchema = z.enum(['read', 'write']);

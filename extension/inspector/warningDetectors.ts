@@ -1,5 +1,5 @@
-import { deadlockMessage, inversionMessage, longHoldMessage, lostUpdateMessage, timeoutStormMessage } from '../contract/describe';
-import type { LockDeadlockEvent, LockInversionEvent, LockLongHoldEvent, LostUpdateEvent } from '../contract/lockEvents';
+import { deadlockMessage, inversionMessage, longHoldMessage, lostUpdateMessage, taskTtlMessage, timeoutStormMessage } from '../contract/describe';
+import type { LockDeadlockEvent, LockInversionEvent, LockLongHoldEvent, LockReleasedEvent, LostUpdateEvent } from '../contract/lockEvents';
 import type { WarningView } from '../contract/inspectorSnapshot';
 
 /** Limits of the warning list; every field has a default. */
@@ -90,6 +90,24 @@ export class WarningDetectors {
       owner: event.owner,
       heldMs: event.heldMs,
       message: longHoldMessage(event, event.resource, event.heldMs, event.thresholdMs, occurrences),
+    }));
+  }
+
+  /**
+   * A task's lock held longer than the task's `ttl` (seen while still held, as a long hold, or at release): one
+   * warning per resource and task, shown as a long hold.
+   */
+  taskHold(sourceId: string, event: LockLongHoldEvent | LockReleasedEvent): void {
+    const ttlMs = event.owner?.taskTtlMs;
+    if (ttlMs === undefined || event.heldMs <= ttlMs) return;
+    this.upsert(`taskTtl:${sourceId}:${event.resource}:${event.owner?.taskId ?? ''}`, (occurrences) => ({
+      kind: 'longHold',
+      sourceId,
+      atMs: event.atMs,
+      resource: event.resource,
+      owner: event.owner,
+      heldMs: event.heldMs,
+      message: taskTtlMessage(event, event.resource, event.heldMs, ttlMs, occurrences),
     }));
   }
 

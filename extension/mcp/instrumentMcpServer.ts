@@ -1,9 +1,10 @@
-import { describeLockWarning, runWithLockContext, sharedStateTracker, type ResourceLockMap } from 'mcp-lock-inspector/locks';
+import { currentLockFrame, describeLockWarning, runWithLockContext, sharedStateTracker, type LockFrame, type ResourceLockMap } from 'mcp-lock-inspector/locks';
 import type { LockEvent, LockOwner, LostUpdateEvent } from '../contract/lockEvents';
 import type { CallEndedEvent } from '../contract/wireFormat';
 import { argumentFingerprints } from '../contract/argumentFingerprints';
 import { callerIdentity } from './callerIdentity';
 import { InspectorReporter } from './inspectorReporter';
+import { taskLockOwners } from './taskLockOwners';
 import { INSTRUMENTED } from './instrumentToolCalls';
 import {
   MCP_LOGGING_LEVELS,
@@ -103,6 +104,21 @@ export function instrumentMcpServer(server: InstrumentableMcpServer, locks: Inst
 
   const wrappers = new Map<string, HandlerWrapper>([
     ['tools/call', (inner) => (request, context) => runToolCall(inner, request, context)],
+    [
+      'tasks/cancel',
+      (inner) => async (request, context) => {
+        taskLockOwners.cancel(request.params?.taskId);
+        return inner(request, context);
+      },
+    ],
+    [
+      'tasks/get',
+      (inner) => async (request, context) => {
+        const result = await inner(request, context);
+        taskLockOwners.observe(result);
+        return result;
+      },
+    ],
     [
       'resources/subscribe',
       (inner) => async (request, context) => {
@@ -223,7 +239,13 @@ export function instrumentMcpServer(server: InstrumentableMcpServer, locks: Inst
     activeCalls.set(owner, call);
     let outcome: CallEndedEvent['outcome'] = 'error';
     try {
-      const result = await runWithLockContext({ owner, signal }, () => inner(request, context));
+      let frame: LockFrame | undefined;
+      const result = await runWithLockContext({ owner, signal }, () => {
+        frame = currentLockFrame();
+        return inner(request, context);
+      });
+      // A call that returned a task hands its lock context to the task's work, which goes on running in it.
+      taskLockOwners.handOver(frame, owner, result);
       outcome = result.isError === true ? 'error' : 'ok';
       return outcome === 'error' && call.failureCode !== undefined ? withLockErrorCode(result, call.failureCode) : result;
     } finally {
