@@ -79,6 +79,8 @@ describe('sidebar', () => {
       assert.deepEqual(sent.slice(-2), [{ type: 'revealTool', tool: 'refund_fee' }, { type: 'setDemoDeadlockPair', enabled: false }]);
       await sidebar.postFromHost({ type: 'didChangeDemo', demo: { deadlockPair: false } } satisfies SidebarHostMessage);
       await banner.getByRole('button', { name: 'Turn the deadlock pair on' }).waitFor();
+      await banner.locator('summary').click();
+      assert.equal(await banner.getByRole('button', { name: 'Turn the deadlock pair on' }).isVisible(), false, 'folded away');
       await sidebar.postFromHost({ type: 'didChangeServerState', serverState: 'stopped' } satisfies SidebarHostMessage);
       await banner.waitFor({ state: 'hidden' });
     } finally {

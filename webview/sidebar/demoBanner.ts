@@ -15,6 +15,8 @@ const OPPOSITE_ORDER_PAIR = ['charge_fee', 'refund_fee'] as const;
 export class DemoBanner {
   readonly element: HTMLElement;
   #renderedKey = '';
+  /** Open until the person folds it: a narrow side bar needs the room once it has been read. */
+  #open = true;
 
   constructor(private readonly actions: DemoBannerActions) {
     this.element = el('section', { class: 'demo-banner', 'aria-label': 'About the demo load', hidden: true });
@@ -44,7 +46,9 @@ export class DemoBanner {
     const toggle = demo.deadlockPair
       ? iconButton('debug-stop', 'Turn the deadlock pair off', () => this.actions.setDeadlockPair(false), { className: 'button compact', title: 'Restart the demo server without charge_fee and refund_fee in its load' })
       : iconButton('play', 'Turn the deadlock pair on', () => this.actions.setDeadlockPair(true), { className: 'button compact', title: 'Restart the demo server with charge_fee and refund_fee in its load' });
-    this.element.replaceChildren(el('h2', {}, codicon('run-all'), 'Demo load'), explanation, toggle);
+    const folding = el('details', { open: this.#open }, el('summary', {}, el('h2', {}, codicon('run-all'), demo.deadlockPair ? 'Demo load: the deadlocks are deliberate' : 'Demo load')), explanation, toggle);
+    folding.addEventListener('toggle', () => (this.#open = folding.open));
+    this.element.replaceChildren(folding);
   }
 
   private toolLink(tool: string): HTMLElement {
