@@ -27,10 +27,11 @@ export interface SourceRange {
 }
 
 /**
- * How a tool handler was registered: `McpServer.registerTool`, the older `McpServer.tool`, a low-level
- * `tools/call` handler (`setRequestHandler(CallToolRequestSchema, ...)`), or one branch of such a handler.
+ * How a tool handler was registered: `McpServer.registerTool` (both SDK lines), the older `McpServer.tool`, a task
+ * tool (`experimental.tasks.registerToolTask`), a low-level `tools/call` handler (`setRequestHandler(CallToolRequestSchema, ...)`
+ * on 1.x, `setRequestHandler('tools/call', ...)` on 2.x), or one branch of such a handler.
  */
-export type RegistrationKind = 'registerTool' | 'tool' | 'callToolHandler' | 'callToolBranch';
+export type RegistrationKind = 'registerTool' | 'tool' | 'registerToolTask' | 'callToolHandler' | 'callToolBranch';
 
 /** One place in the source that registers a tool handler. */
 export interface ToolRegistration {
@@ -69,7 +70,7 @@ interface ToolScope {
 }
 
 interface PendingRegistration {
-  readonly method: 'registerTool' | 'tool';
+  readonly method: 'registerTool' | 'tool' | 'registerToolTask';
   readonly node: ts.CallExpression;
   readonly nameNode: ts.Node;
 }
@@ -157,6 +158,7 @@ class SourceAnalyzer {
     const isMethod = ts.isPropertyAccessExpression(callee);
     switch (nameNode.text) {
       case 'registerTool':
+      case 'registerToolTask':
       case 'tool':
         if (isMethod && node.arguments.length >= 2) this.pendingRegistrations.push({ method: nameNode.text, node, nameNode });
         break;
@@ -172,14 +174,17 @@ class SourceAnalyzer {
     }
   }
 
-  /** `registerTool(name, config, handler)` or `tool(name, [description], [shape], [annotations], handler)`. */
+  /**
+   * `registerTool(name, config, handler)`, `registerToolTask(name, config, { createTask, getTask, getTaskResult })`
+   * (the whole handler object runs for the tool) or `tool(name, [description], [shape], [annotations], handler)`.
+   */
   private resolveToolRegistration({ method, node, nameNode }: PendingRegistration): void {
     const [nameArgument, ...rest] = node.arguments;
     const handler = rest.at(-1);
     const tool = nameArgument && this.resolver.resolveString(nameArgument);
     if (tool === undefined || !handler) return;
     const options = rest.slice(0, -1);
-    const shape = method === 'registerTool' ? this.inputSchemaOfConfig(options[0]) : this.firstShapeArgument(options);
+    const shape = method === 'tool' ? this.firstShapeArgument(options) : this.inputSchemaOfConfig(options[0]);
     const sampleArguments = shape && sampleArgumentsFromShape(shape, this.resolver);
     this.addRegistration({ tool, kind: method, range: this.rangeFrom(nameNode, node), ...(sampleArguments && { sampleArguments }) }, nameNode);
     this.pendingToolScopes.push({ tool, body: handler });
@@ -373,6 +378,8 @@ class SourceAnalyzer {
 
 function namesCallToolSchema(expression: ts.Expression): boolean {
   const node = unwrapExpression(expression);
+  // SDK 2.x names the method itself.
+  if (ts.isStringLiteralLike(node)) return node.text === 'tools/call';
   if (ts.isIdentifier(node)) return node.text === TOOL_CALL_SCHEMA_NAME;
   return ts.isPropertyAccessExpression(node) && node.name.text === TOOL_CALL_SCHEMA_NAME;
 }

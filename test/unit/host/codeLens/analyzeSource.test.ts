@@ -92,6 +92,17 @@ describe('analyzeSource: awkward spellings', () => {
     assert.deepEqual(lockSitesOf(analysis), ['key:*:a+key:*:b@10 by rotate-keys', 'slot:*@17 by swap']);
   });
 
+  it('finds SDK 2.x registrations (z.object schemas, tools/call by method name) and 1.x registerToolTask, with their locks', () => {
+    const analysis = analyzeFixture('sdk2Server.ts');
+    assert.deepEqual(registrationsOf(analysis), ['deposit@11', 'settle_batch@18', 'withdraw@40']);
+    assert.deepEqual(
+      analysis.registrations.map((registration) => registration.kind),
+      ['registerTool', 'registerToolTask', 'callToolBranch'],
+    );
+    assert.deepEqual(lockSitesOf(analysis), ['account:*@12 by deposit', 'batch:*@23 by settle_batch', 'account:*@41 by withdraw']);
+    assert.deepEqual(sampleOf(analysis, 'deposit'), { account: 'a', amount: 1 });
+  });
+
   it('reports each of several nested withLock calls at its own line', () => {
     const analysis = analyzeFixture('nestedLocks.ts');
     assert.deepEqual(lockSitesOf(analysis), ['shelf:*@4 by move_item', 'shelf:*@5 by move_item', 'item:*:meta@6 by move_item']);
