@@ -28,5 +28,5 @@ export type * from '../contract/lockEvents';
 // set of argument checks, shared through this entry so both backends see the same runWithLockContext.
 export { currentLockFrame, newLockChain, runInLockFrame, withSignal, type LockFrame, type LockChain } from './lockContext';
 export { LockEventPublisher, type UnnumberedLockEvent } from './lockEventPublisher';
-export { checkDuration, describeAbortReason, describeValue } from './lockArguments';
+export { checkDuration, checkLockCall, describeAbortReason, describeValue, sortedLockIds } from './lockArguments';
 export { nowMs } from './nowMs';

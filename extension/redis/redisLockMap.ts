@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { createClient, type RedisClientType } from 'redis';
 import {
   checkDuration,
+  checkLockCall,
   currentLockFrame,
   DEFAULT_TIMEOUT_MS,
   DeadlockError,
@@ -16,10 +17,12 @@ import {
   LockTimeoutError,
   nowMs,
   runInLockFrame,
+  sortedLockIds,
   withSignal,
   type LockCallOptions,
   type LockFailure,
   type LockListener,
+  type LockMode,
   type LockParty,
   type LockSnapshot,
   type ResourceSnapshot,
@@ -116,8 +119,11 @@ export class RedisLockMap {
       throw new RangeError(`leaseMs must be a finite number of milliseconds of at least 30, got ${describeValue(leaseMs)}.`);
     }
     if (typeof replica !== 'string' || replica.length === 0) throw new TypeError(`replica must be a non-empty string, got ${describeValue(replica)}.`);
-    // Commands fail at once while Redis is unreachable (E_LOCK_BACKEND) instead of queueing behind a reconnect.
-    const commands = createClient({ url, disableOfflineQueue: true, socket: { reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 1000) } });
+    // Commands fail at once while Redis is unreachable (E_LOCK_BACKEND) instead of queueing behind a reconnect;
+    // reconnecting goes on for ever once connected, but a first connection gives up after three tries.
+    let connected = false;
+    const reconnectStrategy = (retries: number, cause: Error) => (!connected && retries >= 2 ? cause : Math.min(50 * 2 ** retries, 1000));
+    const commands = createClient({ url, disableOfflineQueue: true, socket: { reconnectStrategy } });
     const subscriber = commands.duplicate();
     const map = new RedisLockMap(commands, subscriber, replica, timeoutMs, leaseMs, keyPrefix);
     commands.on('error', (error: Error) => (map.lastBackendError = error.message));
@@ -125,6 +131,7 @@ export class RedisLockMap {
     try {
       await commands.connect();
       await subscriber.connect();
+      connected = true;
     } catch (error) {
       commands.destroy();
       subscriber.destroy();
@@ -151,14 +158,13 @@ export class RedisLockMap {
 
   /** Runs `fn` while holding every resource of `resources`, taken in one global (sorted) order, all or nothing within one timeout. */
   withLocks<T>(resources: Iterable<string>, fn: RedisLockedWork<T>, options?: LockCallOptions): Promise<Awaited<T>> {
-    const iterable = typeof (resources as Partial<Iterable<string>> | null)?.[Symbol.iterator] === 'function';
-    const ids = iterable && typeof resources !== 'string' ? [...resources] : undefined;
-    const wrongIndex = ids?.findIndex((id) => typeof id !== 'string') ?? -1;
-    if (ids === undefined || wrongIndex !== -1) {
-      const got = ids === undefined ? describeValue(resources) : `an array containing ${describeValue(ids[wrongIndex])}`;
-      return Promise.reject(new TypeError(`withLocks needs an array of resource id strings, got ${got}.`));
+    let ids: string[];
+    try {
+      ids = sortedLockIds(resources);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    return this.start([...new Set(ids)].sort(), fn, options);
+    return this.start(ids, fn, options);
   }
 
   /** This replica's busy resources now: its own holders and waiters, in queue order, read without a round trip. */
@@ -240,21 +246,13 @@ export class RedisLockMap {
   }
 
   private start<T>(ids: readonly string[], fn: RedisLockedWork<T>, options: LockCallOptions | undefined): Promise<Awaited<T>> {
-    if (typeof fn !== 'function') {
-      return Promise.reject(new TypeError(`The locked work must be a function () => result, got ${describeValue(fn)}.`));
+    let checked: { mode: LockMode; timeoutMs: number };
+    try {
+      checked = checkLockCall(fn, options, this.timeoutMs);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    const mode = options?.mode ?? 'write';
-    if (mode !== 'write' && mode !== 'read') {
-      return Promise.reject(new TypeError(`mode must be 'read' or 'write', got ${describeValue(mode)}.`));
-    }
-    let timeoutMs = this.timeoutMs;
-    if (options?.timeoutMs !== undefined) {
-      try {
-        timeoutMs = checkDuration('timeoutMs', options.timeoutMs);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    }
+    const { mode, timeoutMs } = checked;
     const parent = currentLockFrame();
     const request = new RedisLockRequest(
       `${this.replicaId}.${++this.lastRequestSeq}`,

@@ -126,6 +126,25 @@ describe('Redis lock map across replicas', () => {
     assert.equal(await waiting, 'served');
   });
 
+  it('renews a hold while its work runs past several leases: no lease lost, the waiter served only after the release', async () => {
+    const [east, west] = [await connect('east', { leaseMs: 200 }), await connect('west', { leaseMs: 200, timeoutMs: 10_000 })];
+    const events: string[] = [];
+    east.subscribe((event) => events.push(event.type));
+    let releasedMs = 0;
+    let release!: () => void;
+    const holding = east.withLock('account:erin', (grant) => new Promise<boolean>((resolve) => (release = () => {
+      releasedMs = performance.now();
+      resolve(grant.signal.aborted);
+    })));
+    await east.idle();
+    const served = west.withLock('account:erin', () => performance.now());
+    // Work of five leases: the keeper renews every third of one.
+    setTimeout(() => release(), 1000);
+    assert.equal(await holding, false, 'the work’s signal never aborted');
+    assert.ok((await served) >= releasedMs, 'the waiter was served after the release, not when a lease ran out');
+    assert.deepEqual(events.filter((type) => type === 'leaseLost'), []);
+  });
+
   it('gives fencing tokens that only grow, whichever replica is granted', async () => {
     const [east, west] = [await connect('east'), await connect('west')];
     const tokens: number[] = [];
@@ -135,6 +154,18 @@ describe('Redis lock map across replicas', () => {
     assert.equal(tokens.length, 40);
     assert.deepEqual(tokens, [...tokens].sort((a, b) => a - b));
     assert.equal(new Set(tokens).size, 40);
+  });
+
+  it('refuses bad arguments with errors that say what was wrong, before touching Redis', async () => {
+    const map = await connect('checks');
+    await assert.rejects(map.withLocks('account:a' as unknown as string[], () => {}), /withLocks needs an array of resource id strings, got "account:a"/);
+    await assert.rejects(map.withLock(7 as unknown as string, () => {}), /withLock needs a resource id string, got 7/);
+    await assert.rejects(map.withLock('a', () => {}, { mode: 'exclusive' as 'write' }), /mode must be 'read' or 'write', got "exclusive"/);
+    await assert.rejects(map.withLock('a', () => {}, { timeoutMs: -1 }), /timeoutMs must be a number of milliseconds from 0/);
+    await assert.rejects(map.withLock('a', 'work' as unknown as () => void), /The locked work must be a function/);
+    await assert.rejects(RedisLockMap.connect({ url: redis.url, leaseMs: 5 }), /leaseMs must be a finite number of milliseconds of at least 30, got 5/);
+    await assert.rejects(RedisLockMap.connect({ url: 'redis://127.0.0.1:1' }), /Could not connect to Redis at redis:\/\/127\.0\.0\.1:1: .*Start redis-server/);
+    assert.equal(map.size, 0);
   });
 
   it('fails with E_LOCK_BACKEND, saying what to check, while Redis is unreachable', async () => {
