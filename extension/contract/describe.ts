@@ -190,6 +190,11 @@ export function lostUpdatePossibleMessage(key: string, readLine: number, writeLi
   return `lost update possible: \`${key}\` read at line ${readLine}, written at line ${writeLine} after \`${awaitText}\`; a parallel call can run in between`;
 }
 
+/** The editor's diagnostic on a read-await-write span; lines are 1-based. */
+export function lostUpdatePossibleMessage(key: string, readLine: number, writeLine: number, awaitText: string): string {
+  return `lost update possible: \`${key}\` read at line ${readLine}, written at line ${writeLine} after \`${awaitText}\`; a parallel call can run in between`;
+}
+
 /** One sentence about a lock event (or lost update) worth a warning, for logs and MCP logging messages. */
 export function describeLockWarning(event: LockEvent | LostUpdateEvent): string {
   switch (event.type) {

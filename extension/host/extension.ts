@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { LockInspectorApiHost, type LockInspectorApi } from './api';
 import { registerMcpServerDefinitionProvider } from './chat/mcpServerDefinitionProvider';
 import { registerCodeLenses } from './codeLens/toolCodeLensProvider';
+import { registerLostUpdateDiagnostics } from './codeLens/lostUpdateDiagnostics';
 import { COMMANDS } from './commands/commandIds';
 import { registerCommands } from './commands/commands';
 import { registerRecordingCommands } from './commands/recordingCommands';
@@ -51,6 +52,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LockIn
   const timeline = registerTimelinePanel(context, shown);
   registerSidebarView(context, shown, server);
   registerCodeLenses(context, shown);
+  registerLostUpdateDiagnostics(context);
   const apiHost = new LockInspectorApiHost(model, server);
   context.subscriptions.push(
     apiHost,

@@ -369,7 +369,8 @@ function unwrap(node: ts.Expression): ts.Expression {
   return current;
 }
 
-function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaration {
+/** Whether a node is a function with a body of its own (a nested callback runs later than the code around it). */
+export function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaration {
   return ts.isArrowFunction(node) || ts.isFunctionExpression(node) || ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node);
 }
 
@@ -397,7 +398,8 @@ function localNames(fn: ts.FunctionLikeDeclaration): Set<string> {
   return names;
 }
 
-function boundNames(name: ts.BindingName): string[] {
+/** The names a declaration binds, destructuring included. */
+export function boundNames(name: ts.BindingName): string[] {
   if (ts.isIdentifier(name)) return [name.text];
   return name.elements.flatMap((element) => (ts.isOmittedExpression(element) ? [] : boundNames(element.name)));
 }

@@ -113,7 +113,8 @@ function toCodeLens(content: LensContent): vscode.CodeLens {
   });
 }
 
-function toRange(range: SourceRange): vscode.Range {
+/** An analysis range as VS Code's Range. */
+export function toRange(range: SourceRange): vscode.Range {
   return new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
 }
 
