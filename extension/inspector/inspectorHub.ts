@@ -12,6 +12,7 @@ import {
   type InspectorEvent,
 } from '../contract/wireFormat';
 import { BoundedLineSplitter } from '../contract/boundedLineSplitter';
+import { parseInspectorEvent } from '../contract/inspectorEventParser';
 import type { SourceKind } from '../contract/wireFormat';
 import {
   SOURCE_KINDS,
@@ -223,8 +224,8 @@ export class InspectorHub {
           const events: InspectorEvent[] = [];
           let firstBadEvent: string | undefined;
           for (const candidate of envelope.data.events) {
-            const event = inspectorEventSchema.safeParse(candidate);
-            if (event.success) events.push(event.data);
+            const event = parseInspectorEvent(candidate);
+            if (event !== undefined) events.push(event);
             else firstBadEvent ??= describeBadEvent(candidate);
           }
           // Valid events of a partly bad batch are kept; the line still counts as refused.
