@@ -155,4 +155,65 @@ describe('timeline', () => {
       await timeline.page.context().close();
     }
   });
+
+  test('in a narrow panel the details bar wraps whole facts: a label never ends a line without its value', async () => {
+    const model = restartedServerModel(Date.now() + 1_000);
+    const timeline = await openWebview(browser, 'timeline', { theme: 'dark', width: 520, height: 500 });
+    try {
+      for (const message of timelineSnapshotMessages(model)) await timeline.postFromHost(message);
+      const page = timeline.page;
+      await page.locator('.status', { hasText: '6 of 6 resources' }).waitFor();
+      await page.getByLabel(/^Lock timeline\./).focus();
+      await page.keyboard.press('Home');
+      await page.keyboard.press('ArrowRight');
+      const facts = page.locator('.details:not([hidden]) .fact');
+      await facts.first().waitFor({ state: 'attached' });
+      const rows = await facts.evaluateAll((pairs) =>
+        pairs.map((pair) => {
+          const [label, value] = [pair.firstElementChild!, pair.lastElementChild!].map((element) => element.getBoundingClientRect());
+          return { text: pair.textContent, sameLine: Math.abs(label.top - value.top) < 2 };
+        }),
+      );
+      assert.ok(rows.length >= 3, JSON.stringify(rows));
+      assert.deepEqual(rows.filter((row) => !row.sameLine), [], 'every label sits on the line of its value');
+      const tops = await facts.evaluateAll((pairs) => pairs.map((pair) => Math.round(pair.getBoundingClientRect().top)));
+      assert.ok(new Set(tops).size > 1, 'the facts did wrap at this width, so the check above means something');
+      const clipped = await page.locator('.details').evaluate((panel) => panel.scrollHeight - panel.clientHeight);
+      assert.ok(clipped <= 1, `the details bar cuts ${clipped} px off its last line`);
+    } finally {
+      await timeline.page.context().close();
+    }
+  });
+
+  test('high contrast with chart colours the theme leaves unset: every tool keeps a colour of its own, outlined', async () => {
+    const tools = ['audit', 'charge_fee', 'deposit', 'deposit_foreign', 'increment_counter', 'refund_fee', 'transfer', 'withdraw'];
+    const model = new InspectorModel();
+    const events = new LockEventFactory();
+    model.ingest('s', tools.flatMap((tool, index) => events.call(`account:${index}`, index + 1, Date.now() - 5_000 + index * 100, 50, { tool })));
+    const timeline = await openWebview(browser, 'timeline', { theme: 'high-contrast', width: 1200, height: 500 });
+    try {
+      const page = timeline.page;
+      // As in VS Code's own high-contrast themes, which do not set every chart colour.
+      await page.evaluate(() => {
+        const style = (globalThis as unknown as { document: { documentElement: { style: { removeProperty(name: string): void } } } }).document.documentElement.style;
+        for (const name of ['--vscode-charts-orange', '--vscode-charts-yellow']) style.removeProperty(name);
+      });
+      for (const message of timelineSnapshotMessages(model)) await timeline.postFromHost(message);
+      const swatches = page.locator('.tool-legend .tool-swatch');
+      await swatches.first().waitFor();
+      const looks = await swatches.evaluateAll((elements) =>
+        elements.map((element) => {
+          const style = (globalThis as unknown as { getComputedStyle(target: unknown): { backgroundColor: string; outlineStyle: string } }).getComputedStyle(element);
+          return { background: style.backgroundColor, outline: style.outlineStyle };
+        }),
+      );
+      assert.equal(looks.length, tools.length);
+      const transparent = looks.filter(({ background }) => background === 'rgba(0, 0, 0, 0)' || background === 'transparent');
+      assert.deepEqual(transparent, [], 'no swatch vanishes');
+      assert.equal(new Set(looks.map(({ background }) => background)).size, tools.length, `eight tools, eight colours: ${looks.map(({ background }) => background).join(' ')}`);
+      assert.ok(looks.every(({ outline }) => outline === 'solid'), 'outlined with the contrast border');
+    } finally {
+      await timeline.page.context().close();
+    }
+  });
 });

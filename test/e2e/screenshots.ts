@@ -97,18 +97,13 @@ async function setSidebarWidth(page: Page, widthPx: number): Promise<void> {
   if (Math.abs(width - widthPx) > 4) throw new Error(`the side bar is ${width} px wide after the drag, not ${widthPx} px`);
 }
 
-/** Switches the colour theme through Preferences: Color Theme, as a user would. */
-async function selectColorTheme(page: Page, theme: string): Promise<void> {
-  await runCommandByTitle(page, 'Preferences: Color Theme');
-  // The palette turns into the theme picker: wait for its themes, then type as a person would.
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Dark Modern' }).first().waitFor({ timeout: uiTimeoutMs });
-  await page.keyboard.type(theme);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor({ timeout: uiTimeoutMs });
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: uiTimeoutMs });
+/** One capture: the PNG's name and how to bring the UI it shows on screen. */
+interface Capture {
+  readonly name: string;
+  capture(page: Page): Promise<void>;
 }
 
-const captures: { name: string; capture: (page: Page) => Promise<void> }[] = [
+const captures: Capture[] = [
   {
     name: 'sidebar',
     capture: showSidebar,
@@ -140,26 +135,6 @@ const captures: { name: string; capture: (page: Page) => Promise<void> }[] = [
       await setSidebarWidth(page, 250);
     },
   },
-  ...(['Dark High Contrast', 'Light High Contrast'] as const).flatMap((theme) => {
-    const prefix = theme.startsWith('Dark') ? 'high-contrast-dark' : 'high-contrast-light';
-    return [
-      {
-        name: `${prefix}-sidebar`,
-        capture: async (page: Page) => {
-          await selectColorTheme(page, theme);
-          await setSidebarWidth(page, 360);
-          await showSidebar(page);
-        },
-      },
-      {
-        name: `${prefix}-timeline`,
-        capture: async (page: Page) => {
-          await runCommandByTitle(page, 'Lock Inspector: Show Lock Timeline');
-          await waitForWebviewContent(page, panelWebview);
-        },
-      },
-    ];
-  }),
   {
     name: 'notifications',
     capture: async (page) => {
@@ -170,19 +145,35 @@ const captures: { name: string; capture: (page: Page) => Promise<void> }[] = [
   },
 ];
 
-async function main(): Promise<number> {
-  rmSync(screenshotsDir, { recursive: true, force: true });
-  mkdirSync(screenshotsDir, { recursive: true });
-  const server = await launchCodeServer({ settings });
+/** Both high-contrast themes, each in a workbench of its own (a theme set at start applies everywhere at once). */
+const highContrastSessions: readonly { readonly theme: string; readonly prefix: string }[] = [
+  { theme: 'Default High Contrast', prefix: 'high-contrast-dark' },
+  { theme: 'Default High Contrast Light', prefix: 'high-contrast-light' },
+];
+
+function highContrastCaptures(prefix: string): Capture[] {
+  return [
+    { name: `${prefix}-sidebar`, capture: showSidebar },
+    {
+      name: `${prefix}-timeline`,
+      capture: async (page) => {
+        await runCommandByTitle(page, 'Lock Inspector: Show Lock Timeline');
+        await waitForWebviewContent(page, panelWebview);
+      },
+    },
+  ];
+}
+
+/** Opens a workbench with `sessionSettings`, saves each capture's PNG, and says what it captured and missed. */
+async function captureSession(sessionSettings: Record<string, unknown>, sessionCaptures: readonly Capture[], captured: string[], missed: string[]): Promise<void> {
+  const server = await launchCodeServer({ settings: sessionSettings });
   const browser = await launchChromium();
-  const captured: string[] = [];
-  const missed: string[] = [];
   try {
     const page = await browser.newPage({ viewport });
     await page.goto(workbenchUrl(server.url, { folder: repoRoot, extensionDevelopmentPath: repoRoot }));
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: uiTimeoutMs });
     await page.waitForTimeout(activitySettleMs);
-    for (const { name, capture } of captures) {
+    for (const { name, capture } of sessionCaptures) {
       try {
         await capture(page);
         // A hover tooltip left by a click would cover part of the view.
@@ -202,6 +193,15 @@ async function main(): Promise<number> {
     await browser.close();
     await server.stop();
   }
+}
+
+async function main(): Promise<number> {
+  rmSync(screenshotsDir, { recursive: true, force: true });
+  mkdirSync(screenshotsDir, { recursive: true });
+  const captured: string[] = [];
+  const missed: string[] = [];
+  await captureSession(settings, captures, captured, missed);
+  for (const { theme, prefix } of highContrastSessions) await captureSession({ ...settings, 'workbench.colorTheme': theme }, highContrastCaptures(prefix), captured, missed);
   console.log(`captured ${captured.length}: ${captured.join(', ') || 'nothing'}`);
   if (missed.length > 0) console.log(`not captured ${missed.length}:\n  ${missed.join('\n  ')}`);
   return missed.length === 0 ? 0 : 1;

@@ -31,7 +31,8 @@ export class DetailsPanel {
     this.element.hidden = false;
     this.element.replaceChildren(
       el('h2', {}, description.title),
-      el('dl', {}, ...description.facts.flatMap(([label, value]) => [el('dt', {}, label), el('dd', {}, value)])),
+      // Each label stays with its value when the facts wrap ("At:" never ends a line without its time).
+      el('dl', {}, ...description.facts.map(([label, value]) => el('div', { class: 'fact' }, el('dt', {}, label), el('dd', {}, value)))),
       el(
         'div',
         { class: 'details-actions' },
