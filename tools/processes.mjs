@@ -43,6 +43,23 @@ export function secondsSince(startMs) {
 }
 
 /**
+ * Runs `work()` as a named step that is never silent: says when it starts, every `everyMs` that it is still
+ * going with the time so far, and how long it took. `report` defaults to `progress`.
+ */
+export async function withHeartbeat(step, work, { everyMs = 15_000, report = progress } = {}) {
+  const startMs = Date.now();
+  report(`${step}…`);
+  const beat = setInterval(() => report(`${step}: still working, ${secondsSince(startMs)} so far`), everyMs);
+  try {
+    const result = await work();
+    report(`${step}: done in ${secondsSince(startMs)}`);
+    return result;
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+/**
  * Runs `main` when the module at `moduleUrl` is the script Node was started with, setting the exit code from it.
  * A promise chain, not top-level await, so the module still loads where it is bundled or required as CommonJS.
  */

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { launchCodeServer, workbenchUrl } from './codeServer.mjs';
 import { ensureCodeServerRuntime } from './codeServerRuntime.mjs';
 import { ensureNpmDeps } from './ensureNpmDeps.mjs';
-import { progress, repoRoot, runOrThrow } from './processes.mjs';
+import { progress, repoRoot, runOrThrow, withHeartbeat } from './processes.mjs';
 import { startReplicasForInspector } from './startReplicas.mjs';
 
 /** Settings the extension reads: start the bundled server on activation and keep tool calls flowing through it. */
@@ -28,12 +28,12 @@ function readOptions() {
 }
 
 const { port, replicas } = readOptions();
+progress('npm start: the first start installs the VS Code runtime (code-server on Node 24, about 2 min on 2 cores) and builds; later starts take about 20 s. Progress follows.');
 await ensureNpmDeps();
 await ensureCodeServerRuntime();
-progress('build: node esbuild.mjs');
-await runOrThrow(process.execPath, ['esbuild.mjs']);
+await withHeartbeat('build: node esbuild.mjs', () => runOrThrow(process.execPath, ['esbuild.mjs']));
 
-const server = await launchCodeServer({ port, settings: mainJobSettings });
+const server = await withHeartbeat('starting code-server on loopback', () => launchCodeServer({ port, settings: mainJobSettings }));
 const url = workbenchUrl(server.url, { folder: repoRoot, extensionDevelopmentPath: repoRoot });
 console.log(`\nMCP Lock Inspector is running in VS Code (code-server ${server.url}).\nOpen this URL in a browser on this machine:\n\n  ${url}\n\nThen click the lock icon in the activity bar. Press Ctrl-C to stop.\n`);
 
