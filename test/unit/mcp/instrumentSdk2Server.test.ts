@@ -1,3 +1,4 @@
+import FakeTimers from '@sinonjs/fake-timers';
 import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -7,6 +8,8 @@ import { createMcpHandler, InMemoryTransport, type McpHttpHandler } from '@model
 import { ResourceLockMap } from '../../../extension/locks';
 import type { LockEvent } from '../../../extension/contract/lockEvents';
 import { accountLock, createBankServer, type Accounts } from '../../fixtures/sdk2Server/createBankServer';
+import { LOCK_SNAPSHOT_URI } from '../../../extension/mcp/instrumentMcpServer';
+import { publishLockSnapshotUpdates } from '../../../extension/mcp/publishLockSnapshotUpdates';
 import { waitUntil } from '../demoServer/demoHarness';
 
 const MODERN = { versionNegotiation: { mode: { pin: '2026-07-28' } } } as const;
@@ -148,5 +151,38 @@ describe('instrumentMcpServer on @modelcontextprotocol/server 2.x', () => {
     assert.ok(heapGrowthMb < 4, `heap grew ${heapGrowthMb.toFixed(2)} MB over 9,500 requests`);
     assert.equal(locks.size, 0);
     assert.equal([...accounts.values()].reduce((sum, value) => sum + value, 0), 8000);
+  });
+});
+
+describe('publishLockSnapshotUpdates on a createMcpHandler (2026-07-28 subscriptions/listen)', () => {
+  it('tells listeners of locks://snapshot once per interval, however many lock events, until stopped', async () => {
+    const locks = new ResourceLockMap();
+    const handler = createMcpHandler(() => createBankServer(locks, accountsOf(2), { reporter: null }));
+    const stop = publishLockSnapshotUpdates(handler.notify, locks, 100);
+    const client = await modernClient(handler);
+    const updates: string[] = [];
+    client.setNotificationHandler('notifications/resources/updated', (notification) => {
+      updates.push(notification.params.uri);
+    });
+    const subscription = await client.listen({ resourceSubscriptions: [LOCK_SNAPSHOT_URI] });
+    const clock = FakeTimers.install({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      await locks.withLock('a', () => undefined);
+      await locks.withLock('b', () => undefined);
+      await clock.tickAsync(100);
+      await waitUntil(() => updates.length > 0);
+      assert.deepEqual(updates, [LOCK_SNAPSHOT_URI], 'one notification per interval');
+      stop();
+      await locks.withLock('c', () => undefined);
+      await clock.tickAsync(100);
+      // Had anything been published, it would be on the open stream by the time another request comes back.
+      await client.callTool({ name: 'total', arguments: {} });
+      assert.equal(updates.length, 1, 'none after stop');
+    } finally {
+      clock.uninstall();
+      await subscription.close();
+      await client.close();
+      await handler.close();
+    }
   });
 });
