@@ -1,6 +1,8 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { createLockDemoServer, LOCK_DEMO_SERVER_INFO } from './createLockDemoServer';
 import { startDemoLoad, type DemoLoad } from './demoLoad';
+import { CHANNEL_ENV } from '../contract/wireFormat';
+import { describeReplica } from '../contract/describe';
 import { InspectorReporter } from '../mcp/inspectorReporter';
 import { instrumentMcpServer } from '../mcp/instrumentMcpServer';
 import { parseServerArgs, SERVER_USAGE, type ServerArgs } from './serverArgs';
@@ -24,7 +26,9 @@ async function main(): Promise<void> {
 
   const state = await openBankState(args);
   const { store, locks } = state;
-  const reporter = InspectorReporter.fromEnvironment(locks, { server: LOCK_DEMO_SERVER_INFO });
+  // A replica is its own source in the inspector, named after the replica unless the launcher named it.
+  const env = state.replica === undefined ? process.env : { [CHANNEL_ENV.label]: describeReplica(state.replica), ...withoutEmpty(process.env) };
+  const reporter = InspectorReporter.fromEnvironment(locks, { server: LOCK_DEMO_SERVER_INFO, env });
   const createSession = (sessionLabel?: string): HttpSession => {
     const server = createLockDemoServer({ store, locks });
     const instrumentation = instrumentMcpServer(server, locks, { reporter: reporter ?? null, sessionLabel });
@@ -77,3 +81,8 @@ main().catch((error: unknown) => {
   process.stderr.write(`mcp-lock-inspector-server: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });
+
+/** The variables of `env` that are set to something (an empty label must not hide the replica's name). */
+function withoutEmpty(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+}

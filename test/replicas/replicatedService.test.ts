@@ -9,6 +9,7 @@ import { createClient } from 'redis';
 import { DEFAULT_KEY_PREFIX, readRedisLockState } from '../../extension/redis';
 import { startReplicatedService, type RunningReplicatedService } from '../../tools/replicatedService.mjs';
 import { serverBundle } from '../mcp/serverProcess';
+import { startTestHub, type TestHub } from '../support/testHub';
 
 const ACCOUNTS = Array.from({ length: 10 }, (_, index) => `acct${index}`);
 const OPENING_BALANCE = 1000;
@@ -43,14 +44,18 @@ describe('replicated demo server behind haproxy', () => {
   let client: Client;
 
   describe('1,000 parallel transfers through three replicas', () => {
+    let hub: TestHub;
     before(async () => {
-      service = await startReplicatedService({ serverScript: await serverBundle(), replicas: 3, serverArgs: ['--timeout-ms', '60000'] });
+      hub = await startTestHub();
+      const env = { ...process.env, MCP_LOCK_INSPECTOR_ADDRESS: hub.address, MCP_LOCK_INSPECTOR_TOKEN: 'replica-test' };
+      service = await startReplicatedService({ serverScript: await serverBundle(), replicas: 3, serverArgs: ['--timeout-ms', '60000'], env });
       client = await connectClient(service.url);
       await openAccounts(client);
     });
     after(async () => {
       await client?.close();
       await service?.stop();
+      await hub?.dispose();
     });
 
     it('conserves money, every call succeeds, and every lock party is a transfer owned on one of the replicas', async () => {
@@ -73,6 +78,12 @@ describe('replicated demo server behind haproxy', () => {
       assert.deepEqual(failures.map((result) => (result.content as { text: string }[])[0]?.text), []);
       assert.equal(await totalOfAccounts(client), ACCOUNTS.length * OPENING_BALANCE);
       assert.deepEqual([...ownersSeen].sort(), ['transfer@r1', 'transfer@r2', 'transfer@r3'], 'parties seen in Redis while the transfers ran');
+    });
+
+    it('reported the transfers to the inspector as one source per replica, named after it, with their lock events', async () => {
+      const labels = hub.messages.flatMap((message) => (message.type === 'hello' ? [message.label] : []));
+      assert.deepEqual([...new Set(labels)].sort(), ["replica 'r1'", "replica 'r2'", "replica 'r3'"]);
+      await hub.waitFor(() => hub.events().filter((event) => event.type === 'acquired').length >= 2000, 'an acquired event per transfer lock');
     });
   });
 
