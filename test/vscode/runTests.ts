@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageVsix } from '../../tools/packageVsix.mjs';
+import { fileStoreServerFolder } from '../support/fileStoreFixture';
 import { findTestFiles } from './harness/findTestFiles';
 import { resultsFileName, type VsCodeRunResults } from './harness/runResults';
 
@@ -85,6 +86,8 @@ async function main(): Promise<number> {
   const scratchDir = mkdtempSync(join(tmpdir(), 'lock-inspector-tests-'));
   const workspace = join(scratchDir, 'workspace');
   cpSync(workspaceTemplate, workspace, { recursive: true });
+  // The unmodified file-store server with its own install, for the lost-update suite.
+  cpSync(await fileStoreServerFolder(), join(workspace, 'fileStoreServer'), { recursive: true });
   // Compiled suites go to folders named after this process, so runs started side by side in one checkout do not collide.
   const runs: SuiteRun[] = [
     {
