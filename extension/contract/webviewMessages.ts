@@ -79,7 +79,10 @@ export type TimelineHostMessage =
   | { readonly type: 'didSetFilter'; readonly filter: TimelineFilter };
 
 /** Timeline -> host. */
-export type TimelineWebviewMessage = CommonWebviewMessage;
+export type TimelineWebviewMessage =
+  | CommonWebviewMessage
+  /** Put the time cursor at this instant (the sidebar shows the state then), or take it away. */
+  | { readonly type: 'showStateAt'; readonly atMs: number | undefined };
 
 /** What the timeline keeps through `setState`, so a reload (or a revived panel) looks the same; it always comes back live. */
 export interface TimelineViewState {

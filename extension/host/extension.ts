@@ -5,7 +5,7 @@ import { registerCodeLenses } from './codeLens/toolCodeLensProvider';
 import { registerLostUpdateDiagnostics } from './codeLens/lostUpdateDiagnostics';
 import { COMMANDS } from './commands/commandIds';
 import { registerCommands } from './commands/commands';
-import { registerRecordingCommands } from './commands/recordingCommands';
+import { registerTimeTravelCommands } from './commands/timeTravelCommands';
 import { registerChannelDebugConfigurationProvider } from './debug/channelDebugConfigurationProvider';
 import { DebugServerLauncher } from './debug/debugServer';
 import { InspectorHub } from '../inspector/inspectorHub';
@@ -64,7 +64,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LockIn
       workspaceState: context.workspaceState,
       log,
     }),
-    ...registerRecordingCommands({ live: model, shown, timeline, log }),
+    ...registerTimeTravelCommands({ live: model, shown, timeline, log }),
     ...registerMcpServerDefinitionProvider({
       extensionUri: context.extensionUri,
       extensionVersion: context.extension.packageJSON.version,

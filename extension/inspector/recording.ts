@@ -47,7 +47,7 @@ export class RecordingError extends Error {
 }
 
 /** A recording of what `model` retains now: its sources and history at this instant. */
-export function recordingOf(model: InspectorModelReader & { readonly historyEvicted?: number }): Recording {
+export function recordingOf(model: Pick<InspectorModelReader, 'snapshot' | 'history'> & { readonly historyEvicted?: number }): Recording {
   const snapshot = model.snapshot();
   const events = model.history().slice(-MAX_RECORDING_EVENTS);
   const dropped = model.history().length - events.length;

@@ -11,7 +11,7 @@ import { visibleRows, type RowRange } from '../shared/virtualRange';
 import { DetailsPanel } from './detailsPanel';
 import { selectLanes } from './laneSelection';
 import { describeItem, type ItemDescription } from './timelineDetails';
-import { TimelineInput } from './timelineInput';
+import { itemTimeMs, TimelineInput } from './timelineInput';
 import { LAYOUT, TimelineRenderer, type LanePick } from './timelineRenderer';
 import { TimelineStore, type Lane } from './timelineStore';
 import { TimelineStatus } from './timelineStatus';
@@ -100,7 +100,11 @@ class TimelineApp {
       viewport: this.#viewport,
       lanes: () => this.#lanes,
       describe: (pick) => this.describe(pick),
-      showDetails: (pick) => this.#details.show(pick),
+      showDetails: (pick) => {
+        this.#details.show(pick);
+        // The selection is the time cursor: the sidebar shows the state at that event.
+        this.#host.post({ type: 'showStateAt', atMs: pick ? itemTimeMs(pick.item) : undefined });
+      },
       revealTool: (tool) => this.revealTool(tool),
       announce: (text) => this.announce(text),
       requestFrame: () => this.requestFrame(),

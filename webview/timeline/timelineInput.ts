@@ -272,7 +272,7 @@ export class TimelineInput {
 }
 
 /** When an item starts: a bar's start, a marker's moment. */
-function itemTimeMs(item: TimelineItem): number {
+export function itemTimeMs(item: TimelineItem): number {
   return 'span' in item ? item.span.startMs : item.marker.atMs;
 }
 

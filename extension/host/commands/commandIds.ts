@@ -10,6 +10,7 @@
  * - `clearHistory()` -> `{ clearedEvents }`
  * - `debugServer({ port? })` -> DebugServerInfo `{ sessionName, url }`
  * - `saveRecording({ path })` -> the path written; `openRecording({ path })` -> `{ path, events, sources, recordedAtMs }`; `showLive()`
+ * - `showStateAt({ atMs? })` -> the InspectorSnapshot the sidebar shows at that instant (no atMs: the latest again)
  * Commands that need a running server resolve with undefined and offer to start it when it is not running.
  */
 export const COMMANDS = {
@@ -25,6 +26,8 @@ export const COMMANDS = {
   openRecording: 'lockInspector.openRecording',
   /** Back to the live model after Open Recording. */
   showLive: 'lockInspector.showLive',
+  /** The time cursor: the timeline's selection puts it on an event, Escape takes it away. */
+  showStateAt: 'lockInspector.showStateAt',
   /** `revealTool({ tool })` or `revealTool('name')`: opens the tool's registration in the workspace. */
   revealTool: 'lockInspector.revealTool',
 } as const;

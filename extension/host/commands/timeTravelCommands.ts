@@ -1,14 +1,14 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS } from './commandIds';
-import type { InspectorModelReader } from '../../contract/inspectorSnapshot';
+import type { InspectorModelReader, InspectorSnapshot } from '../../contract/inspectorSnapshot';
 import { readRecording, recordingOf, RecordingError, writeRecording } from '../../inspector/recording';
 import { replayRecording } from '../../inspector/replayRecording';
 import type { ShownModel } from '../../inspector/shownModel';
 import type { TimelineOpener } from '../views/timelinePanel';
 
-/** What the recording commands act on. */
-export interface RecordingCommandTargets {
+/** What the time-travel commands act on. */
+export interface TimeTravelCommandTargets {
   readonly live: InspectorModelReader & { readonly historyEvicted: number };
   readonly shown: ShownModel;
   readonly timeline: TimelineOpener;
@@ -25,8 +25,8 @@ export interface OpenedRecording {
 
 const RECORDING_FILTERS = { 'Lock Inspector recording': ['lockrec'] };
 
-/** Registers Save Recording, Open Recording and Show Live; the returned disposables go into context.subscriptions. */
-export function registerRecordingCommands({ live, shown, timeline, log }: RecordingCommandTargets): vscode.Disposable[] {
+/** Registers Save Recording, Open Recording, Show Live and Show State At; the returned disposables go into context.subscriptions. */
+export function registerTimeTravelCommands({ live, shown, timeline, log }: TimeTravelCommandTargets): vscode.Disposable[] {
   const saveRecording = async (argument?: unknown): Promise<string | undefined> => {
     const target = argument === undefined ? await askSavePath() : pathArgument('saveRecording', argument);
     if (!target) return undefined;
@@ -65,6 +65,12 @@ export function registerRecordingCommands({ live, shown, timeline, log }: Record
     vscode.commands.registerCommand(COMMANDS.saveRecording, saveRecording),
     vscode.commands.registerCommand(COMMANDS.openRecording, openRecording),
     vscode.commands.registerCommand(COMMANDS.showLive, () => shown.show(undefined)),
+    vscode.commands.registerCommand(COMMANDS.showStateAt, (argument?: { atMs?: unknown }): InspectorSnapshot => {
+      const atMs = argument?.atMs;
+      if (atMs !== undefined && (typeof atMs !== 'number' || !Number.isFinite(atMs))) throw new Error(`showStateAt takes { atMs: epoch milliseconds } or nothing, not ${JSON.stringify(argument)}.`);
+      shown.scrubTo(atMs);
+      return shown.snapshot();
+    }),
   ];
 }
 

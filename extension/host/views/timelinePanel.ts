@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { InspectorModelReader } from '../../contract/inspectorSnapshot';
 import type { TimelineFilter, TimelineHostMessage, TimelineWebviewMessage } from '../../contract/webviewMessages';
 import { Disposable } from '../dispose';
-import { assertNever, handleCommonMessage } from './hostActions';
+import { COMMANDS } from '../commands/commandIds';
+import { assertNever, handleCommonMessage, runViewCommand } from './hostActions';
 import { parseTimelineFilter } from './timelineFilter';
 import { timelineChangeMessage, timelineSnapshotMessages } from './timelineMessages';
 import { WebviewChannel } from './webviewChannel';
@@ -75,6 +76,9 @@ export class TimelinePanel extends Disposable {
       case 'revealTool':
       case 'revealSource':
         handleCommonMessage(message);
+        return;
+      case 'showStateAt':
+        runViewCommand(COMMANDS.showStateAt, { atMs: message.atMs });
         return;
       default:
         assertNever(message);

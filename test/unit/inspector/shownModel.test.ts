@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { InspectorModelReader, InspectorSnapshot, ModelChange, SourcedEvent } from '../../../extension/contract/inspectorSnapshot';
+import { InspectorModel } from '../../../extension/inspector/inspectorModel';
 import { ShownModel } from '../../../extension/inspector/shownModel';
 import { fromSource, LockEventFactory } from '../../support/lockEvents';
 
@@ -78,5 +79,52 @@ describe('ShownModel', () => {
     unsubscribeFirst();
     unsubscribeSecond();
     assert.equal(live.listeners, 0);
+  });
+});
+
+describe('ShownModel time cursor (scrub)', () => {
+  const bank = { tool: 'transfer' };
+  /** A live model: transfer #1 holds account:alice from 100 to 300 with #2 then #3 queued; #2 deadlocks at 250. */
+  function liveModel(): InspectorModel {
+    const model = new InspectorModel({ clock: { now: () => 1000, setTimeout: () => undefined, clearTimeout: () => {} } });
+    const make = new LockEventFactory();
+    model.addSource({ id: 'bank', label: 'bank', kind: 'launched', pid: 1, connectedAtMs: 0 });
+    model.ingest('bank', [
+      make.requested('account:alice', 1, 100, { ...bank, requestId: 1 }),
+      make.acquired('account:alice', 1, 100, 0, { ...bank, requestId: 1 }),
+      make.requested('account:bob', 2, 150, { ...bank, requestId: 2 }),
+      make.acquired('account:bob', 2, 150, 0, { ...bank, requestId: 2 }),
+      make.requested('account:alice', 2, 200, { ...bank, requestId: 2 }, 'write', 1),
+      make.requested('account:alice', 3, 210, { ...bank, requestId: 3 }, 'write', 2),
+      make.deadlock('account:bob', 1, 'account:alice', 2, 250, { ...bank, requestId: 1 }, { ...bank, requestId: 2 }),
+      make.released('account:alice', 1, 300, 200, { ...bank, requestId: 1 }),
+      make.acquired('account:alice', 2, 300, 100, { ...bank, requestId: 2 }),
+    ]);
+    return model;
+  }
+  const alice = (snapshot: InspectorSnapshot) => snapshot.resources.find((resource) => resource.id === 'account:alice');
+
+  it('shows holders and queues in order at the cursor, and only the warnings raised by then', () => {
+    const shown = new ShownModel(liveModel());
+    shown.scrubTo(220);
+    const at220 = shown.snapshot();
+    assert.equal(at220.atMs, 220);
+    assert.deepEqual(alice(at220)?.holders.map((holder) => holder.chainId), [1]);
+    assert.deepEqual(alice(at220)?.waiters.map((waiter) => waiter.chainId), [2, 3], 'the queue in order');
+    assert.deepEqual(at220.warnings, [], 'the deadlock comes later');
+    shown.scrubTo(260);
+    const at260 = shown.snapshot();
+    assert.deepEqual(at260.warnings.map((warning) => warning.kind), ['deadlock']);
+    assert.equal(at260.warnings[0]?.kind === 'deadlock' && at260.warnings[0].cycle.length, 2, 'the wait-for graph of the cycle');
+    shown.scrubTo(undefined);
+    assert.deepEqual(alice(shown.snapshot())?.holders.map((holder) => holder.chainId), [2], 'back to the latest state');
+  });
+
+  it('tells listeners without events and with the latest snapshot, so the timeline keeps its clock', () => {
+    const shown = new ShownModel(liveModel());
+    const changes: ModelChange[] = [];
+    shown.subscribe((change) => changes.push(change));
+    shown.scrubTo(220);
+    assert.deepEqual(changes.map((change) => [change.snapshot.atMs, change.events.length, change.cleared]), [[1000, 0, false]]);
   });
 });

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { LockInspectorApi } from '../../../extension/host/api';
-import type { OpenedRecording } from '../../../extension/host/commands/recordingCommands';
+import type { InspectorSnapshot } from '../../../extension/contract/inspectorSnapshot';
+import type { OpenedRecording } from '../../../extension/host/commands/timeTravelCommands';
 import { readRecording } from '../../../extension/inspector/recording';
 import { lockInspectorApi, waitFor } from './lockInspectorTestKit';
 
@@ -38,6 +39,19 @@ describe('recordings', function () {
     const timelineTab = () =>
       vscode.window.tabGroups.all.flatMap((group) => group.tabs).find((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('lockInspector.timeline'));
     await waitFor(api, 'the timeline showing the recording', () => timelineTab());
+  });
+
+  it('shows the state at an instant of the opened recording, and the latest again without one', async () => {
+    const saved = await readRecording(target);
+    const firstAcquire = saved.events.find((event) => event.type === 'acquired' && event.resource === 'account:carol');
+    assert.ok(firstAcquire, 'the recording has an acquire of account:carol');
+    const atAcquire = await vscode.commands.executeCommand<InspectorSnapshot>('lockInspector.showStateAt', { atMs: firstAcquire.atMs });
+    assert.equal(atAcquire.atMs, firstAcquire.atMs);
+    const carol = atAcquire.resources.find((resource) => resource.id === 'account:carol');
+    assert.deepEqual(carol?.holders.map((holder) => holder.chainId), [firstAcquire.type === 'acquired' ? firstAcquire.chainId : -1], 'the first deposit holds carol then');
+    const latest = await vscode.commands.executeCommand<InspectorSnapshot>('lockInspector.showStateAt');
+    assert.equal(latest.atMs, saved.header.recordedAtMs, 'the recording at the moment it was saved');
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lockInspector.showStateAt', { atMs: 'noon' })), /showStateAt takes \{ atMs/);
   });
 
   it('refuses a damaged recording, naming the file and line', async () => {
