@@ -41,8 +41,14 @@ export async function startLoadBalancer(backends) {
   const exitedEarly = server.exited.then((code) => {
     throw new Error(`haproxy exited (${code}) before it listened:\n${log}${/not found/.test(log) ? '\nhaproxy is not installed: run `npm test` once as root, or apt-get install -y haproxy' : ''}`);
   });
-  await Promise.race([acceptsConnections(port, Date.now() + START_DEADLINE_MS), exitedEarly]);
   const pid = await server.pid;
+  try {
+    await Promise.race([acceptsConnections(port, Date.now() + START_DEADLINE_MS), exitedEarly]);
+  } catch (error) {
+    await stopQuietly(pid, server.exited);
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     url: `http://127.0.0.1:${port}/mcp`,
     port,
@@ -53,6 +59,16 @@ export async function startLoadBalancer(backends) {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Kills `pid` unless it already exited, and waits until it has. */
+async function stopQuietly(pid, exited) {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch (error) {
+    if (error.code !== 'ESRCH') throw error;
+  }
+  await exited;
 }
 
 /** Resolves once 127.0.0.1:`port` accepts a TCP connection; retries until `deadlineMs`. */
