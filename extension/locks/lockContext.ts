@@ -86,5 +86,5 @@ export function runWithLockContext<T>(options: LockContextOptions, fn: () => T):
     owner: options.owner ?? parent?.owner,
     signals: withSignal(parent?.signals, options.signal),
   };
-  return lockContextStorage.run(frame, fn);
+  return runInLockFrame(frame, fn);
 }
