@@ -27,6 +27,8 @@ export class LockOrderRecorder {
     for (let frame: LockFrame | undefined = request.parent; frame !== undefined; frame = frame.parent) {
       if (frame instanceof LockRequest) held.push(...frame.resources);
     }
+    // One resource under no other lock (a tool call's usual withLock inside its context) forms no pair.
+    if (held.length === 0 && request.resources.length === 1) return;
     let callSite: CapturedCallSite | null | undefined;
     const atMs = nowMs();
     for (const second of request.resources) {
