@@ -1,6 +1,6 @@
 // The one vocabulary: how owners, durations, cycles and warnings read, in errors, MCP log messages, the model's
 // warnings, the CLI and the webviews alike. Pure functions, no Node or DOM, so every side can import it.
-import type { AdviceKind, SourceInfo } from './inspectorSnapshot';
+import type { AdviceKind, ResourceView, SourceInfo } from './inspectorSnapshot';
 import type { LockEvent, LockOrderSite, LockOwner, LockParty, LostUpdateEvent, SharedStateKind, WaitForEdge } from './lockEvents';
 
 /** Anything that can be named as a holder or waiter: its call chain and, when known, its owner. */
@@ -45,6 +45,18 @@ export function describeSource(source: Pick<SourceInfo, 'label' | 'pid' | 'conne
   const started = new Date(source.connectedAtMs);
   const clock = [started.getHours(), started.getMinutes(), started.getSeconds()].map(pad2).join(':');
   return `${source.label} · pid ${source.pid} · ${clock}`;
+}
+
+/**
+ * What a debuggee paused at a breakpoint is doing to its callers, from its resources:
+ * `paused: holding 'account:alice' (transfer #12), 3 queued behind it`, or `paused, holding no lock`.
+ */
+export function pausedDebuggeeMessage(resources: readonly Pick<ResourceView, 'id' | 'holders' | 'waiters'>[]): string {
+  const held = resources.filter((resource) => resource.holders.length > 0);
+  if (held.length === 0) return 'paused, holding no lock';
+  const holding = held.map((resource) => `${quoteResource(resource.id)} (${resource.holders.map(describeParty).join(', ')})`).join(', ');
+  const queued = held.reduce((sum, resource) => sum + resource.waiters.length, 0);
+  return `paused: holding ${holding}, ${countOf(queued, 'call')} queued behind it`;
 }
 
 /** A duration for people: `0.4 ms`, `12 ms`, `1.2 s`, `12 s`, `2 min 05 s`, `1 h 02 min`; `–` when unknown. */
@@ -154,6 +166,15 @@ export function timeoutStormMessage(resource: string, timeouts: number, windowMs
   );
 }
 
+/** What a lost-lease warning says: whose lease ran out on what, and what that means for its writes. */
+export function leaseLostMessage(party: NamedParty, resource: string, heldMs: number, leaseMs: number): string {
+  return (
+    `Lease lost: ${describeParty(party)} held ${quoteResource(resource)} for ${formatDuration(heldMs)} without renewing its ` +
+    `${formatDuration(leaseMs)} lease (paused process or lost connection), so another call may hold it now; its signal ` +
+    'was aborted and writes checked against its fencing token are refused.'
+  );
+}
+
 /** The lock id a fix would take for a shared-state key: `file:items.json` for a file, the key itself for tracked state. */
 export function suggestedLockId(key: string, kind: SharedStateKind): string {
   return kind === 'file' ? `file:${key.split(/[\\/]/).pop() ?? key}` : key;
@@ -176,18 +197,16 @@ export function lostUpdateMessage(event: LostUpdateEvent, occurrences = 1): stri
   );
 }
 
-/** What a lost-lease warning says: whose lease ran out on what, and what that means for its writes. */
-export function leaseLostMessage(party: NamedParty, resource: string, heldMs: number, leaseMs: number): string {
-  return (
-    `Lease lost: ${describeParty(party)} held ${quoteResource(resource)} for ${formatDuration(heldMs)} without renewing its ` +
-    `${formatDuration(leaseMs)} lease (paused process or lost connection), so another call may hold it now; its signal ` +
-    'was aborted and writes checked against its fencing token are refused.'
-  );
-}
-
-/** The editor's diagnostic on a read-await-write span; lines are 1-based. */
-export function lostUpdatePossibleMessage(key: string, readLine: number, writeLine: number, awaitText: string): string {
-  return `lost update possible: \`${key}\` read at line ${readLine}, written at line ${writeLine} after \`${awaitText}\`; a parallel call can run in between`;
+/** What a burst of parallel calls showed of races: how many lost updates, on which keys, written where. */
+export function raceProbeSummary(lostUpdates: readonly LostUpdateEvent[]): string {
+  if (lostUpdates.length === 0) return 'Race probe: no lost updates seen.';
+  const places = new Map<string, number>();
+  for (const event of lostUpdates) {
+    const place = `${quoteResource(event.key)}${atLocation(event.staleWrite.location)}`;
+    places.set(place, (places.get(place) ?? 0) + 1);
+  }
+  const listed = [...places].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([place, count]) => `${count}× ${place}`);
+  return `Race probe: ${lostUpdates.length} lost update${lostUpdates.length === 1 ? '' : 's'} seen: ${listed.join('; ')}${places.size > 3 ? '; ...' : ''}.`;
 }
 
 /** The editor's diagnostic on a read-await-write span; lines are 1-based. */

@@ -39,7 +39,9 @@ export type SidebarHostMessage =
   | { readonly type: 'didChangeSnapshot'; readonly snapshot: InspectorSnapshot }
   | { readonly type: 'didChangeServerState'; readonly serverState: ServerState }
   /** The bundled server's demo load as the settings have it; undefined when no demo load is configured. */
-  | { readonly type: 'didChangeDemo'; readonly demo: DemoLoadState | undefined };
+  | { readonly type: 'didChangeDemo'; readonly demo: DemoLoadState | undefined }
+  /** A debug session reporting here stopped at a breakpoint (its name), or runs again (undefined). */
+  | { readonly type: 'didChangeDebugPause'; readonly pausedSession: string | undefined };
 
 /** What the sidebar says about the demo load. */
 export interface DemoLoadState {

@@ -60,7 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LockIn
       model,
       server,
       timeline,
-      debugServer: new DebugServerLauncher(context.extensionUri),
+      debugServer: new DebugServerLauncher(context.extensionUri, server),
       workspaceState: context.workspaceState,
       log,
     }),

@@ -113,6 +113,32 @@ describe('sidebar', () => {
   });
 });
 
+test('while a debugged server sits at a breakpoint, the Locks view says what it holds and who queues behind it', async () => {
+  const nowMs = Date.now();
+  const model = new InspectorModel({ clock: { ...realClock, now: () => nowMs } });
+  const events = new LockEventFactory();
+  model.addSource({ id: 'dbg', label: 'Lock Inspector: debugged server', kind: 'debug', pid: 5151, connectedAtMs: nowMs - 10_000 });
+  model.ingest('dbg', [
+    events.requested('account:alice', 1, nowMs - 3_000, { tool: 'transfer', requestId: 7 }),
+    events.acquired('account:alice', 1, nowMs - 3_000, 0, { tool: 'transfer', requestId: 7 }),
+    events.requested('account:alice', 2, nowMs - 2_000, { tool: 'deposit', requestId: 8 }, 'write', 1),
+    events.requested('account:alice', 3, nowMs - 1_000, { tool: 'deposit', requestId: 9 }, 'write', 2),
+  ]);
+  const sidebar = await openWebview(browser, 'sidebar', { theme: 'dark', width: 400, height: 700 });
+  try {
+    await sidebar.postFromHost({ type: 'didSnapshot', snapshot: model.snapshot(), serverState: 'stopped' } satisfies SidebarHostMessage);
+    const banner = sidebar.page.locator('.debug-pause');
+    assert.equal(await banner.isVisible(), false, 'nothing to say while it runs');
+    await sidebar.postFromHost({ type: 'didChangeDebugPause', pausedSession: 'Lock Inspector: debugged server' } satisfies SidebarHostMessage);
+    await banner.waitFor();
+    assert.equal(await banner.textContent(), "Lock Inspector: debugged server paused: holding 'account:alice' (transfer #7), 2 calls queued behind it");
+    await sidebar.postFromHost({ type: 'didChangeDebugPause', pausedSession: undefined } satisfies SidebarHostMessage);
+    await banner.waitFor({ state: 'hidden' });
+  } finally {
+    await sidebar.page.context().close();
+  }
+});
+
 describe('timeline', () => {
   test('a legend names every tool colour, and zooming with the buttons keeps the selected event where it is', async () => {
     const nowMs = Date.now() + 1_000;

@@ -8,6 +8,7 @@ import { formatCount } from '../shared/format';
 import { connectToHost, type HostBridge } from '../shared/hostBridge';
 import { HostClock } from '../shared/hostClock';
 import { ToolPalette } from '../shared/toolPalette';
+import { DebugPauseBanner } from './debugPauseBanner';
 import { DemoBanner } from './demoBanner';
 import { orderResources, type ResourceQuery, type ResourceSort } from './resourceOrder';
 import { ResourceTable } from './resourceTable';
@@ -38,6 +39,8 @@ class SidebarApp {
   readonly #palette = new ToolPalette();
   readonly #serverPanel: ServerPanel;
   readonly #demoBanner: DemoBanner;
+  readonly #debugPause = new DebugPauseBanner();
+  #pausedSession: string | undefined;
   #demo: DemoLoadState | undefined;
   readonly #warnings: WarningList;
   readonly #tools: ToolTable;
@@ -114,7 +117,7 @@ class SidebarApp {
         this.#resources.element,
       ),
     );
-    root.append(this.#serverPanel.element, this.#demoBanner.element, this.#emptyState, this.#sections);
+    root.append(this.#serverPanel.element, this.#debugPause.element, this.#demoBanner.element, this.#emptyState, this.#sections);
     // The resource toolbar sticks just below the (sticky) server panel, whose height varies.
     new ResizeObserver(() => document.documentElement.style.setProperty('--server-panel-height', `${this.#serverPanel.element.offsetHeight}px`)).observe(this.#serverPanel.element);
     window.addEventListener('scroll', () => this.#resources.render(this.#clock.now()), { passive: true });
@@ -137,6 +140,9 @@ class SidebarApp {
         break;
       case 'didChangeDemo':
         this.#demo = message.demo;
+        break;
+      case 'didChangeDebugPause':
+        this.#pausedSession = message.pausedSession;
         break;
       default:
         assertNever(message);
@@ -173,6 +179,7 @@ class SidebarApp {
     const hasData = snapshot.sources.length > 0 || snapshot.resources.length > 0 || snapshot.tools.length > 0;
     this.#serverPanel.show(this.#serverState, snapshot, hasData);
     this.#demoBanner.show(this.#serverState, this.#demo);
+    this.#debugPause.show(this.#pausedSession, snapshot);
     this.#emptyState.hidden = hasData;
     this.#sections.hidden = !hasData;
     if (!hasData) return;

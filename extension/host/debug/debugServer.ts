@@ -2,12 +2,21 @@ import * as net from 'node:net';
 import * as vscode from 'vscode';
 import { bundledServerFlags, bundledServerScript, readServerSettings, serverLaunchSpec } from '../lifecycle/serverLaunchSpec';
 import { LAUNCH_ATTRIBUTE } from './channelDebugConfigurationProvider';
+import type { ServerInfo } from '../lifecycle/serverManager';
+
+/** The launched server, which Debug Server replaces so that only one copy of the server runs. */
+export interface ReplaceableServer {
+  readonly info: ServerInfo;
+  stop(): Promise<ServerInfo>;
+}
 
 /** The debug session Debug Server started. */
 export interface DebugServerInfo {
   readonly sessionName: string;
   /** Where MCP clients reach the debugged server (Streamable HTTP). */
   readonly url: string;
+  /** Pid of the launched server it stopped to take its place, if one was running. */
+  readonly replacedPid?: number;
 }
 
 /** Name of the debug session, also the label of its source in the model. */
@@ -15,17 +24,23 @@ export const DEBUG_SESSION_NAME = 'Lock Inspector: debugged server';
 
 /**
  * Starts the bundled server under VS Code's Node debugger, with the inspector channel injected through
- * `"lockInspector": true` (see ChannelDebugConfigurationProvider). It serves Streamable HTTP, since a debuggee's
- * stdin is not an MCP client; any MCP client can then connect to the URL while breakpoints hold its handlers.
+ * `"lockInspector": true` (see ChannelDebugConfigurationProvider), in place of the launched server (stopped first, so
+ * one server runs and request ids never mix). It serves Streamable HTTP, since a debuggee's stdin is not an MCP
+ * client; any MCP client can then connect to the URL while breakpoints hold its handlers.
  */
 export class DebugServerLauncher {
-  constructor(private readonly extensionUri: vscode.Uri) {}
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly launched: ReplaceableServer,
+  ) {}
 
   /** Starts the session; `argument` may pick the port (`{ port }`), else a free one is used. Undefined if the debugger refused. */
   async launch(argument?: unknown): Promise<DebugServerInfo | undefined> {
     const port = parsePort(argument) ?? (await freeLoopbackPort());
     const settings = readServerSettings();
     const spec = serverLaunchSpec({ ...settings, command: '' }, this.extensionUri);
+    const running = this.launched.info.state === 'running' || this.launched.info.state === 'starting' ? this.launched.info.pid : undefined;
+    if (running !== undefined) await this.launched.stop();
     const configuration: vscode.DebugConfiguration = {
       type: 'node',
       request: 'launch',
@@ -37,6 +52,10 @@ export class DebugServerLauncher {
       console: 'internalConsole',
       outputCapture: 'std',
       skipFiles: ['<node_internals>/**'],
+      // Stack-derived lock sites (inversions, diagnostics) and breakpoints in the TypeScript handlers, not the bundle.
+      runtimeArgs: ['--enable-source-maps'],
+      sourceMaps: true,
+      resolveSourceMapLocations: [vscode.Uri.joinPath(this.extensionUri, '**').fsPath, '!**/node_modules/**'],
       [LAUNCH_ATTRIBUTE]: true,
     };
     const started = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], configuration);
@@ -45,8 +64,9 @@ export class DebugServerLauncher {
       return undefined;
     }
     const url = `http://127.0.0.1:${port}/mcp`;
-    void vscode.window.showInformationMessage(`Debugging the Lock Inspector server: MCP clients can connect to ${url}. Set breakpoints in its tool handlers.`);
-    return { sessionName: DEBUG_SESSION_NAME, url };
+    const replaced = running === undefined ? '' : ` It replaces the launched server (pid ${running}), stopped so that one copy runs.`;
+    void vscode.window.showInformationMessage(`Debugging the bundled server as "${DEBUG_SESSION_NAME}" at ${url}.${replaced} Set breakpoints in its tool handlers; MCP clients connect to that URL.`);
+    return { sessionName: DEBUG_SESSION_NAME, url, ...(running === undefined ? {} : { replacedPid: running }) };
   }
 }
 

@@ -8,6 +8,7 @@ import { Throttle } from '../../inspector/throttle';
 import { SIDEBAR_SNAPSHOT_INTERVAL_MS } from './viewCadence';
 import type { LaunchedServer } from '../lifecycle/serverManager';
 import { readServerSettings, SERVER_SETTINGS_SECTION } from '../lifecycle/serverLaunchSpec';
+import { DebugPauseState } from '../debug/debugPauseState';
 import { WebviewChannel } from './webviewChannel';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -22,13 +23,14 @@ export class SidebarViewProvider extends Disposable implements vscode.WebviewVie
     private readonly extensionUri: vscode.Uri,
     private readonly model: InspectorModelReader,
     private readonly server: LaunchedServer,
+    private readonly debugPause: DebugPauseState,
   ) {
     super();
   }
 
   resolveWebviewView(webviewView: vscode.WebviewView): void {
     this.#view?.dispose();
-    this.#view = this._register(new SidebarView(webviewView, this.extensionUri, this.model, this.server));
+    this.#view = this._register(new SidebarView(webviewView, this.extensionUri, this.model, this.server, this.debugPause));
   }
 }
 
@@ -43,6 +45,7 @@ class SidebarView extends Disposable {
     extensionUri: vscode.Uri,
     private readonly model: InspectorModelReader,
     private readonly server: LaunchedServer,
+    private readonly debugPause: DebugPauseState,
   ) {
     super();
     const { webview } = webviewView;
@@ -62,6 +65,7 @@ class SidebarView extends Disposable {
         if (change.affectsConfiguration(SERVER_SETTINGS_SECTION) && this.#channel.isReady) this.#channel.post({ type: 'didChangeDemo', demo: demoLoadState() });
       }),
     );
+    this._register(debugPause.onDidChange(() => this.#channel.isReady && this.#channel.post({ type: 'didChangeDebugPause', pausedSession: debugPause.pausedSession })));
     this._register({ dispose: () => this.stop() });
     webview.html = webviewHtml(webview, extensionUri, 'sidebar', 'Locks');
   }
@@ -69,6 +73,7 @@ class SidebarView extends Disposable {
   private start(): void {
     this.#channel.post({ type: 'didSnapshot', snapshot: this.model.snapshot(), serverState: this.server.info.state });
     this.#channel.post({ type: 'didChangeDemo', demo: demoLoadState() });
+    this.#channel.post({ type: 'didChangeDebugPause', pausedSession: this.debugPause.pausedSession });
     this.#unsubscribeModel = this.model.subscribe(() => this.#snapshots.request());
   }
 
@@ -132,7 +137,8 @@ async function setDemoDeadlockPair(server: LaunchedServer, enabled: boolean): Pr
 
 /** Registers the sidebar's webview view provider; everything it creates goes with `context`. */
 export function registerSidebarView(context: vscode.ExtensionContext, model: InspectorModelReader, server: LaunchedServer): SidebarViewProvider {
-  const provider = new SidebarViewProvider(context.extensionUri, model, server);
-  context.subscriptions.push(provider, vscode.window.registerWebviewViewProvider(SidebarViewProvider.viewId, provider));
+  const debugPause = new DebugPauseState();
+  const provider = new SidebarViewProvider(context.extensionUri, model, server, debugPause);
+  context.subscriptions.push(debugPause, provider, vscode.window.registerWebviewViewProvider(SidebarViewProvider.viewId, provider));
   return provider;
 }
