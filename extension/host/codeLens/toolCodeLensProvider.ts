@@ -4,7 +4,7 @@ import type { InspectorModelReader, InspectorSnapshot } from '../../contract/ins
 import { Disposable } from '../dispose';
 import type { SourceAnalysis, SourceRange } from './analyzeSource';
 import { AnalysisCache } from './analysisCache';
-import { analyzeDocumentText } from './analyzeDocumentText';
+import { analyzeDocumentText, preloadAnalyzer } from './analyzeDocumentText';
 import { type LensContent, lockSiteLenses, toolLenses } from './lensContent';
 import { type SiteWarning, warningsAtSites } from './lockSiteWarnings';
 import { Throttle } from '../../inspector/throttle';
@@ -20,6 +20,15 @@ export const ANALYSED_LANGUAGES: vscode.DocumentSelector = [
 ];
 
 const DIAGNOSTIC_SOURCE = 'Lock Inspector';
+
+/** How long lenses wait for an analysis before placeholders stand in for them. */
+const PLACEHOLDER_AFTER_MS = 150;
+
+/** Lines that likely get a lens (a tool registration or a lock site): where placeholders go while the analysis runs. */
+const LIKELY_LENS_LINE = /\b(registerTool|tool|withLocks?|setRequestHandler)\s*\(/;
+
+/** The title of a lens whose figures are still being worked out; it holds the line so the code does not jump. */
+export const PLACEHOLDER_LENS_TITLE = '$(sync~spin) Lock Inspector: reading this file…';
 
 /**
  * Code lenses over MCP tool registrations and `withLock` sites, showing the model's live figures, and the
@@ -50,7 +59,13 @@ export class ToolCodeLensProvider extends Disposable implements vscode.CodeLensP
   }
 
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
-    const analysis = await this.analysisOf(document);
+    const pending = this.analysisOf(document);
+    const analysis = await Promise.race([pending, new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), PLACEHOLDER_AFTER_MS))]);
+    if (analysis === 'late') {
+      // VS Code lays the lenses out as they first come; placeholders on the likely lines keep the code still when the real ones replace them.
+      void pending.then(() => this.didChangeCodeLenses.fire());
+      return placeholderLenses(document);
+    }
     if (!analysis) return [];
     const snapshot = this.model.snapshot();
     const siteWarnings = this.updateDiagnostics(document, analysis, snapshot);
@@ -96,12 +111,22 @@ export class ToolCodeLensProvider extends Disposable implements vscode.CodeLensP
 /** Registers the lens provider, the diagnostics' quick fixes and `lockInspector.revealTool`; all go when the extension goes. */
 export function registerCodeLenses(context: vscode.ExtensionContext, model: InspectorModelReader): void {
   const provider = new ToolCodeLensProvider(model);
+  // Activation is at startup's end; the compiler loads then, not when the first file opens (it took seconds there).
+  setTimeout(preloadAnalyzer, 0);
   context.subscriptions.push(
     provider,
     vscode.languages.registerCodeLensProvider(ANALYSED_LANGUAGES, provider),
     vscode.languages.registerCodeActionsProvider(ANALYSED_LANGUAGES, provider, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
     vscode.commands.registerCommand(COMMANDS.revealTool, (argument?: unknown) => revealTool(argument, model)),
   );
+}
+
+function placeholderLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+  const lenses: vscode.CodeLens[] = [];
+  for (let line = 0; line < document.lineCount; line++) {
+    if (LIKELY_LENS_LINE.test(document.lineAt(line).text)) lenses.push(new vscode.CodeLens(new vscode.Range(line, 0, line, 0), { title: PLACEHOLDER_LENS_TITLE, command: '' }));
+  }
+  return lenses;
 }
 
 function toCodeLens(content: LensContent): vscode.CodeLens {
