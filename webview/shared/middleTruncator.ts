@@ -10,7 +10,9 @@ export class MiddleTruncator {
   fit(element: Element, text: string, widthPx: number): string {
     const context = this.#context;
     if (!context || widthPx <= 0) return text;
-    const font = getComputedStyle(element).font;
+    // Chromium computes the `font` shorthand as '' when a longhand has no shorthand form; build it from the parts.
+    const style = getComputedStyle(element);
+    const font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
     if (font !== this.#font) {
       this.#font = context.font = font;
       this.#fitted.clear();

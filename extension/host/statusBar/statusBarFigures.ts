@@ -1,5 +1,6 @@
 import type { InspectorSnapshot } from '../../contract/inspectorSnapshot';
 import type { ServerState } from '../../contract/webviewMessages';
+import { countOf } from '../../contract/describe';
 
 /** What the status bar item says: locks held, calls waiting, and the timeouts and deadlocks of the last minute. */
 export interface StatusBarFigures {
@@ -31,7 +32,7 @@ export function statusBarFigures(snapshot: InspectorSnapshot, serverState: Serve
     '**MCP Lock Inspector**',
     '',
     `$(lock) ${held} held · $(watch) ${waiting} waiting`,
-    `In the last minute: ${counted(recent.timeouts, 'timeout')}, ${counted(recent.deadlocks, 'deadlock')} averted. Since the last clear: ${counted(timeouts, 'timeout')}, ${counted(deadlocks, 'deadlock')}.`,
+    `In the last minute: ${countOf(recent.timeouts, 'timeout')}, ${countOf(recent.deadlocks, 'deadlock')} averted. Since the last clear: ${countOf(timeouts, 'timeout')}, ${countOf(deadlocks, 'deadlock')}.`,
     '',
     `Launched server: ${SERVER_STATE_WORDS[serverState]}`,
     `Sources connected: ${connected.length ? connected.map((source) => `${source.label} (${source.kind}, pid ${source.pid})`).join(', ') : 'none'}`,
@@ -49,12 +50,8 @@ export function statusBarFigures(snapshot: InspectorSnapshot, serverState: Serve
   const incidents = [recent.deadlocks > 0 && `$(error) ${recent.deadlocks} deadlocks/min`, recent.timeouts > 0 && `$(warning) ${recent.timeouts} timeouts/min`].filter(Boolean);
   return {
     text: [`$(lock) ${held} held`, `$(watch) ${waiting} waiting`, ...incidents].join(' '),
-    accessibleLabel: `Lock Inspector: ${held} held, ${waiting} waiting, in the last minute ${counted(recent.timeouts, 'timeout')} and ${counted(recent.deadlocks, 'deadlock')}`,
+    accessibleLabel: `Lock Inspector: ${held} held, ${waiting} waiting, in the last minute ${countOf(recent.timeouts, 'timeout')} and ${countOf(recent.deadlocks, 'deadlock')}`,
     tooltip,
     ...(recent.deadlocks > 0 ? { background: 'statusBarItem.errorBackground' as const } : recent.timeouts > 0 ? { background: 'statusBarItem.warningBackground' as const } : {}),
   };
-}
-
-function counted(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
