@@ -1,6 +1,9 @@
 /** How many tool colours the stylesheets define (`--tool-color-0` ...). */
 export const TOOL_COLOR_COUNT = 8;
 
+// Tools remembered at most: a server that makes up tool names cannot grow this without bound.
+const MAX_REMEMBERED_TOOLS = 10_000;
+
 /**
  * Gives tools colour slots once, in the order they are first seen, and never takes one back (Clear History
  * included), so a tool keeps its colour in every view for the whole session: each tool prefers the slot its name
@@ -17,6 +20,7 @@ export class ToolColorSlots {
     let slot = preferredColorSlot(tool);
     for (let step = 0; step < TOOL_COLOR_COUNT && taken.has(slot); step++) slot = (slot + 1) % TOOL_COLOR_COUNT;
     this.#slots.set(tool, slot);
+    if (this.#slots.size > MAX_REMEMBERED_TOOLS) this.#slots.delete(this.#slots.keys().next().value!);
     return slot;
   }
 
