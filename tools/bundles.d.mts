@@ -2,7 +2,7 @@
 import type { BuildOptions, Plugin } from 'esbuild';
 
 /** Names of the project's bundles. */
-export type BundleName = 'extension' | 'server' | 'cli' | 'locksCjs' | 'locksEsm' | 'mcpCjs' | 'mcpEsm' | 'registerEsm' | 'registerCjs' | 'redisCjs' | 'redisEsm' | 'webview';
+export type BundleName = 'extension' | 'server' | 'cli' | 'locksCjs' | 'locksEsm' | 'mcpCjs' | 'mcpEsm' | 'registerEsm' | 'registerCjs' | 'preloadActiveEsm' | 'preloadActiveCjs' | 'redisCjs' | 'redisEsm' | 'webview';
 
 /** How to build: where, minified or not, with which extra plugins. */
 export interface BundleBuildOptions {

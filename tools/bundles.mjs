@@ -25,12 +25,11 @@ export const bundles = {
   mcpCjs: { ...mcpLibrary, outfile: 'mcp.cjs', format: 'cjs' },
   mcpEsm: { ...mcpLibrary, outfile: 'mcp.mjs', format: 'esm' },
   // The preload is self-contained: the server it instruments has its own node_modules, without this package.
-  registerEsm: { ...node, entryPoints: ['extension/mcp/register.ts'], outfile: 'register.mjs', format: 'esm' },
-  registerCjs: { ...node, entryPoints: ['extension/mcp/register.ts'], outfile: 'register.cjs', format: 'cjs' },
+  registerEsm: { ...node, entryPoints: ['extension/mcp/registerEsm.ts'], outfile: 'register.mjs', format: 'esm' },
+  registerCjs: { ...node, entryPoints: ['extension/mcp/registerCjs.ts'], outfile: 'register.cjs', format: 'cjs' },
+  preloadActiveEsm: { ...node, entryPoints: ['extension/mcp/preloadActive.ts'], outfile: 'preloadActive.mjs', format: 'esm' },
+  preloadActiveCjs: { ...node, entryPoints: ['extension/mcp/preloadActive.ts'], outfile: 'preloadActive.cjs', format: 'cjs' },
   redisCjs: { ...redisLibrary, outfile: 'redis.cjs', format: 'cjs' },
-  // The preload is self-contained: the server it instruments has its own node_modules, without this package.
-  registerEsm: { ...node, entryPoints: ['extension/mcp/register.ts'], outfile: 'register.mjs', format: 'esm' },
-  registerCjs: { ...node, entryPoints: ['extension/mcp/register.ts'], outfile: 'register.cjs', format: 'cjs' },
   redisEsm: { ...redisLibrary, outfile: 'redis.mjs', format: 'esm' },
   webview: {
     bundle: true,

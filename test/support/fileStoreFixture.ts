@@ -44,7 +44,7 @@ export function fileStoreServerFolder(): Promise<string> {
 export function preloadBundles(): Promise<{ esm: string; cjs: string }> {
   preload ??= (async () => {
     const outdir = mkdtempSync(join(tmpdir(), 'lock-preload-'));
-    await buildBundles(['registerEsm', 'registerCjs'], { outdir });
+    await buildBundles(['registerEsm', 'registerCjs', 'preloadActiveEsm', 'preloadActiveCjs'], { outdir });
     return { esm: join(outdir, 'register.mjs'), cjs: join(outdir, 'register.cjs') };
   })();
   return preload;

@@ -10,6 +10,8 @@ import {
   type ParallelCallsRequest,
 } from '../client/parallelToolCalls';
 import { sampleToolArguments } from '../client/sampleToolArguments';
+import { RaceProbe } from '../client/raceProbe';
+import { raceProbeSummary } from '../../contract/describe';
 import type { DebugServerLauncher } from '../debug/debugServer';
 import type { InspectorModelReader } from '../../contract/inspectorSnapshot';
 import { exportChromeTrace } from '../../inspector/traceExport';
@@ -55,13 +57,15 @@ export function registerCommands(targets: CommandTargets): vscode.Disposable[] {
   };
   const startServer = async () => reportFailure(await server.start());
 
-  const runParallelCalls = async (argument?: unknown): Promise<ParallelCallsOutcome | undefined> => {
+  const runParallelCalls = async (argument?: unknown): Promise<(ParallelCallsOutcome & { readonly lostUpdates: number }) | undefined> => {
     const request = argument === undefined ? undefined : parseParallelCallsArgument(argument);
     const client = await runningClient(server, 'run parallel tool calls', startServer, () => vscode.commands.executeCommand(COMMANDS.runParallelCalls, argument));
     if (!client) return undefined;
     if (request) await requireTool(client, request.tool, log);
     const chosen = request ?? (await askParallelCalls(client, targets.workspaceState));
     if (!chosen) return undefined;
+    // A race probe too: lost updates the burst causes are counted and named in its result.
+    const probe = new RaceProbe(model);
     const outcome = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
@@ -78,14 +82,15 @@ export function registerCommands(targets: CommandTargets): vscode.Disposable[] {
         });
       },
     );
-    const description = describeParallelCallsOutcome(chosen.tool, outcome);
+    const lostUpdates = await probe.finish();
+    const description = `${describeParallelCallsOutcome(chosen.tool, outcome)}. ${raceProbeSummary(lostUpdates)}`;
     log.info(`Run Parallel Tool Calls: ${description}`);
-    const show = outcome.errors ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    const show = outcome.errors || lostUpdates.length > 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     void show(description, 'Show Lock Timeline', 'Show Output').then((choice) => {
       if (choice === 'Show Lock Timeline') timeline.showTimeline({ tool: chosen.tool });
       else if (choice === 'Show Output') log.show();
     });
-    return outcome;
+    return { ...outcome, lostUpdates: lostUpdates.length };
   };
 
   const exportTrace = async (argument?: unknown): Promise<string | undefined> => {

@@ -31,7 +31,7 @@ describe('mcp-lock-inspector run', () => {
   const runtimeEnv = { PATH: process.env['PATH'] ?? '', XDG_RUNTIME_DIR: join(folder, 'runtime') };
   before(async () => {
     const outdir = join(folder, 'dist');
-    await buildBundles(['cli', 'registerEsm'], { outdir });
+    await buildBundles(['cli', 'registerEsm', 'preloadActiveEsm'], { outdir });
     cli = join(outdir, 'cli.js');
     hub = await startTestHub();
   });
