@@ -13,7 +13,7 @@ const BUILD_OUTPUT = /(^|[\\/])(dist|out|build)[\\/]|\.d\.[cm]?ts$|\.min\.js$/;
 /** Tests and their fixtures register look-alike tools; they are offered only when nothing else registers any. */
 const TEST_CODE = /(^|[\\/])(test|tests|__tests__|spec|fixtures?)[\\/]|\.(test|spec)\.[cm]?[jt]sx?$/;
 /** Cheap text checks that rule out most files before parsing them. */
-const REGISTRATION_HINTS = ['registerTool', '.tool(', 'CallToolRequestSchema'];
+const REGISTRATION_HINTS = ['registerTool', '.tool(', 'CallToolRequestSchema', 'tools/call'];
 
 /** Where a tool is registered, as `lockInspector.revealTool` returns it. */
 export interface RevealedTool {
