@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseCliArgs } from '../../../extension/cli/cliArgs';
-import { describeLockWarning, lostUpdateMessage } from '../../../extension/contract/describe';
+import { describeLockWarning, lostUpdateMessage, lostUpdatePossibleMessage, raceProbeSummary } from '../../../extension/contract/describe';
 import { inspectorEventSchema } from '../../../extension/contract/wireSchema';
 import { InspectorModel } from '../../../extension/inspector/inspectorModel';
 import { exportChromeTrace } from '../../../extension/inspector/traceExport';
@@ -50,5 +50,16 @@ describe('lostUpdate events through the inspector', () => {
     const command = parseCliArgs(['watch', '--fail-on', 'lost-update,deadlock', '--', 'node', 'server.js']);
     assert.equal(command.kind, 'watch');
     assert.deepEqual(command.kind === 'watch' ? command.failOn : [], ['lost-update', 'deadlock']);
+  });
+
+  it('are summed up after a burst of parallel calls, and the editor words a possible one as the issue asks', () => {
+    const make = new LockEventFactory();
+    assert.equal(raceProbeSummary([]), 'Race probe: no lost updates seen.');
+    const lost = [make.lostUpdate('/srv/items.json', 3, 1000, add7, add5), make.lostUpdate('/srv/items.json', 4, 1010, add7, add5), make.lostUpdate('counters.hits', 5, 1020, add7, add5, 'state')];
+    assert.equal(raceProbeSummary(lost), "Race probe: 3 lost updates seen: 2× '/srv/items.json' at server.ts:7:3; 1× 'counters.hits' at server.ts:7:3.");
+    assert.equal(
+      lostUpdatePossibleMessage('requestCount', 5, 7, 'await doWork()'),
+      'lost update possible: `requestCount` read at line 5, written at line 7 after `await doWork()`; a parallel call can run in between',
+    );
   });
 });
