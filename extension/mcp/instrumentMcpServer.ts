@@ -3,6 +3,7 @@ import type { LockEvent, LockOwner, LostUpdateEvent } from '../contract/lockEven
 import type { CallEndedEvent } from '../contract/wireFormat';
 import { argumentFingerprints } from '../contract/argumentFingerprints';
 import { callerIdentity } from './callerIdentity';
+import { breakOnContention } from './breakOnContention';
 import { InspectorReporter } from './inspectorReporter';
 import { taskLockOwners } from './taskLockOwners';
 import { INSTRUMENTED } from './instrumentToolCalls';
@@ -65,6 +66,7 @@ const LEVEL_SEVERITY = new Map(MCP_LOGGING_LEVELS.map((level, index) => [level, 
 export type InstrumentedLockMap = Pick<ResourceLockMap, 'subscribe' | 'snapshot'>;
 
 const sharedReporters = new WeakMap<InstrumentedLockMap, InspectorReporter | undefined>();
+const breakOnInstalled = new WeakSet<InstrumentedLockMap>();
 
 let connectionsOpened = 0;
 
@@ -92,6 +94,11 @@ export function instrumentMcpServer(server: InstrumentableMcpServer, locks: Inst
   // The preload (mcp-lock-inspector/register) leaves a server alone that its own code instrumented.
   (protocol as unknown as { [INSTRUMENTED]?: boolean })[INSTRUMENTED] = true;
   const reporter = options.reporter === undefined ? sharedReporter(locks) : (options.reporter ?? undefined);
+  // Under Debug Server, lockInspector.breakOn pauses where contention happens: once per lock map, whoever reports.
+  if (!breakOnInstalled.has(locks)) {
+    breakOnInstalled.add(locks);
+    breakOnContention(locks);
+  }
   const notifyIntervalMs = options.snapshotNotifyIntervalMs ?? 100;
   const activeCalls = new Map<LockOwner, ActiveCall>();
   let snapshotSubscribed = false;

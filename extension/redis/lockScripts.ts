@@ -112,7 +112,8 @@ export const ACQUIRE_SCRIPT = `${library}
 local r, id, json, mayQueue, now, checkDeadlock = ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6]), ARGV[7]
 local H, _, Q, W = keys(r)
 local record = cjson.decode(json)
-serve(r, now)
+-- With nobody queued there is nothing to serve, only lapsed holders to drop (the uncontended path).
+if redis.call('LLEN', Q) == 0 then purgeHolders(r) else serve(r, now) end
 local held = redis.call('HGET', H, id)
 if held then return { 'granted', tostring(cjson.decode(held).token) } end
 if redis.call('LLEN', Q) == 0 and holdersAllow(r, record.mode) then
@@ -153,6 +154,10 @@ else
 end
 redis.call('DEL', lease(id, r))
 local reply = { left }
+if redis.call('LLEN', p .. 'q:' .. r) == 0 then
+  if redis.call('HLEN', H) == 0 then redis.call('SREM', p .. 'busy', r) end
+  return reply
+end
 for _, value in ipairs(serve(r, now)) do table.insert(reply, value) end
 return reply
 `;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { BREAK_ON_ENV, parseBreakOn } from '../../contract/breakOn';
 
 /** The launch.json attribute that opts a Node debug configuration in: `"lockInspector": true`. */
 export const LAUNCH_ATTRIBUTE = 'lockInspector';
@@ -10,11 +11,16 @@ export const NODE_DEBUG_TYPES = ['node', 'pwa-node'] as const;
 export class ChannelDebugConfigurationProvider implements vscode.DebugConfigurationProvider {
   constructor(private readonly channelEnv: (label: string, kind: 'debug') => Record<string, string>) {}
 
-  /** Leaves other configurations untouched; overrides the channel variables the configuration may already set. */
+  /**
+   * Leaves other configurations untouched; overrides the channel variables the configuration may already set, and
+   * passes `lockInspector.breakOn` on (the debugged server pauses where that contention happens).
+   */
   resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, configuration: vscode.DebugConfiguration): vscode.DebugConfiguration {
     if (configuration[LAUNCH_ATTRIBUTE] !== true) return configuration;
     const label = typeof configuration.name === 'string' && configuration.name ? configuration.name : 'debug session';
-    return { ...configuration, env: { ...configuration.env, ...this.channelEnv(label, 'debug') } };
+    const breakOn = vscode.workspace.getConfiguration('lockInspector').get<string[]>('breakOn', []);
+    const breakOnEnv = Array.isArray(breakOn) && breakOn.length > 0 ? { [BREAK_ON_ENV]: parseBreakOn(breakOn.join(',')).join(',') } : {};
+    return { ...configuration, env: { ...configuration.env, ...this.channelEnv(label, 'debug'), ...breakOnEnv } };
   }
 }
 

@@ -3,14 +3,13 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import * as vscode from 'vscode';
 import type { LockInspectorApi } from '../../../extension/host/api';
 import type { ParallelCallsOutcome } from '../../../extension/host/client/parallelToolCalls';
 import type { DebugServerInfo } from '../../../extension/host/debug/debugServer';
 import type { ChromeTrace } from '../../../extension/inspector/traceExport';
 import type { ServerInfo } from '../../../extension/host/lifecycle/serverManager';
-import { connectedSource, lockInspectorApi, recordEvents, waitFor } from './lockInspectorTestKit';
+import { connectedSource, connectWhenListening, lockInspectorApi, recordEvents, waitFor } from './lockInspectorTestKit';
 
 describe('commands', function () {
   this.timeout(60_000);
@@ -115,17 +114,4 @@ describe('commands', function () {
 /** Runs a command as a real Promise, which assert.rejects needs. */
 function run(command: string, ...args: unknown[]): Promise<unknown> {
   return Promise.resolve(vscode.commands.executeCommand(command, ...args));
-}
-
-/** The debuggee connects to the inspector before its HTTP port opens; retry the MCP connection briefly. */
-async function connectWhenListening(client: Client, url: URL): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await client.connect(new StreamableHTTPClientTransport(url));
-      return;
-    } catch (error) {
-      if (attempt >= 50) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
 }

@@ -1,3 +1,5 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import * as vscode from 'vscode';
 import type { LockInspectorApi } from '../../../extension/host/api';
 import type { InspectorSnapshot, SourcedEvent, SourceInfo } from '../../../extension/contract/inspectorSnapshot';
@@ -64,4 +66,17 @@ export async function useSetting(section: string, key: string, value: unknown): 
   const previous = configuration.inspect(key)?.workspaceValue;
   await configuration.update(key, value, vscode.ConfigurationTarget.Workspace);
   return async () => vscode.workspace.getConfiguration(section).update(key, previous, vscode.ConfigurationTarget.Workspace);
+}
+
+/** Connects an MCP client to a debugged server, retrying briefly: the debuggee reaches the inspector before its HTTP port opens. */
+export async function connectWhenListening(client: Client, url: URL): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.connect(new StreamableHTTPClientTransport(url));
+      return;
+    } catch (error) {
+      if (attempt >= 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 }
