@@ -100,7 +100,7 @@ describe('analyzeSource: awkward spellings', () => {
       ['registerTool', 'registerToolTask', 'callToolBranch'],
     );
     assert.deepEqual(lockSitesOf(analysis), ['account:*@12 by deposit', 'batch:*@23 by settle_batch', 'account:*@41 by withdraw']);
-    assert.deepEqual(sampleOf(analysis, 'deposit'), { account: 'a', amount: 1 });
+    assert.deepEqual(sampleOf(analysis, 'deposit'), { account: 'alice', amount: 1 });
   });
 
   it('reports each of several nested withLock calls at its own line', () => {
