@@ -68,8 +68,10 @@ test('the fast path and zod accept and refuse the same events, with the same res
 
 test('the fast path decides every well-formed hot event, so the events of a tool call never reach zod', () => {
   fc.assert(
+    // Except an argument named __proto__, left to zod so that no copy of it can touch a prototype.
     fc.property(hotEvent, (value) => {
-      if (inspectorEventSchema.safeParse(value).success) assert.notEqual(parseHotEvent(value), undefined);
+      const protoArgument = 'arguments' in value && Object.keys(value.arguments ?? {}).includes('__proto__');
+      if (inspectorEventSchema.safeParse(value).success && !protoArgument) assert.notEqual(parseHotEvent(value), undefined);
     }),
     { numRuns: 2000 },
   );
