@@ -268,18 +268,27 @@ export function formatCount(count: number): string {
   return count.toLocaleString('en-US');
 }
 
-/** What the granularity what-if says: how much the calls waited on one coarse id, and what finer ids would give. */
-export function granularityAdviceMessage(finding: {
+/** The figures of a granularity what-if on one coarse resource: as recorded, and re-simulated with finer ids. */
+export interface GranularityFigures {
   readonly resource: string;
+  /** Calls that held it. */
   readonly calls: number;
+  /** Distinct key-argument sets among them (e.g. 12 different account pairs). */
   readonly distinctKeys: number;
+  /** Names of the string arguments that would name the finer ids (e.g. `account`, `from`, `to`). */
   readonly keyArguments: readonly string[];
+  /** Share of the calls' time spent waiting for this resource, 0 to 1. */
   readonly waitShare: number;
+  /** First call start to last call end, as recorded. */
   readonly recordedMakespanMs: number;
+  /** The same, re-simulated with one id per key argument value. */
   readonly finerMakespanMs: number;
   readonly recordedWaitP95Ms: number;
   readonly finerWaitP95Ms: number;
-}): string {
+}
+
+/** What the granularity what-if says: how much the calls waited on one coarse id, and what finer ids would give. */
+export function granularityAdviceMessage(finding: GranularityFigures): string {
   const perKey = finding.keyArguments.length > 0 ? `per-${finding.keyArguments.join('/')} ids` : 'per-key ids';
   return (
     `Coarse lock: calls waited ${formatShare(finding.waitShare)} of their time on ${quoteResource(finding.resource)}, taken by ` +

@@ -1,5 +1,5 @@
 import { granularityAdviceMessage, readOnlyHintMessage, timeoutBudgetMessage } from '../../contract/describe';
-import type { SourcedEvent, WarningView } from '../../contract/inspectorSnapshot';
+import type { AdviceKind, SourcedEvent, WarningView } from '../../contract/inspectorSnapshot';
 import { granularityWhatIf, type GranularityWhatIfOptions } from './granularityWhatIf';
 import { parallelSafetyHints } from './parallelSafetyHints';
 import { timeoutBudget, type ClientTimeout } from './timeoutBudget';
@@ -20,33 +20,18 @@ export type AdviceWarning = Extract<WarningView, { readonly kind: 'advice' }>;
  */
 export function adviceWarnings(history: readonly SourcedEvent[], options: AdviceOptions = {}): AdviceWarning[] {
   const atMs = history.at(-1)?.atMs ?? 0;
+  const advice = (kind: AdviceKind, sourceId: string, about: { resource: string } | { tool: string }, message: string): AdviceWarning => ({
+    id: `advice:${kind}:${sourceId}:${'resource' in about ? about.resource : about.tool}`,
+    kind: 'advice',
+    advice: kind,
+    sourceId,
+    atMs,
+    message,
+    ...about,
+  });
   return [
-    ...granularityWhatIf(history, options.granularity).map((finding): AdviceWarning => ({
-      id: `advice:granularity:${finding.sourceId}:${finding.resource}`,
-      kind: 'advice',
-      advice: 'granularity',
-      sourceId: finding.sourceId,
-      atMs,
-      message: granularityAdviceMessage(finding),
-      resource: finding.resource,
-    })),
-    ...timeoutBudget(history, options.clientTimeout).map((finding): AdviceWarning => ({
-      id: `advice:timeoutBudget:${finding.sourceId}:${finding.tool}`,
-      kind: 'advice',
-      advice: 'timeoutBudget',
-      sourceId: finding.sourceId,
-      atMs,
-      message: timeoutBudgetMessage(finding.tool, { ...finding }),
-      tool: finding.tool,
-    })),
-    ...parallelSafetyHints(history).map((hint): AdviceWarning => ({
-      id: `advice:readOnlyHint:${hint.sourceId}:${hint.tool}`,
-      kind: 'advice',
-      advice: 'readOnlyHint',
-      sourceId: hint.sourceId,
-      atMs,
-      message: readOnlyHintMessage(hint.tool, hint.calls, hint.readLocks),
-      tool: hint.tool,
-    })),
+    ...granularityWhatIf(history, options.granularity).map((finding) => advice('granularity', finding.sourceId, { resource: finding.resource }, granularityAdviceMessage(finding))),
+    ...timeoutBudget(history, options.clientTimeout).map((finding) => advice('timeoutBudget', finding.sourceId, { tool: finding.tool }, timeoutBudgetMessage(finding.tool, finding))),
+    ...parallelSafetyHints(history).map((hint) => advice('readOnlyHint', hint.sourceId, { tool: hint.tool }, readOnlyHintMessage(hint.tool, hint.calls, hint.readLocks))),
   ];
 }

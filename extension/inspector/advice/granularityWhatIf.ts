@@ -1,29 +1,15 @@
 import { isKeyFingerprint } from '../../contract/argumentFingerprints';
+import type { GranularityFigures } from '../../contract/describe';
 import type { SourcedEvent } from '../../contract/inspectorSnapshot';
 import type { LockMode } from '../../contract/lockEvents';
 import { callKeyOf } from '../../contract/lockIntervals';
 import { percentile } from './percentile';
 
-/** What the granularity what-if found for one coarse resource: the recorded figures and the re-simulated ones. */
-export interface GranularityWhatIf {
+/** What the granularity what-if found for one coarse resource: which source and tools, and the figures. */
+export interface GranularityWhatIf extends GranularityFigures {
   readonly sourceId: string;
-  readonly resource: string;
   /** Tools whose calls took it, by name. */
   readonly tools: readonly string[];
-  /** Calls that held it. */
-  readonly calls: number;
-  /** Distinct key-argument sets among them (e.g. 12 different account pairs). */
-  readonly distinctKeys: number;
-  /** Names of the string arguments that would name the finer ids (e.g. `account`, `from`, `to`). */
-  readonly keyArguments: readonly string[];
-  /** Share of the calls' time spent waiting for this resource, 0 to 1. */
-  readonly waitShare: number;
-  /** First call start to last call end, as recorded. */
-  readonly recordedMakespanMs: number;
-  /** The same, re-simulated with one id per key argument value. */
-  readonly finerMakespanMs: number;
-  readonly recordedWaitP95Ms: number;
-  readonly finerWaitP95Ms: number;
 }
 
 /** Thresholds of the what-if; every field has a default. */
