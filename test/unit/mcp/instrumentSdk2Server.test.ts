@@ -124,7 +124,7 @@ describe('instrumentMcpServer on @modelcontextprotocol/server 2.x', () => {
     await held;
   });
 
-  it('a fresh server per request leaves nothing behind: 10,000 requests, no lock listener, timer or memory growth', async () => {
+  it('a fresh server per request leaves nothing behind: 10,000 requests, no lock listener, timer or memory growth', async (t) => {
     const { locks, liveSubscriptions } = countingLocks();
     const accounts = accountsOf(8);
     const handler = createMcpHandler(() => createBankServer(locks, accounts, { reporter: null }));
@@ -146,6 +146,7 @@ describe('instrumentMcpServer on @modelcontextprotocol/server 2.x', () => {
     for (let batch = 0; batch < 95; batch++) await transfers(100, batch);
     gc();
     const heapGrowthMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
+    t.diagnostic(`9,500 measured requests: heap ${heapGrowthMb.toFixed(2)} MB, timers ${timersBefore} -> ${liveTimers()}, lock subscriptions ${liveSubscriptions()}`);
     assert.equal(liveSubscriptions(), 0, 'no server still listens to the lock map');
     assert.ok(liveTimers() <= timersBefore, `timers: ${timersBefore} before, ${liveTimers()} after`);
     assert.ok(heapGrowthMb < 4, `heap grew ${heapGrowthMb.toFixed(2)} MB over 9,500 requests`);
