@@ -2,6 +2,8 @@
 // unexplained, a 250 px sidebar, tool colours without a legend, zoom that loses the selected event. The built
 // webview bundles in headless Chromium with the stub host of webviewHarness.ts, fed by a real InspectorModel.
 import { strict as assert } from 'node:assert';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { SidebarHostMessage } from '../../extension/contract/webviewMessages';
@@ -12,8 +14,11 @@ import { launchChromium } from '../../tools/chromium.mjs';
 import { LockEventFactory } from '../support/lockEvents';
 import { openWebview } from '../support/webviewHarness';
 
+const SCREENSHOTS = join(__dirname, '..', '..', 'screenshots');
+
 let browser: Browser;
 before(async () => {
+  await mkdir(SCREENSHOTS, { recursive: true });
   browser = await launchChromium();
 });
 after(async () => {
@@ -101,12 +106,20 @@ describe('sidebar', () => {
       const name = page.locator('.resource-row:not([hidden]) .resource-name[title^="account:alice"]').first();
       await name.waitFor();
       const text = (await name.textContent())!;
-      assert.match(text, /^account:al.*….*\d\d:\d\d$/, `cut in the middle, keeping the resource's start and the source's end: ${text}`);
-      const clipped = await name.evaluate((element) => element.parentElement!.scrollWidth - element.parentElement!.clientWidth);
-      assert.ok(clipped <= 1, `the name overflows its cell by ${clipped} px`);
+      assert.match(text, /^account:.+….*pid 4\d{3}$/, `cut in the middle, keeping the resource's start and its source's pid: ${text}`);
+      // Every shown name fits the room beside its state dot, so the cell's own end-ellipsis never cuts it again.
+      const overflows = await page.locator('.resource-rows .resource-row:not([hidden]) .resource-name').evaluateAll((names) =>
+        names.map((element) => {
+          const cell = element.parentElement!;
+          const room = cell.clientWidth - (element.previousElementSibling as unknown as { offsetWidth: number }).offsetWidth - 6;
+          return element.getBoundingClientRect().width - room;
+        }),
+      );
+      assert.ok(overflows.length >= 6 && overflows.every((overflow) => overflow <= 1), `names overflow their room by ${overflows.map((overflow) => overflow.toFixed(1)).join(', ')} px`);
       assert.match((await name.getAttribute('title'))!, /^account:alice-with-a-rather-long-name-for-a-narrow-view · bundled server/);
       const toolNames = await page.locator('.tool-row:not(.header) .col-name').evaluateAll((cells) => cells.map((cell) => cell.scrollWidth - cell.clientWidth));
       assert.ok(toolNames.length === 3 && toolNames.every((overflow) => overflow <= 1), `tool names fit or wrap: ${toolNames.join(', ')}`);
+      await page.screenshot({ path: join(SCREENSHOTS, 'harness-sidebar-250px.png'), fullPage: true });
     } finally {
       await sidebar.page.context().close();
     }
@@ -132,6 +145,7 @@ test('while a debugged server sits at a breakpoint, the Locks view says what it 
     await sidebar.postFromHost({ type: 'didChangeDebugPause', pausedSession: 'Lock Inspector: debugged server' } satisfies SidebarHostMessage);
     await banner.waitFor();
     assert.equal(await banner.textContent(), "Lock Inspector: debugged server paused: holding 'account:alice' (transfer #7), 2 calls queued behind it");
+    await sidebar.page.screenshot({ path: join(SCREENSHOTS, 'harness-sidebar-debug-paused.png') });
     await sidebar.postFromHost({ type: 'didChangeDebugPause', pausedSession: undefined } satisfies SidebarHostMessage);
     await banner.waitFor({ state: 'hidden' });
   } finally {
@@ -204,8 +218,11 @@ describe('timeline', () => {
       assert.deepEqual(rows.filter((row) => !row.sameLine), [], 'every label sits on the line of its value');
       const tops = await facts.evaluateAll((pairs) => pairs.map((pair) => Math.round(pair.getBoundingClientRect().top)));
       assert.ok(new Set(tops).size > 1, 'the facts did wrap at this width, so the check above means something');
+      const titleLines = await page.locator('.details h2').evaluate((title) => Math.round(title.getBoundingClientRect().height / parseFloat((globalThis as unknown as { getComputedStyle(target: unknown): { lineHeight: string } }).getComputedStyle(title).lineHeight)));
+      assert.ok(titleLines <= 2, `the title takes ${titleLines} lines: the actions squeeze it`);
       const clipped = await page.locator('.details').evaluate((panel) => panel.scrollHeight - panel.clientHeight);
       assert.ok(clipped <= 1, `the details bar cuts ${clipped} px off its last line`);
+      await page.screenshot({ path: join(SCREENSHOTS, 'harness-timeline-details-narrow.png') });
     } finally {
       await timeline.page.context().close();
     }
@@ -238,6 +255,7 @@ describe('timeline', () => {
       assert.deepEqual(transparent, [], 'no swatch vanishes');
       assert.equal(new Set(looks.map(({ background }) => background)).size, tools.length, `eight tools, eight colours: ${looks.map(({ background }) => background).join(' ')}`);
       assert.ok(looks.every(({ outline }) => outline === 'solid'), 'outlined with the contrast border');
+      await page.screenshot({ path: join(SCREENSHOTS, 'harness-timeline-high-contrast-unset-charts.png') });
     } finally {
       await timeline.page.context().close();
     }

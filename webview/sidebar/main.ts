@@ -190,8 +190,9 @@ class SidebarApp {
     setText(this.#toolCount, snapshot.tools.length > 0 ? formatCount(snapshot.tools.length) : '');
     const rows = orderResources(snapshot.resources, this.#query, nowMs);
     setText(this.#resourceCount, rows.length === snapshot.resources.length ? formatCount(rows.length) : `${formatCount(rows.length)} of ${formatCount(snapshot.resources.length)}`);
-    const labels = new Map(snapshot.sources.map((source) => [source.id, describeSource(source)]));
-    this.#resources.setRows(rows, this.#query.sort, nowMs, (sourceId) => labels.get(sourceId) ?? sourceId, snapshot.sources.length > 1);
+    // In a row the pid tells the runs apart in little room; the tooltip names the source in full.
+    const labels = new Map(snapshot.sources.map((source) => [source.id, { short: `pid ${source.pid}`, full: describeSource(source) }]));
+    this.#resources.setRows(rows, this.#query.sort, nowMs, (sourceId) => labels.get(sourceId) ?? { short: sourceId, full: sourceId }, snapshot.sources.length > 1);
     // Tests and the benchmark read how current the view is from here.
     this.#root.dataset['renderedSnapshotAtMs'] = String(snapshot.atMs);
   }

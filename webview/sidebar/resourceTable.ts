@@ -16,6 +16,12 @@ export interface ResourceTableActions {
   sortBy(sort: ResourceSort): void;
 }
 
+/** How a row names its source: briefly in the row, in full in its tooltip. */
+export interface SourceLabel {
+  readonly short: string;
+  readonly full: string;
+}
+
 interface RowElements {
   readonly row: HTMLElement;
   readonly dot: HTMLElement;
@@ -52,7 +58,7 @@ export class ResourceTable {
   #rows: readonly ResourceView[] = [];
   #nowMs = 0;
   #multipleSources = false;
-  #sourceLabel: (sourceId: string) => string = (sourceId) => sourceId;
+  #sourceLabel: (sourceId: string) => SourceLabel = (sourceId) => ({ short: sourceId, full: sourceId });
   readonly #truncator = new MiddleTruncator();
   /** Room for a resource name, read from a row each render (all rows are alike). */
   #nameWidthPx = 0;
@@ -79,7 +85,7 @@ export class ResourceTable {
   }
 
   /** Replaces the rows (already filtered and ordered) and redraws the visible ones. */
-  setRows(rows: readonly ResourceView[], sort: ResourceSort, nowMs: number, sourceLabel: (sourceId: string) => string, multipleSources: boolean): void {
+  setRows(rows: readonly ResourceView[], sort: ResourceSort, nowMs: number, sourceLabel: (sourceId: string) => SourceLabel, multipleSources: boolean): void {
     this.#rows = rows;
     this.#nowMs = nowMs;
     this.#sourceLabel = sourceLabel;
@@ -153,11 +159,12 @@ export class ResourceTable {
     const state = incident ? 'incident' : waiting > 0 ? 'queued' : held ? 'held' : 'idle';
     if (elements.row.dataset['state'] !== state) elements.row.dataset['state'] = state;
     elements.row.dataset['resource'] = resource.id;
-    const label = this.#multipleSources ? `${resource.id} · ${this.#sourceLabel(resource.sourceId)}` : resource.id;
+    const source = this.#multipleSources ? this.#sourceLabel(resource.sourceId) : undefined;
     // Cut in the middle, not at the end, so a narrow view still shows which resource and which source.
-    setText(elements.name, this.#truncator.fit(elements.name, label, this.#nameWidthPx));
+    setText(elements.name, this.#truncator.fit(elements.name, source ? `${resource.id} · ${source.short}` : resource.id, this.#nameWidthPx));
     // The narrow layout hides the p95 column; the name's tooltip keeps the figure.
-    elements.name.title = resource.wait.count > 0 ? `${label} · wait p95 ${formatDuration(resource.wait.p95)}` : label;
+    const title = source ? `${resource.id} · ${source.full}` : resource.id;
+    elements.name.title = resource.wait.count > 0 ? `${title} · wait p95 ${formatDuration(resource.wait.p95)}` : title;
     elements.badge.hidden = !incident;
     if (incident) setText(elements.badge, `${incident.kind === 'timeout' ? 'timed out' : incident.kind === 'deadlock' ? 'deadlock' : 'cancelled'} ${formatAgo(incident.atMs, nowMs)}`);
     setText(elements.queue, waiting > 0 ? String(waiting) : '–');
