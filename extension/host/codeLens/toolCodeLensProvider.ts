@@ -21,7 +21,7 @@ export const ANALYSED_LANGUAGES: vscode.DocumentSelector = [
 
 const DIAGNOSTIC_SOURCE = 'Lock Inspector';
 
-/** How long lenses wait for an analysis before placeholders stand in for them. */
+/** How long lenses of an edited file wait for its new analysis before placeholders stand in for them. */
 const PLACEHOLDER_AFTER_MS = 150;
 
 /** Lines that likely get a lens (a tool registration or a lock site): where placeholders go while the analysis runs. */
@@ -59,6 +59,12 @@ export class ToolCodeLensProvider extends Disposable implements vscode.CodeLensP
   }
 
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    if (this.analyses.peek(document.uri.toString()) === undefined) {
+      // A file seen for the first time: its analysis runs synchronously for a while, so answer with placeholders
+      // first and analyse on the next turn; the change event then brings the figures.
+      void new Promise((resolve) => setImmediate(resolve)).then(() => this.analysisOf(document)).then(() => this.didChangeCodeLenses.fire());
+      return placeholderLenses(document);
+    }
     const pending = this.analysisOf(document);
     const analysis = await Promise.race([pending, new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), PLACEHOLDER_AFTER_MS))]);
     if (analysis === 'late') {
