@@ -209,18 +209,6 @@ export function raceProbeSummary(lostUpdates: readonly LostUpdateEvent[]): strin
   return `Race probe: ${lostUpdates.length} lost update${lostUpdates.length === 1 ? '' : 's'} seen: ${listed.join('; ')}${places.size > 3 ? '; ...' : ''}.`;
 }
 
-/** What a burst of parallel calls showed of races: how many lost updates, on which keys, written where. */
-export function raceProbeSummary(lostUpdates: readonly LostUpdateEvent[]): string {
-  if (lostUpdates.length === 0) return 'Race probe: no lost updates seen.';
-  const places = new Map<string, number>();
-  for (const event of lostUpdates) {
-    const place = `${quoteResource(event.key)}${atLocation(event.staleWrite.location)}`;
-    places.set(place, (places.get(place) ?? 0) + 1);
-  }
-  const listed = [...places].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([place, count]) => `${count}× ${place}`);
-  return `Race probe: ${lostUpdates.length} lost update${lostUpdates.length === 1 ? '' : 's'} seen: ${listed.join('; ')}${places.size > 3 ? '; ...' : ''}.`;
-}
-
 /** The editor's diagnostic on a read-await-write span; lines are 1-based. */
 export function lostUpdatePossibleMessage(key: string, readLine: number, writeLine: number, awaitText: string): string {
   return `lost update possible: \`${key}\` read at line ${readLine}, written at line ${writeLine} after \`${awaitText}\`; a parallel call can run in between`;
