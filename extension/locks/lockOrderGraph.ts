@@ -15,6 +15,9 @@ export class LockOrderGraph<Site> {
   private young = new Map<string, Site>();
   private old = new Map<string, Site>();
   private readonly generationSize: number;
+  // The pair last seen in the young generation: a call repeating it (the usual withLocks in a loop) skips building its key.
+  private youngFirst: string | undefined;
+  private youngSecond: string | undefined;
 
   constructor(maxPairs: number = DEFAULT_MAX_ORDER_PAIRS) {
     this.generationSize = Math.floor(maxPairs / 2);
@@ -30,11 +33,17 @@ export class LockOrderGraph<Site> {
    * order when this order is new and the opposite one is known; `makeSite` runs only for a new pair.
    */
   record(first: string, second: string, makeSite: () => Site): Site | undefined {
-    if (this.generationSize === 0) return undefined;
+    if (this.generationSize === 0 || (first === this.youngFirst && second === this.youngSecond)) return undefined;
     const key = pairKey(first, second);
-    if (this.young.has(key) || this.refresh(key) !== undefined) return undefined;
-    const opposite = this.young.get(pairKey(second, first)) ?? this.refresh(pairKey(second, first));
-    this.remember(key, makeSite());
+    let opposite: Site | undefined;
+    if (!this.young.has(key) && this.refresh(key) === undefined) {
+      opposite = this.young.get(pairKey(second, first)) ?? this.refresh(pairKey(second, first));
+      this.remember(key, makeSite());
+    }
+    if (this.young.has(key)) {
+      this.youngFirst = first;
+      this.youngSecond = second;
+    }
     return opposite;
   }
 
@@ -51,6 +60,7 @@ export class LockOrderGraph<Site> {
     if (this.young.size < this.generationSize) return;
     this.old = this.young;
     this.young = new Map();
+    this.youngFirst = this.youngSecond = undefined;
   }
 }
 
