@@ -2,6 +2,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
 import { amountSchema, formatCents, fromCents, nameSchema, toCents } from './money';
+import { withRenamedLockIds } from './renamedLockIds';
 import { sleep } from './sleep';
 import type { BankStore, DemoLockMap } from './bankStore';
 
@@ -11,8 +12,8 @@ export interface LockDemoServerOptions {
   readonly locks: DemoLockMap;
   /** How long the simulated exchange-rate service takes to answer; default 300 ms. */
   readonly exchangeServiceMs?: number;
-  /** The lock id of an account; default `accountLock`. `() => 'db'` makes the coarse-lock mistake the advice measures. */
-  readonly accountLockId?: (account: string) => string;
+  /** Takes each lock under this id instead (see withRenamedLockIds): `() => 'db'` is the coarse-lock mistake the advice measures. */
+  readonly lockIdOf?: (resource: string) => string;
 }
 
 /** Name and version the bundled server reports in `initialize`. */
@@ -55,8 +56,8 @@ const partyShape = z.object({ chainId: z.number(), owner: ownerShape.optional(),
  * what the inspector reports about that.
  */
 export function createLockDemoServer(options: LockDemoServerOptions): McpServer {
-  const { store, locks } = options;
-  const lockOfAccount = options.accountLockId ?? accountLock;
+  const { store } = options;
+  const locks = options.lockIdOf ? withRenamedLockIds(options.locks, options.lockIdOf) : options.locks;
   const exchangeServiceMs = options.exchangeServiceMs ?? 300;
   const server = new McpServer(LOCK_DEMO_SERVER_INFO, {
     instructions:
@@ -94,7 +95,7 @@ export function createLockDemoServer(options: LockDemoServerOptions): McpServer 
       outputSchema: balanceShape,
     },
     async ({ account, amount }) =>
-      locks.withLock(lockOfAccount(account), async () => {
+      locks.withLock(accountLock(account), async () => {
         const balanceCents = checkedSum(account, (await store.read(ACCOUNT_KEY + account)) ?? 0, toCents(amount));
         await store.write(new Map([[ACCOUNT_KEY + account, balanceCents]]));
         return toolResult({ account, balance: fromCents(balanceCents) }, `Deposited ${formatCents(toCents(amount))} to ${account}; balance ${formatCents(balanceCents)}.`);
@@ -110,7 +111,7 @@ export function createLockDemoServer(options: LockDemoServerOptions): McpServer 
       outputSchema: balanceShape,
     },
     async ({ account, amount }) =>
-      locks.withLock(lockOfAccount(account), async () => {
+      locks.withLock(accountLock(account), async () => {
         const before = await existingBalance(account);
         requireFunds(account, before, toCents(amount));
         const balanceCents = before - toCents(amount);
@@ -130,7 +131,7 @@ export function createLockDemoServer(options: LockDemoServerOptions): McpServer 
     },
     async ({ account }) =>
       locks.withLock(
-        lockOfAccount(account),
+        accountLock(account),
         async () => {
           const balanceCents = await existingBalance(account);
           return toolResult({ account, balance: fromCents(balanceCents) }, `${account} has ${formatCents(balanceCents)}.`);
@@ -151,7 +152,7 @@ export function createLockDemoServer(options: LockDemoServerOptions): McpServer 
       const amountCents = toCents(amount);
       if (from === to) {
         return locks.withLock(
-          lockOfAccount(from),
+          accountLock(from),
           async () => {
             const balance = fromCents(await existingBalance(from));
             return toolResult({ from, to, amount, fromBalance: balance, toBalance: balance }, `Nothing to move: from and to are both ${from}; balance ${balance.toFixed(2)}.`);
@@ -159,7 +160,7 @@ export function createLockDemoServer(options: LockDemoServerOptions): McpServer 
           { mode: 'read' },
         );
       }
-      return locks.withLocks([lockOfAccount(from), lockOfAccount(to)], async () => {
+      return locks.withLocks([accountLock(from), accountLock(to)], async () => {
         const [fromBefore, toBefore] = await Promise.all([existingBalance(from), existingBalance(to)]);
         requireFunds(from, fromBefore, amountCents);
         const fromCentsAfter = fromBefore - amountCents;
@@ -185,7 +186,7 @@ export function createLockDemoServer(options: LockDemoServerOptions): McpServer 
     async () => {
       const accounts = (await store.keys(ACCOUNT_KEY)).map((key) => key.slice(ACCOUNT_KEY.length));
       return locks.withLocks(
-        accounts.map(lockOfAccount),
+        accounts.map(accountLock),
         async () => {
           const balances = await Promise.all(accounts.map(async (account) => ({ account, cents: await existingBalance(account) })));
           const totalCents = balances.reduce((sum, { cents }) => sum + cents, 0);
@@ -250,7 +251,7 @@ export function createLockDemoServer(options: LockDemoServerOptions): McpServer 
       await sleep(exchangeServiceMs, extra.signal);
       const rate = EXCHANGE_RATES[currency]!;
       const creditedCents = Math.round(toCents(amount) * rate);
-      return locks.withLock(lockOfAccount(account), async () => {
+      return locks.withLock(accountLock(account), async () => {
         const balanceCents = checkedSum(account, (await store.read(ACCOUNT_KEY + account)) ?? 0, creditedCents);
         await store.write(new Map([[ACCOUNT_KEY + account, balanceCents]]));
         return toolResult(
@@ -279,10 +280,10 @@ export function createLockDemoServer(options: LockDemoServerOptions): McpServer 
     },
     async ({ account, amount }) => {
       requireCustomerAccount(account);
-      return locks.withLock(lockOfAccount(account), async () => {
+      return locks.withLock(accountLock(account), async () => {
         const accountBefore = await existingBalance(account);
         requireFunds(account, accountBefore, toCents(amount));
-        return locks.withLock(lockOfAccount(FEES_ACCOUNT), async () => {
+        return locks.withLock(accountLock(FEES_ACCOUNT), async () => {
           const feesAfter = checkedSum(FEES_ACCOUNT, (await store.read(ACCOUNT_KEY + FEES_ACCOUNT)) ?? 0, toCents(amount));
           const accountAfter = accountBefore - toCents(amount);
           await store.write(new Map([[ACCOUNT_KEY + account, accountAfter], [ACCOUNT_KEY + FEES_ACCOUNT, feesAfter]]));
@@ -302,10 +303,10 @@ export function createLockDemoServer(options: LockDemoServerOptions): McpServer 
     },
     async ({ account, amount }) => {
       requireCustomerAccount(account);
-      return locks.withLock(lockOfAccount(FEES_ACCOUNT), async () => {
+      return locks.withLock(accountLock(FEES_ACCOUNT), async () => {
         const feesBefore = await existingBalance(FEES_ACCOUNT);
         requireFunds(FEES_ACCOUNT, feesBefore, toCents(amount));
-        return locks.withLock(lockOfAccount(account), async () => {
+        return locks.withLock(accountLock(account), async () => {
           const accountAfter = checkedSum(account, await existingBalance(account), toCents(amount));
           const feesAfter = feesBefore - toCents(amount);
           await store.write(new Map([[ACCOUNT_KEY + account, accountAfter], [ACCOUNT_KEY + FEES_ACCOUNT, feesAfter]]));

@@ -15,7 +15,7 @@ export interface DemoHarnessOptions {
   readonly timeoutMs?: number;
   readonly longHoldMs?: number;
   readonly exchangeServiceMs?: number;
-  readonly accountLockId?: (account: string) => string;
+  readonly lockIdOf?: (resource: string) => string;
   /** Builds the reporter for the harness's lock map. */
   readonly reporter?: (locks: ResourceLockMap) => InspectorReporter;
   readonly snapshotNotifyIntervalMs?: number;
@@ -42,7 +42,7 @@ export async function startDemoHarness(options: DemoHarnessOptions = {}): Promis
   const locks = new ResourceLockMap({ timeoutMs: options.timeoutMs ?? 5000, longHoldMs: options.longHoldMs ?? 1000 });
   const lockEvents: LockEvent[] = [];
   const unsubscribe = locks.subscribe((event) => lockEvents.push(event));
-  const server = createLockDemoServer({ store, locks, exchangeServiceMs: options.exchangeServiceMs ?? 0, accountLockId: options.accountLockId });
+  const server = createLockDemoServer({ store, locks, exchangeServiceMs: options.exchangeServiceMs ?? 0, lockIdOf: options.lockIdOf });
   const instrumentation = instrumentMcpServer(server, locks, {
     reporter: options.reporter?.(locks) ?? null,
     sessionLabel: 'memory',

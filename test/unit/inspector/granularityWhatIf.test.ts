@@ -85,13 +85,13 @@ describe('granularity what-if', () => {
       if (to === from) to = accounts[(accounts.indexOf(from) + 1) % accounts.length] as string;
       return index % 3 === 0 ? { name: 'deposit', arguments: { account: from, amount: 1 } } : { name: 'transfer', arguments: { from, to, amount: 1 } };
     });
-    const run = async (accountLockId: ((account: string) => string) | undefined) => {
+    const run = async (lockIdOf: ((resource: string) => string) | undefined) => {
       const model = new InspectorModel();
       const hub = await InspectorHub.listen({ model });
       const env = hub.envFor('bank', 'launched');
       const harness = await startDemoHarness({
         latencyMs: 8,
-        accountLockId,
+        lockIdOf,
         reporter: (locks) => new InspectorReporter(locks, { address: env[CHANNEL_ENV.address] as string, token: env[CHANNEL_ENV.token] as string, label: 'bank', flushDelayMs: 1 }),
       });
       try {
