@@ -106,7 +106,10 @@ describe('sidebar', () => {
       const name = page.locator('.resource-row:not([hidden]) .resource-name[title^="account:alice"]').first();
       await name.waitFor();
       const text = (await name.textContent())!;
-      assert.match(text, /^account:.+….*pid 4\d{3}$/, `cut in the middle, keeping the resource's start and its source's pid: ${text}`);
+      assert.match(text, /^account:.+….*-view$/, `cut in the middle, keeping the start and the end of the id: ${text}`);
+      const row = page.locator('.resource-rows .resource-row:not([hidden])', { has: page.locator('.resource-name[title^="account:alice"]') }).first();
+      const holderLine = (await row.locator('.holder-text').textContent())!;
+      assert.match(holderLine, /^pid 4\d{3} · idle/, 'the run it belongs to, on the second line');
       // Every shown name fits the room beside its state dot, so the cell's own end-ellipsis never cuts it again.
       const overflows = await page.locator('.resource-rows .resource-row:not([hidden]) .resource-name').evaluateAll((names) =>
         names.map((element) => {

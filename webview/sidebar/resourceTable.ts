@@ -16,7 +16,7 @@ export interface ResourceTableActions {
   sortBy(sort: ResourceSort): void;
 }
 
-/** How a row names its source: briefly in the row, in full in its tooltip. */
+/** How a row names its source: briefly on its second line, in full in its tooltip. */
 export interface SourceLabel {
   readonly short: string;
   readonly full: string;
@@ -160,8 +160,9 @@ export class ResourceTable {
     if (elements.row.dataset['state'] !== state) elements.row.dataset['state'] = state;
     elements.row.dataset['resource'] = resource.id;
     const source = this.#multipleSources ? this.#sourceLabel(resource.sourceId) : undefined;
-    // Cut in the middle, not at the end, so a narrow view still shows which resource and which source.
-    setText(elements.name, this.#truncator.fit(elements.name, source ? `${resource.id} · ${source.short}` : resource.id, this.#nameWidthPx));
+    // Cut in the middle, not at the end, so a narrow view still shows the start and the end of the id; the
+    // source goes to the row's second line, where it takes no room from the id.
+    setText(elements.name, this.#truncator.fit(elements.name, resource.id, this.#nameWidthPx));
     // The narrow layout hides the p95 column; the name's tooltip keeps the figure.
     const title = source ? `${resource.id} · ${source.full}` : resource.id;
     elements.name.title = resource.wait.count > 0 ? `${title} · wait p95 ${formatDuration(resource.wait.p95)}` : title;
@@ -178,7 +179,7 @@ export class ResourceTable {
     const slot = String(this.palette.slotOf(first?.owner?.tool));
     if (elements.swatch.dataset['slot'] !== slot) elements.swatch.dataset['slot'] = slot;
     elements.swatch.hidden = !first;
-    setText(elements.holder, first ? holdersText(resource.holders, nowMs) : `idle · ${formatCount(resource.acquisitions)} acquisitions`);
+    setText(elements.holder, `${source ? `${source.short} · ` : ''}${first ? holdersText(resource.holders, nowMs) : `idle · ${formatCount(resource.acquisitions)} acquisitions`}`);
     const queue = resource.waiters.map((party) => describeOwner(party.owner, party.chainId)).join(', ');
     setText(elements.waiters, waiting > 0 ? `⟵ ${queue}` : '');
     elements.waiters.title = waiting > 0 ? `Waiting, first in line first: ${queue}` : '';
