@@ -45,6 +45,7 @@ describe('mcp-lock-inspector watch (bundled CLI around the bundled server)', { t
       client.callTool({ name: 'transfer', arguments: { from: 'alice', to: 'bob', amount: 1 } }),
       client.callTool({ name: 'transfer', arguments: { from: 'bob', to: 'alice', amount: 1 } }),
     ]);
+    for (let read = 0; read < 3; read += 1) await client.callTool({ name: 'get_balance', arguments: { account: 'alice' } });
     await client.close();
     const exitCode = await cli.interrupt();
 
@@ -61,7 +62,9 @@ describe('mcp-lock-inspector watch (bundled CLI around the bundled server)', { t
     assert.ok(trace.traceEvents.some((event) => event.cat === 'wait'), 'parallel deposits on one account waited');
     assert.match(cli.stdout, /Recording saved to .*calls\.lockrec: \d+ events/);
     const replayed = replayRecording(await readRecording(recordPath)).snapshot();
-    assert.deepEqual(replayed.tools.map((tool) => [tool.tool, tool.calls]), [['deposit', 6], ['transfer', 2]]);
+    assert.deepEqual(replayed.tools.map((tool) => [tool.tool, tool.calls]), [['deposit', 6], ['get_balance', 3], ['transfer', 2]]);
+    assert.match(cli.stdout, /^ADVICE Parallel safety: get_balance took only read locks \(3 in 3 calls\)/m, 'the advice ends the summary');
+    assert.doesNotMatch(cli.stdout, /ADVICE Parallel safety: deposit/);
   });
 
   it('fails --fail-on deadlock on a server that deadlocks (its demo load), streaming events with --json', async () => {
