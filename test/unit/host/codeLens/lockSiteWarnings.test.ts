@@ -37,6 +37,16 @@ describe('warningsAtSites', () => {
     assert.deepEqual(warnings[0]!.timelineFilter, { tool: 'charge_fee', resource: 'account:fees' });
   });
 
+  it('puts a coarse-lock advice at the sites that take the resource, and a tool\'s advice at its first lock site', () => {
+    const advice = (id: string, about: { resource: string } | { tool: string }): WarningView => ({ id, kind: 'advice', advice: 'resource' in about ? 'granularity' : 'readOnlyHint', sourceId: 's1', atMs: 5, message: id, ...about });
+    const warnings = warningsAtSites(fileName, sites, [advice('coarse', { resource: 'account:fees' }), advice('read-only', { tool: 'refund_fee' })]);
+    assert.deepEqual(warnings.map((warning) => [warning.site, warning.kind, warning.message]), [
+      [chargeInner, 'advice', 'coarse'],
+      [refundOuter, 'advice', 'coarse'],
+    ]);
+    assert.equal(warnings[1]!.warnings, 2, 'refund_fee\'s first site carries both advices');
+  });
+
   it('ignores locations in other files and locations it cannot parse', () => {
     const inversion: WarningView = {
       id: 'inversion:2', kind: 'inversion', sourceId: 's1', atMs: 5, message: 'opposite orders',
