@@ -74,10 +74,13 @@ function atomicCounterFix(source: ts.SourceFile, counter: NonNullable<LostUpdate
   const block = blockAt(source, writeStart);
   const write = block?.statements.find((statement) => statement.getStart(source) === writeStart);
   if (!block || !write) return undefined;
-  // Moved up, the write must not need anything computed between the read and it.
+  // Moved up, the write must not need anything computed between the read and it, and what it writes must not be
+  // changed there (items.push(...) between a load and a save).
   const between = block.statements.filter((statement) => statement.getStart(source) >= readEnd && statement.getEnd() <= writeStart);
   const declaredBetween = new Set(between.flatMap((statement) => (ts.isVariableStatement(statement) ? statement.declarationList.declarations.flatMap((declaration) => boundNames(declaration.name)) : [])));
-  if (mentionsAny(write, declaredBetween)) return undefined;
+  const read = block.statements.find((statement) => statement.getEnd() === readEnd);
+  const readNames = new Set(read && ts.isVariableStatement(read) ? read.declarationList.declarations.flatMap((declaration) => boundNames(declaration.name)) : []);
+  if (mentionsAny(write, declaredBetween) || between.some((statement) => mentionsAny(statement, readNames))) return undefined;
   const all = source.text;
   const lineStart = all.lastIndexOf('\n', writeStart - 1) + 1;
   const indent = all.slice(lineStart, writeStart);

@@ -1,5 +1,6 @@
 import ts from 'typescript';
 import type { SourceRange } from './analyzeSource';
+import type { ModuleReader } from './sourceResolver';
 
 /** What kind of shared state a risky span reads and writes. */
 export type SharedStateKeyKind = 'variable' | 'field' | 'map' | 'file';
@@ -9,6 +10,8 @@ export type SharedStateKeyKind = 'variable' | 'field' | 'map' | 'file';
  * method it calls): a parallel call can run at the await, and one of the two writes is lost.
  */
 export interface LostUpdateRisk {
+  /** The file that holds the read and the write: the handler's, or one whose functions it calls. */
+  readonly fileName: string;
   /** How the key reads in the source: `requestCount`, `this.entities`, `balances.get(from)`, `file storeFile`. */
   readonly key: string;
   readonly keyKind: SharedStateKeyKind;
@@ -39,6 +42,8 @@ interface ReadEvent {
   readonly key: string;
   readonly keyKind: SharedStateKeyKind;
   readonly node: ts.Node;
+  /** The calls followed from the handler to the read. */
+  readonly path: readonly ts.Node[];
 }
 interface AwaitEvent {
   readonly kind: 'await';
@@ -53,32 +58,34 @@ interface Frame {
   readonly thisClass: ts.ClassLikeDeclaration | undefined;
   readonly depth: number;
   readonly following: ReadonlySet<ts.Node>;
+  /** The file whose code this function is. */
+  readonly scope: FileScope;
+  /** The calls followed from the handler to here. */
+  readonly path: readonly ts.Node[];
   /** What the function's return values were derived from. */
   readonly returned: Set<ReadEvent>;
 }
 
-/** Finds the lost-update risks in one file's tool handlers; pure, no editor, so it runs in tests and benches. */
-export function findLostUpdateRisks(fileName: string, text: string): LostUpdateRisk[] {
-  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, fileName.endsWith('x') ? ts.ScriptKind.TSX : undefined);
-  return new RaceAnalyzer(source).run();
+/**
+ * Finds the lost-update risks in one file's tool handlers, following calls into the file's functions and methods and,
+ * with `readModule`, into functions imported from relative modules; pure, no editor, so it runs in tests and benches.
+ */
+export function findLostUpdateRisks(fileName: string, text: string, readModule?: ModuleReader): LostUpdateRisk[] {
+  return new RaceAnalyzer(readModule).run(FileScope.parse(fileName, text));
 }
 
-class RaceAnalyzer {
-  private readonly functions = new Map<string, ts.FunctionLikeDeclaration>();
-  private readonly classes = new Map<string, ts.ClassLikeDeclaration>();
+/** What one file declares: functions, classes, instances of them, variable names and imports. */
+class FileScope {
+  readonly functions = new Map<string, ts.FunctionLikeDeclaration>();
+  readonly classes = new Map<string, ts.ClassLikeDeclaration>();
   /** Module-level names bound to `new SomeClass()`, so `store.save()` follows into SomeClass. */
-  private readonly instances = new Map<string, ts.ClassLikeDeclaration>();
-  private readonly risks = new Map<string, LostUpdateRisk>();
+  readonly instances = new Map<string, ts.ClassLikeDeclaration>();
   /** Every name a variable declaration binds anywhere in the file: outside a handler's own locals, such a name is shared state. */
-  private readonly variables = new Set<string>();
-  private events: Array<ReadEvent | AwaitEvent> = [];
-  /** Reads in the conditions of the branches being walked: a write inside such a branch depends on them (check, then act). */
-  private readonly conditions: Array<ReadonlySet<ReadEvent>> = [];
-  private tool: string | undefined;
+  readonly variables = new Set<string>();
+  /** `import { name as local } from './module'`: local name to specifier and imported name. */
+  readonly imports = new Map<string, { readonly specifier: string; readonly importedName: string }>();
 
-  constructor(private readonly source: ts.SourceFile) {}
-
-  run(): LostUpdateRisk[] {
+  private constructor(readonly source: ts.SourceFile) {
     const declarations = (node: ts.Node): void => {
       if (ts.isFunctionDeclaration(node) && node.name && node.body) this.functions.set(node.name.text, node);
       if (ts.isClassDeclaration(node) && node.name) this.classes.set(node.name.text, node);
@@ -87,9 +94,14 @@ class RaceAnalyzer {
         const initializer = unwrap(node.initializer);
         if (ts.isArrowFunction(initializer) || ts.isFunctionExpression(initializer)) this.functions.set(node.name.text, initializer);
       }
+      const bindings = ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) ? node.importClause?.namedBindings : undefined;
+      if (bindings && ts.isNamedImports(bindings)) {
+        const specifier = (node as ts.ImportDeclaration).moduleSpecifier as ts.StringLiteral;
+        for (const element of bindings.elements) this.imports.set(element.name.text, { specifier: specifier.text, importedName: (element.propertyName ?? element.name).text });
+      }
       ts.forEachChild(node, declarations);
     };
-    declarations(this.source);
+    declarations(source);
     const instances = (node: ts.Node): void => {
       if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && ts.isNewExpression(unwrap(node.initializer))) {
         const created = unwrap(node.initializer) as ts.NewExpression;
@@ -98,34 +110,55 @@ class RaceAnalyzer {
       }
       ts.forEachChild(node, instances);
     };
-    instances(this.source);
+    instances(source);
+  }
+
+  static parse(fileName: string, text: string): FileScope {
+    return new FileScope(ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, fileName.endsWith('x') ? ts.ScriptKind.TSX : undefined));
+  }
+}
+
+class RaceAnalyzer {
+  private readonly risks = new Map<string, LostUpdateRisk>();
+  /** Files read for imported functions, by file name (undefined: not readable). */
+  private readonly importedScopes = new Map<string, FileScope | undefined>();
+  private events: Array<ReadEvent | AwaitEvent> = [];
+  /** Reads in the conditions of the branches being walked: a write inside such a branch depends on them (check, then act). */
+  private readonly conditions: Array<ReadonlySet<ReadEvent>> = [];
+  private tool: string | undefined;
+
+  constructor(private readonly readModule: ModuleReader | undefined) {}
+
+  run(scope: FileScope): LostUpdateRisk[] {
     const handlers = (node: ts.Node): void => {
       if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && TOOL_REGISTRATIONS.has(node.expression.name.text)) {
-        const handler = [...node.arguments].reverse().map((argument) => this.functionOf(unwrap(argument))).find((fn) => fn !== undefined);
+        const handler = [...node.arguments].reverse().map((argument) => functionOf(scope, unwrap(argument))).find((fn) => fn !== undefined);
         if (handler) {
           const first = node.arguments[0];
           this.tool = node.expression.name.text !== 'setRequestHandler' && first && ts.isStringLiteralLike(first) ? first.text : undefined;
           this.events = [];
-          this.follow(handler, undefined, 0, new Set(), []);
+          this.follow(handler, undefined, scope, 0, new Set(), [], []);
         }
       }
       ts.forEachChild(node, handlers);
     };
-    handlers(this.source);
+    handlers(scope.source);
     return [...this.risks.values()];
   }
 
-  /** The function an argument is or names (`registerTool('bad', {}, badHandler)`). */
-  private functionOf(argument: ts.Expression): ts.FunctionLikeDeclaration | undefined {
-    if (ts.isArrowFunction(argument) || ts.isFunctionExpression(argument)) return argument;
-    return ts.isIdentifier(argument) ? this.functions.get(argument.text) : undefined;
-  }
-
   /** Walks `fn`'s body in evaluation order; `argumentTaints` are what the caller's arguments were derived from. */
-  private follow(fn: ts.FunctionLikeDeclaration, thisClass: ts.ClassLikeDeclaration | undefined, depth: number, following: ReadonlySet<ts.Node>, argumentTaints: readonly Taint[]): Set<ReadEvent> {
+  private follow(
+    fn: ts.FunctionLikeDeclaration,
+    thisClass: ts.ClassLikeDeclaration | undefined,
+    scope: FileScope,
+    depth: number,
+    following: ReadonlySet<ts.Node>,
+    argumentTaints: readonly Taint[],
+    path: readonly ts.Node[],
+  ): Set<ReadEvent> {
     const returned = new Set<ReadEvent>();
     if (!fn.body || depth > MAX_CALL_DEPTH || following.has(fn)) return returned;
-    const frame: Frame = { locals: localNames(fn), taints: new Map(), thisClass, depth, following: new Set([...following, fn]), returned };
+    const frame: Frame = { locals: localNames(fn), taints: new Map(), thisClass, depth, following: new Set([...following, fn]), returned, scope, path };
     fn.parameters.forEach((parameter, index) => {
       if (ts.isIdentifier(parameter.name) && argumentTaints[index]) frame.taints.set(parameter.name.text, argumentTaints[index]);
     });
@@ -167,7 +200,7 @@ class RaceAnalyzer {
         for (const element of node.name.elements) {
           const property = element.propertyName ?? element.name;
           if (element.dotDotDotToken || !ts.isIdentifier(property) || !ts.isIdentifier(element.name)) continue;
-          frame.taints.set(element.name.text, new Set([this.read(`${whole.key}.${property.text}`, 'field', element)]));
+          frame.taints.set(element.name.text, new Set([this.read(`${whole.key}.${property.text}`, 'field', element, frame)]));
         }
         return derived;
       }
@@ -183,8 +216,8 @@ class RaceAnalyzer {
       const target = this.keyOf(node.left, frame);
       if (target) {
         // `x += 1` reads and writes with nothing in between: atomic. A plain write is checked against earlier reads.
-        if (!compound) this.write(target.key, target.keyKind, node.left, node, value);
-        if (compound) this.read(target.key, target.keyKind, node.left);
+        if (!compound) this.write(target.key, target.keyKind, node.left, node, value, frame);
+        if (compound) this.read(target.key, target.keyKind, node.left, frame);
       } else if (ts.isIdentifier(node.left) && frame.locals.has(node.left.text)) {
         frame.taints.set(node.left.text, value);
       } else {
@@ -195,14 +228,14 @@ class RaceAnalyzer {
     }
     if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && isIncrement(node.operator)) {
       const target = this.keyOf(node.operand, frame);
-      if (target) this.read(target.key, target.keyKind, node.operand);
+      if (target) this.read(target.key, target.keyKind, node.operand, frame);
       return derived;
     }
     if (ts.isCallExpression(node)) return this.visitCall(node, frame);
     if (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) {
       const target = this.keyOf(node, frame);
       if (target) {
-        derived.add(this.read(target.key, target.keyKind, node));
+        derived.add(this.read(target.key, target.keyKind, node, frame));
         return derived;
       }
       if (ts.isIdentifier(node)) {
@@ -233,22 +266,22 @@ class RaceAnalyzer {
     // Inside withLock the span is protected by construction: its callback is not followed at all.
     if (method !== undefined && LOCK_METHODS.has(method)) return derived;
     if (method !== undefined && (FILE_READS.has(method) || FILE_WRITES.has(method)) && call.arguments[0]) {
-      const key = `file ${call.arguments[0].getText(this.source)}`;
-      if (FILE_READS.has(method)) derived.add(this.read(key, 'file', call));
-      else this.write(key, 'file', call, call, new Set(argumentTaints.slice(1).flatMap((taint) => [...taint])));
+      const key = `file ${call.arguments[0].getText()}`;
+      if (FILE_READS.has(method)) derived.add(this.read(key, 'file', call, frame));
+      else this.write(key, 'file', call, call, new Set(argumentTaints.slice(1).flatMap((taint) => [...taint])), frame);
       return derived;
     }
     if (ts.isPropertyAccessExpression(callee) && (method === 'get' || method === 'has' || method === 'set' || method === 'delete') && call.arguments[0]) {
       const owner = this.keyOf(callee.expression, frame, true);
       if (owner) {
-        const key = `${owner.key}.get(${call.arguments[0].getText(this.source)})`;
-        if (method === 'get' || method === 'has') derived.add(this.read(key, 'map', call));
-        else this.write(key, 'map', call, call, argumentTaints[1] ?? new Set());
+        const key = `${owner.key}.get(${call.arguments[0].getText()})`;
+        if (method === 'get' || method === 'has') derived.add(this.read(key, 'map', call, frame));
+        else this.write(key, 'map', call, call, argumentTaints[1] ?? new Set(), frame);
         return derived;
       }
     }
     const target = this.calleeOf(callee, frame);
-    if (target) add(this.follow(target.fn, target.thisClass, frame.depth + 1, frame.following, argumentTaints));
+    if (target) add(this.follow(target.fn, target.thisClass, target.scope, frame.depth + 1, frame.following, argumentTaints, [...frame.path, call]));
     else if (ts.isPropertyAccessExpression(callee)) {
       // items.push(x): the receiver stays derived from what it was, plus what was pushed.
       add(this.visit(callee.expression, frame));
@@ -260,16 +293,24 @@ class RaceAnalyzer {
   }
 
   /** A function, method or `this.method` the call reaches in this file. */
-  private calleeOf(callee: ts.Expression, frame: Frame): { fn: ts.FunctionLikeDeclaration; thisClass: ts.ClassLikeDeclaration | undefined } | undefined {
+  private calleeOf(callee: ts.Expression, frame: Frame): { fn: ts.FunctionLikeDeclaration; thisClass: ts.ClassLikeDeclaration | undefined; scope: FileScope } | undefined {
+    const scope = frame.scope;
     if (ts.isIdentifier(callee) && !frame.locals.has(callee.text)) {
-      const fn = this.functions.get(callee.text);
-      return fn ? { fn, thisClass: undefined } : undefined;
+      const fn = scope.functions.get(callee.text);
+      if (fn) return { fn, thisClass: undefined, scope };
+      const imported = scope.imports.get(callee.text);
+      const module = imported && this.readModule?.(scope.source.fileName, imported.specifier);
+      if (!imported || !module) return undefined;
+      if (!this.importedScopes.has(module.fileName)) this.importedScopes.set(module.fileName, FileScope.parse(module.fileName, module.text));
+      const target = this.importedScopes.get(module.fileName);
+      const importedFn = target?.functions.get(imported.importedName);
+      return importedFn && target ? { fn: importedFn, thisClass: undefined, scope: target } : undefined;
     }
     if (!ts.isPropertyAccessExpression(callee)) return undefined;
     const receiver = callee.expression;
-    const owner = receiver.kind === ts.SyntaxKind.ThisKeyword ? frame.thisClass : ts.isIdentifier(receiver) && !frame.locals.has(receiver.text) ? this.instances.get(receiver.text) : undefined;
-    const method = owner?.members.find((member): member is ts.MethodDeclaration => ts.isMethodDeclaration(member) && member.name.getText(this.source) === callee.name.text);
-    return method && owner ? { fn: method, thisClass: owner } : undefined;
+    const owner = receiver.kind === ts.SyntaxKind.ThisKeyword ? frame.thisClass : ts.isIdentifier(receiver) && !frame.locals.has(receiver.text) ? scope.instances.get(receiver.text) : undefined;
+    const method = owner?.members.find((member): member is ts.MethodDeclaration => ts.isMethodDeclaration(member) && ts.isIdentifier(member.name) && member.name.text === callee.name.text);
+    return method && owner ? { fn: method, thisClass: owner, scope } : undefined;
   }
 
   /** The shared-state key an expression names, or undefined for locals, calls and anything not long-lived. */
@@ -278,7 +319,8 @@ class RaceAnalyzer {
     if (ts.isIdentifier(expression)) {
       if (frame.locals.has(expression.text) || expression.text === 'undefined') return undefined;
       // A name declared outside the handler: module or closure state. Functions and classes are not state.
-      if (this.functions.has(expression.text) || this.classes.has(expression.text) || !this.isVariable(expression.text)) return undefined;
+      const scope = frame.scope;
+      if (scope.functions.has(expression.text) || scope.classes.has(expression.text) || !scope.variables.has(expression.text)) return undefined;
       return { key: expression.text, keyKind: 'variable' };
     }
     if (ts.isPropertyAccessExpression(expression)) {
@@ -286,7 +328,7 @@ class RaceAnalyzer {
       const base =
         receiver.kind === ts.SyntaxKind.ThisKeyword
           ? frame.thisClass?.name?.text ?? 'this'
-          : ts.isIdentifier(receiver) && !frame.locals.has(receiver.text) && this.isVariable(receiver.text)
+          : ts.isIdentifier(receiver) && !frame.locals.has(receiver.text) && frame.scope.variables.has(receiver.text)
             ? receiver.text
             : undefined;
       if (base === undefined) return undefined;
@@ -295,18 +337,14 @@ class RaceAnalyzer {
     return undefined;
   }
 
-  private isVariable(name: string): boolean {
-    return this.variables.has(name);
-  }
-
-  private read(key: string, keyKind: SharedStateKeyKind, node: ts.Node): ReadEvent {
-    const event: ReadEvent = { kind: 'read', key, keyKind, node };
+  private read(key: string, keyKind: SharedStateKeyKind, node: ts.Node, frame: Frame): ReadEvent {
+    const event: ReadEvent = { kind: 'read', key, keyKind, node, path: frame.path };
     this.events.push(event);
     return event;
   }
 
   /** A write of `key` whose value was derived from `value`: a risk when one of those reads came before an await, with no re-read since. */
-  private write(key: string, keyKind: SharedStateKeyKind, target: ts.Node, statementNode: ts.Node, value: ReadonlySet<ReadEvent>): void {
+  private write(key: string, keyKind: SharedStateKeyKind, target: ts.Node, statementNode: ts.Node, value: ReadonlySet<ReadEvent>, frame: Frame): void {
     const staleReads = [...value, ...this.conditions.flatMap((condition) => [...condition])].filter((read) => read.key === key);
     if (staleReads.length === 0) return;
     const firstRead = staleReads.reduce((earliest, read) => (this.events.indexOf(read) < this.events.indexOf(earliest) ? read : earliest));
@@ -316,7 +354,7 @@ class RaceAnalyzer {
     // Even the read's own await (`await readFile(...)`) lets another call run; but the await named is, when there is
     // one, a later one in the reader's own code (`await doWork()`), not one inside doWork.
     const awaits = later.filter((event): event is AwaitEvent => event.kind === 'await');
-    const separate = awaits.filter((event) => !contains(event.node, firstRead.node));
+    const separate = awaits.filter((event) => !contains(event.node, firstRead.node) && !firstRead.path.some((call) => contains(event.node, call)));
     const firstAwait = separate.find((event) => containingFunction(event.node) === containingFunction(firstRead.node)) ?? separate[0] ?? awaits[0];
     if (!firstAwait) return;
     const lastAwaitIndex = later.map((event) => event.kind).lastIndexOf('await');
@@ -325,13 +363,14 @@ class RaceAnalyzer {
     const id = `${key}@${firstRead.node.pos}:${target.pos}`;
     if (this.risks.has(id)) return;
     this.risks.set(id, {
+      fileName: target.getSourceFile().fileName,
       key,
       keyKind,
       ...(this.tool === undefined ? {} : { tool: this.tool }),
       read: this.rangeOf(firstRead.node),
       write: this.rangeOf(target),
-      awaitText: firstAwait.node.getText(this.source).split('\n')[0],
-      ...this.spanOf(firstRead.node, statementNode),
+      awaitText: firstAwait.node.getText().split('\n')[0],
+      ...this.spanOf(...anchors(firstRead, statementNode, frame.path)),
     });
   }
 
@@ -340,18 +379,34 @@ class RaceAnalyzer {
     const readStatement = enclosingStatement(read);
     const writeStatement = enclosingStatement(write);
     if (!readStatement || !writeStatement || readStatement.parent !== writeStatement.parent) return {};
-    const span = { start: this.position(readStatement.getStart(this.source)), end: this.position(writeStatement.getEnd()) };
+    const span = { start: this.position(readStatement, readStatement.getStart()), end: this.position(writeStatement, writeStatement.getEnd()) };
     const counter = ts.isVariableStatement(readStatement) && ts.isExpressionStatement(writeStatement) ? { readStatement: this.rangeOf(readStatement), writeStatement: this.rangeOf(writeStatement) } : undefined;
     return counter ? { span, counter } : { span };
   }
 
   private rangeOf(node: ts.Node): SourceRange {
-    return { start: this.position(node.getStart(this.source)), end: this.position(node.getEnd()) };
+    return { start: this.position(node, node.getStart()), end: this.position(node, node.getEnd()) };
   }
 
-  private position(offset: number): { line: number; character: number } {
-    return this.source.getLineAndCharacterOfPosition(offset);
+  private position(node: ts.Node, offset: number): { line: number; character: number } {
+    return node.getSourceFile().getLineAndCharacterOfPosition(offset);
   }
+}
+
+/**
+ * Where the read and the write part ways in the handler's code: the calls (or the nodes themselves) in the deepest
+ * function both went through, so that a load/save helper pair is fixed where the handler calls it.
+ */
+function anchors(read: ReadEvent, write: ts.Node, writePath: readonly ts.Node[]): [ts.Node, ts.Node] {
+  let common = 0;
+  while (common < read.path.length && common < writePath.length && read.path[common] === writePath[common]) common++;
+  return [read.path[common] ?? read.node, writePath[common] ?? write];
+}
+
+/** The function an argument is or names (`registerTool('bad', {}, badHandler)`). */
+function functionOf(scope: FileScope, argument: ts.Expression): ts.FunctionLikeDeclaration | undefined {
+  if (ts.isArrowFunction(argument) || ts.isFunctionExpression(argument)) return argument;
+  return ts.isIdentifier(argument) ? scope.functions.get(argument.text) : undefined;
 }
 
 function containingFunction(node: ts.Node): ts.Node | undefined {
@@ -360,7 +415,7 @@ function containingFunction(node: ts.Node): ts.Node | undefined {
 }
 
 function contains(outer: ts.Node, inner: ts.Node): boolean {
-  return inner.pos >= outer.pos && inner.end <= outer.end;
+  return inner.getSourceFile() === outer.getSourceFile() && inner.pos >= outer.pos && inner.end <= outer.end;
 }
 
 function unwrap(node: ts.Expression): ts.Expression {

@@ -54,6 +54,13 @@ describe('lost updates', function () {
     }
   });
 
+  it("follows the file-store server's handler into the helpers it imports and flags the load/save pair there", async () => {
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, 'fileStoreServer', 'server.js')));
+    const helpers = vscode.Uri.joinPath(folder, 'fileStoreServer', 'storeTools.js');
+    const [diagnostic] = await lostUpdateDiagnostics(helpers, (diagnostics) => diagnostics.length === 1, 'a lost-update diagnostic in storeTools.js');
+    assert.match(diagnostic!.message, /^lost update possible: `file storeFile` read at line \d+, written at line \d+ after `await sleep\(storageDelayMs\)`/);
+  });
+
   it('shows the lost updates of the unmodified file-store server as a warning after a burst of parallel calls', async () => {
     const api = await lockInspectorApi();
     const restore = [
