@@ -73,8 +73,9 @@ describe('lost updates', function () {
       await vscode.commands.executeCommand('lockInspector.stopServer');
       const started = await vscode.commands.executeCommand<{ state: string; error?: string }>('lockInspector.startServer');
       assert.equal(started?.error, undefined);
-      const outcome = await vscode.commands.executeCommand<{ ok: number; errors: number }>('lockInspector.runParallelCalls', { tool: 'addItem', arguments: { item: 'x' }, count: 20, concurrency: 20 });
+      const outcome = await vscode.commands.executeCommand<{ ok: number; errors: number; lostUpdates: number }>('lockInspector.runParallelCalls', { tool: 'addItem', arguments: { item: 'x' }, count: 20, concurrency: 20 });
       assert.equal(outcome?.ok, 20, JSON.stringify(outcome));
+      assert.ok(outcome.lostUpdates > 0, `the race probe counts the burst's lost updates: ${JSON.stringify(outcome)}`);
       const warning = await waitFor(api, 'a lost-update warning', () => api.snapshot().warnings.find((candidate) => candidate.kind === 'lostUpdate'));
       assert.match(warning.message, /^Lost update(?: \(\d+ times\))?: addItem #\S+ wrote '.*burst\.json' at .*storeTools\.js:\d+:\d+ from what it read .* overwriting what addItem #\S+ wrote in between/);
       assert.ok((api.snapshot().tools.find((tool) => tool.tool === 'addItem')?.lostUpdates ?? 0) > 0);
