@@ -82,15 +82,9 @@ export class WarningDetectors {
   /** A holder kept a resource past the threshold: one warning per resource and tool. */
   longHold(sourceId: string, event: LockLongHoldEvent): void {
     const who = event.owner?.tool ?? event.owner?.label ?? '';
-    this.upsert(`longHold:${sourceId}:${event.resource}:${who}`, (occurrences) => ({
-      kind: 'longHold',
-      sourceId,
-      atMs: event.atMs,
-      resource: event.resource,
-      owner: event.owner,
-      heldMs: event.heldMs,
-      message: longHoldMessage(event, event.resource, event.heldMs, event.thresholdMs, occurrences),
-    }));
+    this.upsertLongHold(`longHold:${sourceId}:${event.resource}:${who}`, sourceId, event, (occurrences) =>
+      longHoldMessage(event, event.resource, event.heldMs, event.thresholdMs, occurrences),
+    );
   }
 
   /**
@@ -100,14 +94,21 @@ export class WarningDetectors {
   taskHold(sourceId: string, event: LockLongHoldEvent | LockReleasedEvent): void {
     const ttlMs = event.owner?.taskTtlMs;
     if (ttlMs === undefined || event.heldMs <= ttlMs) return;
-    this.upsert(`taskTtl:${sourceId}:${event.resource}:${event.owner?.taskId ?? ''}`, (occurrences) => ({
+    this.upsertLongHold(`taskTtl:${sourceId}:${event.resource}:${event.owner?.taskId ?? ''}`, sourceId, event, (occurrences) =>
+      taskTtlMessage(event, event.resource, event.heldMs, ttlMs, occurrences),
+    );
+  }
+
+  /** A long-hold warning for `event`'s hold, worded by `message`. */
+  private upsertLongHold(id: string, sourceId: string, event: LockLongHoldEvent | LockReleasedEvent, message: (occurrences: number) => string): void {
+    this.upsert(id, (occurrences) => ({
       kind: 'longHold',
       sourceId,
       atMs: event.atMs,
       resource: event.resource,
       owner: event.owner,
       heldMs: event.heldMs,
-      message: taskTtlMessage(event, event.resource, event.heldMs, ttlMs, occurrences),
+      message: message(occurrences),
     }));
   }
 
