@@ -114,11 +114,12 @@ export const lostUpdateEventSchema = z.object({
   staleWrite: z.object(sharedStateAccessSchema),
 }) satisfies z.ZodType<LostUpdateEvent>;
 
+/** Fields both tool-call events carry. */
+const callEventFields = { seq: count, atMs: finiteNumber, owner: lockOwnerSchema };
+
 const callStartedSchema = z.object({
   type: z.literal('callStarted'),
-  seq: count,
-  atMs: finiteNumber,
-  owner: lockOwnerSchema,
+  ...callEventFields,
   arguments: z
     .record(z.string().max(64), z.string().max(16))
     .refine((fingerprints) => Object.keys(fingerprints).length <= MAX_FINGERPRINTED_ARGUMENTS, `at most ${MAX_FINGERPRINTED_ARGUMENTS} arguments`)
@@ -127,9 +128,7 @@ const callStartedSchema = z.object({
 
 const callEndedSchema = z.object({
   type: z.literal('callEnded'),
-  seq: count,
-  atMs: finiteNumber,
-  owner: lockOwnerSchema,
+  ...callEventFields,
   durationMs: finiteNumber,
   outcome: z.enum(['ok', 'error', 'cancelled']),
   errorCode: shortText.optional(),
