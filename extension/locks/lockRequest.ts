@@ -1,5 +1,6 @@
-import { newLockChain, type LockChain, type LockFrame } from './lockContext';
-import type { LockMode, LockOwner } from '../contract/lockEvents';
+import type { LockFrame } from './lockContext';
+import type { LockMode } from '../contract/lockEvents';
+import { LockCall } from './lockCall';
 import type { DeadlineQueue } from './waitDeadlines';
 
 /** A busy resource: who holds it and the FIFO queue of requests waiting for it. Deleted as soon as it is idle. */
@@ -30,7 +31,7 @@ export interface Hold {
  * One `withLock`/`withLocks` call: the resources it takes in order, where it waits, what it holds, and the
  * frame its function runs in (so nested calls see what it holds).
  */
-export class LockRequest implements LockFrame {
+export class LockRequest extends LockCall {
   /** The first resource taken, and the others (`withLocks`) in order: no array on the single-resource fast path. */
   firstHold: Hold | undefined = undefined;
   laterHolds: Hold[] | undefined = undefined;
@@ -54,22 +55,6 @@ export class LockRequest implements LockFrame {
   deadlineQueue: DeadlineQueue | undefined = undefined;
   deadlinePrev: LockRequest | undefined = undefined;
   deadlineNext: LockRequest | undefined = undefined;
-  private ownChain: LockChain | undefined = undefined;
-
-  constructor(
-    readonly parent: LockFrame | undefined,
-    readonly owner: LockOwner | undefined,
-    readonly signals: readonly AbortSignal[] | undefined,
-    readonly mode: LockMode,
-    /** Sorted and deduplicated: every call takes resources in the same global order. */
-    readonly resources: readonly string[],
-    readonly timeoutMs: number,
-  ) {}
-
-  /** The chain this call belongs to; a root call creates its chain only when someone asks (events, snapshots, waits). */
-  get chain(): LockChain {
-    return (this.ownChain ??= this.parent?.chain ?? newLockChain());
-  }
 }
 
 /** Whether `ancestor` is `frame` or encloses it: then its function is (indirectly) running `frame`'s code. */

@@ -1,4 +1,4 @@
-import { newLockChain, type LockChain, type LockFrame, type LockMode, type LockOwner, type LockParty } from 'mcp-lock-inspector/locks';
+import { LockCall, type LockFrame, type LockMode, type LockOwner, type LockParty } from 'mcp-lock-inspector/locks';
 
 /** What the locked work can read about its locks: the fencing tokens, and the signal that aborts when a lease is lost. */
 export interface RedisLockGrant {
@@ -18,7 +18,7 @@ export interface RedisHold {
  * One `withLock`/`withLocks` call on the Redis lock map: the resources it takes in order, what it holds (with the
  * fencing tokens), where it waits, and the frame its work runs in (so nested calls see what it holds).
  */
-export class RedisLockRequest implements LockFrame, RedisLockGrant {
+export class RedisLockRequest extends LockCall implements RedisLockGrant {
   readonly holds = new Map<string, RedisHold>();
   nextIndex = 0;
   /** The resource whose Redis queue it is in, while it waits. */
@@ -39,23 +39,18 @@ export class RedisLockRequest implements LockFrame, RedisLockGrant {
   /** Set when a lease of this call was lost: the call rejects with it once its work ends. */
   leaseLostError: Error | undefined = undefined;
   private readonly leaseController = new AbortController();
-  private ownChain: LockChain | undefined = undefined;
 
   constructor(
     /** Unique across replicas: the map's replica id and a sequence number. */
     readonly id: string,
-    readonly parent: LockFrame | undefined,
-    readonly owner: LockOwner | undefined,
-    readonly signals: readonly AbortSignal[] | undefined,
-    readonly mode: LockMode,
-    /** Sorted and deduplicated: every call takes resources in the same global order. */
-    readonly resources: readonly string[],
-    readonly timeoutMs: number,
-  ) {}
-
-  /** The chain this call belongs to. */
-  get chain(): LockChain {
-    return (this.ownChain ??= this.parent?.chain ?? newLockChain());
+    parent: LockFrame | undefined,
+    owner: LockOwner | undefined,
+    signals: readonly AbortSignal[] | undefined,
+    mode: LockMode,
+    resources: readonly string[],
+    timeoutMs: number,
+  ) {
+    super(parent, owner, signals, mode, resources, timeoutMs);
   }
 
   get signal(): AbortSignal {
