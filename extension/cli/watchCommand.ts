@@ -8,6 +8,7 @@ import type { InspectorSnapshot, ModelChange } from '../contract/inspectorSnapsh
 import type { SourceKind } from '../contract/wireFormat';
 import { exportChromeTrace } from '../inspector/traceExport';
 import { recordingOf, writeRecording } from '../inspector/recording';
+import { adviceWarnings } from '../inspector/advice/adviceWarnings';
 import { EXIT_CODES, type CliCommand, type FailOnKind } from './cliArgs';
 import { writeHubDiscovery } from '../inspector/hubDiscovery';
 import { withPreload } from '../inspector/preloadEnvironment';
@@ -204,7 +205,10 @@ export async function runWatch(command: WatchCommand, io: WatchIo): Promise<numb
   } else {
     say(`Stopped (${outcome.reason}).`);
   }
-  if (outcome.kind !== 'spawnFailed') for (const line of renderSummary(snapshot)) say(line);
+  if (outcome.kind !== 'spawnFailed') {
+    for (const line of renderSummary(snapshot)) say(line);
+    for (const advice of adviceWarnings(model.history())) say(`ADVICE ${advice.message}`);
+  }
   if (command.tracePath) {
     const trace = exportChromeTrace(model.history(), snapshot.sources);
     await writeFile(command.tracePath, JSON.stringify(trace));

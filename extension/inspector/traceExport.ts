@@ -185,16 +185,6 @@ function collect(history: readonly SourcedEvent[]): { intervals: Interval[]; ins
           args: { key: event.key, owner: event.owner, overwrittenOwner: event.overwritten.owner, read: event.read, overwritten: event.overwritten, staleWrite: event.staleWrite },
         });
         continue;
-      case 'lostUpdate':
-        instants.push({
-          sourceId: event.sourceId,
-          resource: undefined,
-          atMs: event.atMs,
-          name: `lost update: ${event.key}`,
-          cat: 'lostUpdate',
-          args: { key: event.key, owner: event.owner, overwrittenOwner: event.overwritten.owner, read: event.read, overwritten: event.overwritten, staleWrite: event.staleWrite },
-        });
-        continue;
       case 'inversion':
         instants.push({
           sourceId: event.sourceId,
