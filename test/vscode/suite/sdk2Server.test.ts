@@ -29,6 +29,8 @@ describe('an SDK 2.x server as "your own server"', function () {
       await vscode.commands.executeCommand('lockInspector.stopServer');
       const started = await vscode.commands.executeCommand<{ state: string; error?: string }>('lockInspector.startServer');
       assert.equal(started?.error, undefined);
+      // Earlier suites' servers called a tool named transfer too; the model counts tools across sources.
+      await vscode.commands.executeCommand('lockInspector.clearHistory');
       const outcome = await vscode.commands.executeCommand<{ ok: number; errors: number }>('lockInspector.runParallelCalls', {
         tool: 'transfer',
         arguments: { from: 'a0', to: 'a1', amount: 1 },
