@@ -1,6 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
+import { describeCall, idempotencyKeySchema, keyReusedError } from './appliedCalls';
 import { amountSchema, formatCents, fromCents, nameSchema, toCents } from './money';
 import { withRenamedLockIds } from './renamedLockIds';
 import { sleep } from './sleep';
@@ -39,6 +40,13 @@ const ACCOUNT_KEY = 'account/';
 const COUNTER_KEY = 'counter/';
 
 const balanceShape = { account: z.string(), balance: z.number() };
+
+const idempotencyKey = idempotencyKeySchema
+  .optional()
+  .describe('Optional: a fresh unique string per operation (e.g. a UUID). A retry with the same key and arguments is applied once and gets the first answer, even after a restart.');
+
+/** Writes a mutating tool's changes together with its answer, which a retry under the same key gets again. */
+type Commit = (changes: ReadonlyMap<string, number>, result: CallToolResult) => Promise<CallToolResult>;
 
 const ownerShape = z.object({
   tool: z.string().optional(),
@@ -80,6 +88,25 @@ export function createLockDemoServer(options: LockDemoServerOptions): McpServer 
     }
   }
 
+  /**
+   * Runs a mutating tool's critical section, under its locks, at most once per idempotency key: a retry of an applied
+   * call gets that call's answer and changes nothing. Copies of one call take the same locks, so they queue behind the
+   * first and find its answer here.
+   */
+  async function applyOnce(key: string | undefined, call: string, section: (commit: Commit) => Promise<CallToolResult>): Promise<CallToolResult> {
+    if (key !== undefined) {
+      const applied = await store.appliedCall(key);
+      if (applied !== undefined) {
+        if (applied.call !== call) throw keyReusedError(key, applied);
+        return applied.result as CallToolResult;
+      }
+    }
+    return section(async (changes, result) => {
+      await store.write(changes, key === undefined ? undefined : { key, call, result });
+      return result;
+    });
+  }
+
   function checkedSum(account: string, balanceCents: number, amountCents: number): number {
     const sum = balanceCents + amountCents;
     if (!Number.isSafeInteger(sum)) throw new Error(`The balance of "${account}" would become too large to keep exactly; deposit less.`);
@@ -91,15 +118,19 @@ export function createLockDemoServer(options: LockDemoServerOptions): McpServer 
     {
       title: 'Deposit',
       description: 'Adds money to an account, creating it on its first deposit.',
-      inputSchema: { account: nameSchema('account'), amount: amountSchema },
+      inputSchema: { account: nameSchema('account'), amount: amountSchema, idempotencyKey },
       outputSchema: balanceShape,
     },
-    async ({ account, amount }) =>
-      locks.withLock(accountLock(account), async () => {
-        const balanceCents = checkedSum(account, (await store.read(ACCOUNT_KEY + account)) ?? 0, toCents(amount));
-        await store.write(new Map([[ACCOUNT_KEY + account, balanceCents]]));
-        return toolResult({ account, balance: fromCents(balanceCents) }, `Deposited ${formatCents(toCents(amount))} to ${account}; balance ${formatCents(balanceCents)}.`);
-      }),
+    async ({ account, amount, idempotencyKey: key }) =>
+      locks.withLock(accountLock(account), () =>
+        applyOnce(key, describeCall('deposit', { account, amount }), async (commit) => {
+          const balanceCents = checkedSum(account, (await store.read(ACCOUNT_KEY + account)) ?? 0, toCents(amount));
+          return commit(
+            new Map([[ACCOUNT_KEY + account, balanceCents]]),
+            toolResult({ account, balance: fromCents(balanceCents) }, `Deposited ${formatCents(toCents(amount))} to ${account}; balance ${formatCents(balanceCents)}.`),
+          );
+        }),
+      ),
   );
 
   server.registerTool(
@@ -107,17 +138,21 @@ export function createLockDemoServer(options: LockDemoServerOptions): McpServer 
     {
       title: 'Withdraw',
       description: 'Takes money out of an existing account; fails when the balance is too low.',
-      inputSchema: { account: nameSchema('account'), amount: amountSchema },
+      inputSchema: { account: nameSchema('account'), amount: amountSchema, idempotencyKey },
       outputSchema: balanceShape,
     },
-    async ({ account, amount }) =>
-      locks.withLock(accountLock(account), async () => {
-        const before = await existingBalance(account);
-        requireFunds(account, before, toCents(amount));
-        const balanceCents = before - toCents(amount);
-        await store.write(new Map([[ACCOUNT_KEY + account, balanceCents]]));
-        return toolResult({ account, balance: fromCents(balanceCents) }, `Withdrew ${formatCents(toCents(amount))} from ${account}; balance ${formatCents(balanceCents)}.`);
-      }),
+    async ({ account, amount, idempotencyKey: key }) =>
+      locks.withLock(accountLock(account), () =>
+        applyOnce(key, describeCall('withdraw', { account, amount }), async (commit) => {
+          const before = await existingBalance(account);
+          requireFunds(account, before, toCents(amount));
+          const balanceCents = before - toCents(amount);
+          return commit(
+            new Map([[ACCOUNT_KEY + account, balanceCents]]),
+            toolResult({ account, balance: fromCents(balanceCents) }, `Withdrew ${formatCents(toCents(amount))} from ${account}; balance ${formatCents(balanceCents)}.`),
+          );
+        }),
+      ),
   );
 
   server.registerTool(
@@ -145,10 +180,10 @@ export function createLockDemoServer(options: LockDemoServerOptions): McpServer 
     {
       title: 'Transfer',
       description: 'Moves money between two existing accounts under both locks, taken in one consistent order. A transfer to the same account changes nothing.',
-      inputSchema: { from: nameSchema('from'), to: nameSchema('to'), amount: amountSchema },
+      inputSchema: { from: nameSchema('from'), to: nameSchema('to'), amount: amountSchema, idempotencyKey },
       outputSchema: { from: z.string(), to: z.string(), amount: z.number(), fromBalance: z.number(), toBalance: z.number() },
     },
-    async ({ from, to, amount }) => {
+    async ({ from, to, amount, idempotencyKey: key }) => {
       const amountCents = toCents(amount);
       if (from === to) {
         return locks.withLock(
@@ -160,17 +195,21 @@ export function createLockDemoServer(options: LockDemoServerOptions): McpServer 
           { mode: 'read' },
         );
       }
-      return locks.withLocks([accountLock(from), accountLock(to)], async () => {
-        const [fromBefore, toBefore] = await Promise.all([existingBalance(from), existingBalance(to)]);
-        requireFunds(from, fromBefore, amountCents);
-        const fromCentsAfter = fromBefore - amountCents;
-        const toCentsAfter = checkedSum(to, toBefore, amountCents);
-        await store.write(new Map([[ACCOUNT_KEY + from, fromCentsAfter], [ACCOUNT_KEY + to, toCentsAfter]]));
-        return toolResult(
-          { from, to, amount, fromBalance: fromCents(fromCentsAfter), toBalance: fromCents(toCentsAfter) },
-          `Moved ${formatCents(amountCents)} from ${from} (now ${formatCents(fromCentsAfter)}) to ${to} (now ${formatCents(toCentsAfter)}).`,
-        );
-      });
+      return locks.withLocks([accountLock(from), accountLock(to)], () =>
+        applyOnce(key, describeCall('transfer', { from, to, amount }), async (commit) => {
+          const [fromBefore, toBefore] = await Promise.all([existingBalance(from), existingBalance(to)]);
+          requireFunds(from, fromBefore, amountCents);
+          const fromCentsAfter = fromBefore - amountCents;
+          const toCentsAfter = checkedSum(to, toBefore, amountCents);
+          return commit(
+            new Map([[ACCOUNT_KEY + from, fromCentsAfter], [ACCOUNT_KEY + to, toCentsAfter]]),
+            toolResult(
+              { from, to, amount, fromBalance: fromCents(fromCentsAfter), toBalance: fromCents(toCentsAfter) },
+              `Moved ${formatCents(amountCents)} from ${from} (now ${formatCents(fromCentsAfter)}) to ${to} (now ${formatCents(toCentsAfter)}).`,
+            ),
+          );
+        }),
+      );
     },
   );
 
@@ -224,15 +263,16 @@ export function createLockDemoServer(options: LockDemoServerOptions): McpServer 
     {
       title: 'Increment counter',
       description: 'Adds to a named counter; the read-modify-write happens under the counter lock, so parallel calls never lose an update.',
-      inputSchema: { counter: nameSchema('counter'), by: z.number().int('by must be a whole number').min(1).max(1_000_000).default(1) },
+      inputSchema: { counter: nameSchema('counter'), by: z.number().int('by must be a whole number').min(1).max(1_000_000).default(1), idempotencyKey },
       outputSchema: { counter: z.string(), value: z.number() },
     },
-    async ({ counter, by }) =>
-      locks.withLock(counterLock(counter), async () => {
-        const value = ((await store.read(COUNTER_KEY + counter)) ?? 0) + by;
-        await store.write(new Map([[COUNTER_KEY + counter, value]]));
-        return toolResult({ counter, value }, `${counter} is now ${value}.`);
-      }),
+    async ({ counter, by, idempotencyKey: key }) =>
+      locks.withLock(counterLock(counter), () =>
+        applyOnce(key, describeCall('increment_counter', { counter, by }), async (commit) => {
+          const value = ((await store.read(COUNTER_KEY + counter)) ?? 0) + by;
+          return commit(new Map([[COUNTER_KEY + counter, value]]), toolResult({ counter, value }, `${counter} is now ${value}.`));
+        }),
+      ),
   );
 
   server.registerTool(
@@ -244,21 +284,26 @@ export function createLockDemoServer(options: LockDemoServerOptions): McpServer 
         account: nameSchema('account'),
         amount: amountSchema,
         currency: z.enum(Object.keys(EXCHANGE_RATES) as [string, ...string[]], { error: `currency must be one of ${Object.keys(EXCHANGE_RATES).join(', ')}` }),
+        idempotencyKey,
       },
       outputSchema: { ...balanceShape, currency: z.string(), rate: z.number(), credited: z.number() },
     },
-    async ({ account, amount, currency }, extra) => {
+    async ({ account, amount, currency, idempotencyKey: key }, extra) => {
       await sleep(exchangeServiceMs, extra.signal);
       const rate = EXCHANGE_RATES[currency]!;
       const creditedCents = Math.round(toCents(amount) * rate);
-      return locks.withLock(accountLock(account), async () => {
-        const balanceCents = checkedSum(account, (await store.read(ACCOUNT_KEY + account)) ?? 0, creditedCents);
-        await store.write(new Map([[ACCOUNT_KEY + account, balanceCents]]));
-        return toolResult(
-          { account, balance: fromCents(balanceCents), currency, rate, credited: fromCents(creditedCents) },
-          `Converted ${amount} ${currency} at ${rate} and deposited ${formatCents(creditedCents)} to ${account}; balance ${formatCents(balanceCents)}.`,
-        );
-      });
+      return locks.withLock(accountLock(account), () =>
+        applyOnce(key, describeCall('deposit_foreign', { account, amount, currency }), async (commit) => {
+          const balanceCents = checkedSum(account, (await store.read(ACCOUNT_KEY + account)) ?? 0, creditedCents);
+          return commit(
+            new Map([[ACCOUNT_KEY + account, balanceCents]]),
+            toolResult(
+              { account, balance: fromCents(balanceCents), currency, rate, credited: fromCents(creditedCents) },
+              `Converted ${amount} ${currency} at ${rate} and deposited ${formatCents(creditedCents)} to ${account}; balance ${formatCents(balanceCents)}.`,
+            ),
+          );
+        }),
+      );
     },
   );
 
@@ -275,21 +320,25 @@ export function createLockDemoServer(options: LockDemoServerOptions): McpServer 
     {
       title: 'Charge fee (lock-order demo)',
       description: `Moves a fee from an account to "${FEES_ACCOUNT}", locking the account first, then "${FEES_ACCOUNT}" (the opposite order of refund_fee, to demonstrate inversions and deadlocks).`,
-      inputSchema: { account: nameSchema('account'), amount: amountSchema },
+      inputSchema: { account: nameSchema('account'), amount: amountSchema, idempotencyKey },
       outputSchema: feeShape,
     },
-    async ({ account, amount }) => {
+    async ({ account, amount, idempotencyKey: key }) => {
       requireCustomerAccount(account);
-      return locks.withLock(accountLock(account), async () => {
-        const accountBefore = await existingBalance(account);
-        requireFunds(account, accountBefore, toCents(amount));
-        return locks.withLock(accountLock(FEES_ACCOUNT), async () => {
-          const feesAfter = checkedSum(FEES_ACCOUNT, (await store.read(ACCOUNT_KEY + FEES_ACCOUNT)) ?? 0, toCents(amount));
-          const accountAfter = accountBefore - toCents(amount);
-          await store.write(new Map([[ACCOUNT_KEY + account, accountAfter], [ACCOUNT_KEY + FEES_ACCOUNT, feesAfter]]));
-          return toolResult({ account, balance: fromCents(accountAfter), feesBalance: fromCents(feesAfter) }, `Charged ${formatCents(toCents(amount))} to ${account}; balance ${formatCents(accountAfter)}.`);
-        });
-      });
+      return locks.withLock(accountLock(account), () =>
+        applyOnce(key, describeCall('charge_fee', { account, amount }), async (commit) => {
+          const accountBefore = await existingBalance(account);
+          requireFunds(account, accountBefore, toCents(amount));
+          return locks.withLock(accountLock(FEES_ACCOUNT), async () => {
+            const feesAfter = checkedSum(FEES_ACCOUNT, (await store.read(ACCOUNT_KEY + FEES_ACCOUNT)) ?? 0, toCents(amount));
+            const accountAfter = accountBefore - toCents(amount);
+            return commit(
+              new Map([[ACCOUNT_KEY + account, accountAfter], [ACCOUNT_KEY + FEES_ACCOUNT, feesAfter]]),
+              toolResult({ account, balance: fromCents(accountAfter), feesBalance: fromCents(feesAfter) }, `Charged ${formatCents(toCents(amount))} to ${account}; balance ${formatCents(accountAfter)}.`),
+            );
+          });
+        }),
+      );
     },
   );
 
@@ -298,21 +347,25 @@ export function createLockDemoServer(options: LockDemoServerOptions): McpServer 
     {
       title: 'Refund fee (lock-order demo)',
       description: `Moves a fee back from "${FEES_ACCOUNT}" to an account, locking "${FEES_ACCOUNT}" first, then the account (the opposite order of charge_fee).`,
-      inputSchema: { account: nameSchema('account'), amount: amountSchema },
+      inputSchema: { account: nameSchema('account'), amount: amountSchema, idempotencyKey },
       outputSchema: feeShape,
     },
-    async ({ account, amount }) => {
+    async ({ account, amount, idempotencyKey: key }) => {
       requireCustomerAccount(account);
-      return locks.withLock(accountLock(FEES_ACCOUNT), async () => {
-        const feesBefore = await existingBalance(FEES_ACCOUNT);
-        requireFunds(FEES_ACCOUNT, feesBefore, toCents(amount));
-        return locks.withLock(accountLock(account), async () => {
-          const accountAfter = checkedSum(account, await existingBalance(account), toCents(amount));
-          const feesAfter = feesBefore - toCents(amount);
-          await store.write(new Map([[ACCOUNT_KEY + account, accountAfter], [ACCOUNT_KEY + FEES_ACCOUNT, feesAfter]]));
-          return toolResult({ account, balance: fromCents(accountAfter), feesBalance: fromCents(feesAfter) }, `Refunded ${formatCents(toCents(amount))} to ${account}; balance ${formatCents(accountAfter)}.`);
-        });
-      });
+      return locks.withLock(accountLock(FEES_ACCOUNT), () =>
+        applyOnce(key, describeCall('refund_fee', { account, amount }), async (commit) => {
+          const feesBefore = await existingBalance(FEES_ACCOUNT);
+          requireFunds(FEES_ACCOUNT, feesBefore, toCents(amount));
+          return locks.withLock(accountLock(account), async () => {
+            const accountAfter = checkedSum(account, await existingBalance(account), toCents(amount));
+            const feesAfter = feesBefore - toCents(amount);
+            return commit(
+              new Map([[ACCOUNT_KEY + account, accountAfter], [ACCOUNT_KEY + FEES_ACCOUNT, feesAfter]]),
+              toolResult({ account, balance: fromCents(accountAfter), feesBalance: fromCents(feesAfter) }, `Refunded ${formatCents(toCents(amount))} to ${account}; balance ${formatCents(accountAfter)}.`),
+            );
+          });
+        }),
+      );
     },
   );
 

@@ -15,10 +15,12 @@ export function nameSchema(what: string): z.ZodString {
     .regex(/^[A-Za-z0-9_.@-]+$/, `${what} may use only letters, digits and _ . @ - (no spaces)`);
 }
 
-/** A money amount argument: a positive, finite number of at most two decimals, below MAX_AMOUNT. */
+/** A money amount argument: a finite number of whole cents, from one cent to MAX_AMOUNT. */
 export const amountSchema = z
   .number({ error: 'amount must be a number such as 25 or 19.99 (not a string, not null)' })
-  .positive('amount must be greater than 0')
+  .positive({ error: 'amount must be greater than 0', abort: true })
+  // Below half a cent the two-decimals check cannot tell the amount from 0.00, which it would move.
+  .min(0.01, 'amount must be at least 0.01 (one cent)')
   .max(MAX_AMOUNT, `amount is too large: at most ${MAX_AMOUNT}`)
   .refine((amount) => Math.abs(amount * 100 - Math.round(amount * 100)) < 1e-6, 'amount may have at most two decimals, e.g. 19.99');
 

@@ -17,10 +17,10 @@ export interface BankState {
 /** Prefix of the demo's keys in Redis, beside the lock map's own. */
 const REDIS_STATE_PREFIX = 'mcp-lock-demo:';
 
-/** Opens the store and lock map for `args`. */
-export async function openBankState(args: ServerArgs): Promise<BankState> {
+/** Opens the store and lock map for `args`; `log` hears what opening the journal repaired. */
+export async function openBankState(args: ServerArgs, log?: (message: string) => void): Promise<BankState> {
   if (args.redis === undefined) {
-    const store = await StateStore.open({ dataDir: args.dataDir, latencyMs: args.latencyMs });
+    const store = await StateStore.open({ dataDir: args.dataDir, latencyMs: args.latencyMs, log });
     return { store, locks: new ResourceLockMap({ timeoutMs: args.timeoutMs }), close: () => store.close() };
   }
   const locks = await RedisLockMap.connect({ url: args.redis, replica: args.replica, timeoutMs: args.timeoutMs });

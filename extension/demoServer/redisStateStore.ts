@@ -1,6 +1,10 @@
 import { createClient, type RedisClientType } from 'redis';
 import { currentLockGrant, type RedisLockMap } from '../redis';
+import { appliedCallSchema, type AppliedCall, type KeyedCall } from './appliedCalls';
 import { sleep } from './sleep';
+
+/** Where, below the key prefix, the calls that keyed writes answered are kept. */
+const APPLIED_KEY = 'applied/';
 
 /** How a RedisStateStore reaches Redis and which lock guards each key. */
 export interface RedisStateStoreOptions {
@@ -52,8 +56,17 @@ export class RedisStateStore {
     return found.sort();
   }
 
-  /** Sets every key of `changes` at once, only under live holds of their locks; throws when refused. */
-  async write(changes: ReadonlyMap<string, number>): Promise<void> {
+  /** The call a write with idempotency key `key` answered (kept in Redis, beside the balances it wrote). */
+  async appliedCall(key: string): Promise<AppliedCall | undefined> {
+    const stored = await this.client.get(this.options.keyPrefix + APPLIED_KEY + key);
+    if (stored === null) return undefined;
+    const applied = appliedCallSchema.safeParse(JSON.parse(stored));
+    if (!applied.success) throw new Error(`The call stored under idempotencyKey "${key}" in Redis is damaged (${applied.error.issues[0]?.message}); use a new key.`);
+    return applied.data;
+  }
+
+  /** Sets every key of `changes` at once (and the call it answers, with `applied`), only under live holds of their locks; throws when refused. */
+  async write(changes: ReadonlyMap<string, number>, applied?: KeyedCall): Promise<void> {
     if (this.options.latencyMs > 0) await sleep(this.options.latencyMs);
     const fences: Record<string, number> = {};
     const values: Record<string, string> = {};
@@ -65,6 +78,7 @@ export class RedisStateStore {
       fences[lock] = grant.fencingToken(lock);
       values[this.options.keyPrefix + key] = String(value);
     }
+    if (applied !== undefined) values[this.options.keyPrefix + APPLIED_KEY + applied.key] = JSON.stringify({ call: applied.call, result: applied.result });
     if (!(await this.options.locks.fencedWrite(fences, values))) {
       throw new Error(
         `Refused a stale write of ${[...changes.keys()].join(', ')}: this replica's lease on ${Object.keys(fences).map((lock) => `'${lock}'`).join(', ')} ` +

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { accountLock, FEES_ACCOUNT } from '../../../extension/demoServer/createLockDemoServer';
 import { startDemoHarness, waitUntil, type DemoHarness } from './demoHarness';
@@ -55,6 +58,9 @@ describe('createLockDemoServer', () => {
     ['a non-numeric amount', 'deposit', { account: 'alice', amount: 'ten' }, /amount must be a number/],
     ['a non-finite amount (null on the wire)', 'deposit', { account: 'alice', amount: null }, /amount must be a number/],
     ['sub-cent amounts', 'deposit', { account: 'alice', amount: 1.005 }, /at most two decimals/],
+    ['an amount below one cent', 'deposit', { account: 'alice', amount: 1e-9 }, /amount must be at least 0\.01 \(one cent\)/],
+    ['an amount below one cent in a transfer', 'transfer', { from: 'alice', to: 'bob', amount: 0.001 }, /amount must be at least 0\.01 \(one cent\)/],
+    ['a short idempotency key', 'deposit', { account: 'alice', amount: 1, idempotencyKey: 'x' }, /idempotencyKey is too short/],
     ['an oversize amount', 'deposit', { account: 'alice', amount: 1e12 }, /amount is too large/],
     ['a missing account', 'deposit', { amount: 1 }, /account is required/],
     ['an oversize account name', 'deposit', { account: 'x'.repeat(65), amount: 1 }, /account is too long: at most 64/],
@@ -142,5 +148,92 @@ describe('createLockDemoServer', () => {
     const deadlocks = results.filter((result) => result.isError && /Deadlock/.test(harness.textOf(result)));
     for (const result of deadlocks) assert.match(harness.textOf(result), /one global order/);
     assert.equal(((await harness.call('audit')).structuredContent as { total: number }).total, 200);
+  });
+
+  describe('idempotency keys', () => {
+    const audit = async (): Promise<unknown> => (await harness.call('audit')).structuredContent;
+
+    it('a retried call with the same idempotencyKey is applied once and answers as the first call did', async () => {
+      const first = await harness.call('deposit', { account: 'alice', amount: 10, idempotencyKey: 'deposit-0001' });
+      const retry = await harness.call('deposit', { account: 'alice', amount: 10, idempotencyKey: 'deposit-0001' });
+      assert.deepEqual(retry.structuredContent, first.structuredContent);
+      assert.deepEqual(retry.content, first.content);
+      assert.deepEqual((await harness.call('get_balance', { account: 'alice' })).structuredContent, { account: 'alice', balance: 10 });
+      await harness.call('deposit', { account: 'alice', amount: 10 });
+      await harness.call('deposit', { account: 'alice', amount: 10 });
+      assert.deepEqual((await harness.call('get_balance', { account: 'alice' })).structuredContent, { account: 'alice', balance: 30 }, 'calls without a key apply every time');
+    });
+
+    it('copies of one call sent together are applied once', async () => {
+      await harness.close();
+      harness = await startDemoHarness({ latencyMs: 2 });
+      const results = await Promise.all(Array.from({ length: 5 }, () => harness.call('deposit', { account: 'alice', amount: 7, idempotencyKey: 'together-0001' })));
+      for (const result of results) assert.deepEqual(result.structuredContent, { account: 'alice', balance: 7 });
+      assert.deepEqual((await harness.call('get_balance', { account: 'alice' })).structuredContent, { account: 'alice', balance: 7 });
+    });
+
+    it('refuses a key reused for a different call, and applies nothing for it', async () => {
+      await harness.call('deposit', { account: 'alice', amount: 10, idempotencyKey: 'reused-0001' });
+      const other = await harness.call('deposit', { account: 'alice', amount: 99, idempotencyKey: 'reused-0001' });
+      assert.equal(other.isError, true);
+      assert.match(harness.textOf(other), /idempotencyKey "reused-0001" was already used by another call \(deposit \{"account":"alice","amount":10\}\)\. A retry must repeat the same tool and arguments; use a new key/);
+      const elsewhere = await harness.call('withdraw', { account: 'alice', amount: 1, idempotencyKey: 'reused-0001' });
+      assert.match(harness.textOf(elsewhere), /already used by another call/);
+      assert.deepEqual((await harness.call('get_balance', { account: 'alice' })).structuredContent, { account: 'alice', balance: 10 });
+    });
+
+    it('a call that failed applied nothing under its key, so its retry runs anew', async () => {
+      await harness.call('deposit', { account: 'alice', amount: 5 });
+      const refused = await harness.call('withdraw', { account: 'alice', amount: 8, idempotencyKey: 'withdraw-0001' });
+      assert.match(harness.textOf(refused), /Insufficient funds/);
+      await harness.call('deposit', { account: 'alice', amount: 5 });
+      assert.deepEqual((await harness.call('withdraw', { account: 'alice', amount: 8, idempotencyKey: 'withdraw-0001' })).structuredContent, { account: 'alice', balance: 2 });
+    });
+
+    it('every mutating tool takes a key and applies a retried call once', async () => {
+      await harness.close();
+      harness = await startDemoHarness({ exchangeServiceMs: 1 });
+      await harness.call('deposit', { account: 'alice', amount: 100 });
+      await harness.call('deposit', { account: 'bob', amount: 100 });
+      await harness.call('deposit', { account: FEES_ACCOUNT, amount: 100 });
+      const calls: Array<[string, Record<string, unknown>]> = [
+        ['deposit', { account: 'alice', amount: 1 }],
+        ['withdraw', { account: 'alice', amount: 2 }],
+        ['transfer', { from: 'alice', to: 'bob', amount: 3 }],
+        ['deposit_foreign', { account: 'bob', amount: 10, currency: 'EUR' }],
+        ['charge_fee', { account: 'alice', amount: 4 }],
+        ['refund_fee', { account: 'bob', amount: 5 }],
+        ['increment_counter', { counter: 'visits', by: 2 }],
+      ];
+      for (const [index, [tool, args]] of calls.entries()) {
+        const keyed = { ...args, idempotencyKey: `every-tool-${index}` };
+        const first = await harness.call(tool, keyed);
+        assert.equal(first.isError, undefined, `${tool}: ${harness.textOf(first)}`);
+        const before = await audit();
+        assert.deepEqual((await harness.call(tool, keyed)).structuredContent, first.structuredContent, tool);
+        assert.deepEqual(await audit(), before, `${tool} was applied once`);
+      }
+      assert.deepEqual((await harness.call('increment_counter', { counter: 'visits', by: 1 })).structuredContent, { counter: 'visits', value: 3 });
+    });
+
+    it('remembers an applied key across a restart: the retry after a crash is applied once', async () => {
+      await harness.close();
+      const dataDir = mkdtempSync(join(tmpdir(), 'demo-idempotency-'));
+      try {
+        harness = await startDemoHarness({ dataDir });
+        const first = await harness.call('transfer', { from: 'alice', to: 'bob', amount: 1, idempotencyKey: 'restart-0001' });
+        assert.match(harness.textOf(first), /Unknown account/);
+        await harness.call('deposit', { account: 'alice', amount: 50, idempotencyKey: 'restart-0002' });
+        await harness.call('deposit', { account: 'bob', amount: 50 });
+        const moved = await harness.call('transfer', { from: 'alice', to: 'bob', amount: 20, idempotencyKey: 'restart-0003' });
+        await harness.close();
+        harness = await startDemoHarness({ dataDir });
+        await harness.call('deposit', { account: 'alice', amount: 50, idempotencyKey: 'restart-0002' });
+        assert.deepEqual((await harness.call('transfer', { from: 'alice', to: 'bob', amount: 20, idempotencyKey: 'restart-0003' })).structuredContent, moved.structuredContent);
+        assert.deepEqual(await audit(), { total: 100, accounts: [{ account: 'alice', balance: 30 }, { account: 'bob', balance: 70 }] });
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
   });
 });

@@ -12,6 +12,8 @@ import { StateStore } from '../../../extension/demoServer/stateStore';
 /** Options of a demo server wired to an SDK client in memory. */
 export interface DemoHarnessOptions {
   readonly latencyMs?: number;
+  /** Keeps the state in a journal there (default: memory only). */
+  readonly dataDir?: string;
   readonly timeoutMs?: number;
   readonly longHoldMs?: number;
   readonly exchangeServiceMs?: number;
@@ -38,7 +40,7 @@ export interface DemoHarness {
 
 /** Builds the demo server over a memory store and connects a client to it. */
 export async function startDemoHarness(options: DemoHarnessOptions = {}): Promise<DemoHarness> {
-  const store = await StateStore.open({ latencyMs: options.latencyMs ?? 0 });
+  const store = await StateStore.open({ latencyMs: options.latencyMs ?? 0, dataDir: options.dataDir });
   const locks = new ResourceLockMap({ timeoutMs: options.timeoutMs ?? 5000, longHoldMs: options.longHoldMs ?? 1000 });
   const lockEvents: LockEvent[] = [];
   const unsubscribe = locks.subscribe((event) => lockEvents.push(event));
