@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  const state = await openBankState(args);
+  const state = await openBankState(args, (message) => process.stderr.write(`mcp-lock-inspector-server: ${message}\n`));
   const { store, locks } = state;
   // A replica is its own source in the inspector, named after the replica unless the launcher named it.
   const env = state.replica === undefined ? process.env : { [CHANNEL_ENV.label]: describeReplica(state.replica), ...withoutEmpty(process.env) };
@@ -49,9 +49,17 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown(0));
 
   if (args.http) {
+    const log = (line: string): void => void process.stderr.write(`mcp-lock-inspector-server: http: ${line}\n`);
     const host = args.stateless
-      ? await serveStatelessHttp({ port: args.port, createSession: () => createSession() })
-      : await serveStreamableHttp({ port: args.port, sessionIdleMs: args.sessionIdleMs, createSession: () => createSession() });
+      ? await serveStatelessHttp({ port: args.port, allowedOrigins: args.allowedOrigins, log, createSession: () => createSession() })
+      : await serveStreamableHttp({
+          port: args.port,
+          sessionIdleMs: args.sessionIdleMs,
+          maxSessions: args.maxSessions,
+          allowedOrigins: args.allowedOrigins,
+          log,
+          createSession: () => createSession(),
+        });
     closers.push(() => host.close());
     process.stdout.write(`MCP server listening at ${host.url}\n`);
   } else {

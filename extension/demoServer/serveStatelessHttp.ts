@@ -2,6 +2,7 @@ import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node
 import type { AddressInfo } from 'node:net';
 import { createMcpExpressApp } from '@modelcontextprotocol/sdk/server/express.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { httpGuards, rpcError } from './httpGuards';
 import type { HttpSession, StreamableHttpHost } from './serveStreamableHttp';
 
 /** How to serve stateless Streamable HTTP. */
@@ -10,6 +11,10 @@ export interface ServeStatelessHttpOptions {
   readonly port: number;
   /** Builds the server that answers one request. */
   readonly createSession: () => HttpSession;
+  /** Origins besides its own whose web pages may call it. */
+  readonly allowedOrigins?: readonly string[];
+  /** Where refused requests are told, one rate-limited line each (default: nowhere). */
+  readonly log?: (line: string) => void;
 }
 
 /**
@@ -18,6 +23,8 @@ export interface ServeStatelessHttpOptions {
  */
 export async function serveStatelessHttp(options: ServeStatelessHttpOptions): Promise<StreamableHttpHost> {
   const app = createMcpExpressApp({ host: '127.0.0.1' });
+  const guards = httpGuards({ allowedOrigins: options.allowedOrigins ?? [], log: options.log ?? (() => undefined) });
+  app.use(guards.origin);
   const open = new Set<StreamableHTTPServerTransport>();
   app.post('/mcp', async (request: IncomingMessage & { body?: unknown }, response: ServerResponse) => {
     const session = options.createSession();
@@ -33,10 +40,10 @@ export async function serveStatelessHttp(options: ServeStatelessHttpOptions): Pr
     await transport.handleRequest(request, response, request.body);
   });
   app.all('/mcp', (_request: IncomingMessage, response: ServerResponse) => {
-    response
-      .writeHead(405, { 'content-type': 'application/json', allow: 'POST' })
-      .end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message: 'This server is stateless (--stateless): send every request as a POST; there is no session to GET or DELETE.' }, id: null }));
+    response.setHeader('allow', 'POST');
+    rpcError(response, 405, -32000, 'This server is stateless (--stateless): send every request as a POST; there is no session to GET or DELETE.');
   });
+  app.use(guards.errors);
   const httpServer = await new Promise<HttpServer>((resolve, reject) => {
     const listening = app.listen(options.port, '127.0.0.1', (error?: Error) =>
       error ? reject(new Error(`Could not listen on 127.0.0.1:${options.port} (${error.message}); choose another --port, or --port 0 for a free one.`)) : resolve(listening),

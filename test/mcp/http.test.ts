@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { auditTotal, startHttpServer } from './serverProcess';
+import { auditTotal, INITIALIZE_REQUEST, openRawSession, postMcp, startHttpServer } from './serverProcess';
 
 interface HttpClient {
   readonly client: Client;
@@ -106,19 +106,99 @@ describe('bundled server over Streamable HTTP, through the official SDK client',
   });
 });
 
-/** A session opened with bare HTTP requests: unlike the SDK client, it keeps no GET stream open. */
-async function openRawSession(url: string): Promise<{ post(message: object): Promise<Response> }> {
-  let sessionId: string | undefined;
-  const post = (message: object): Promise<Response> =>
-    fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18', ...(sessionId ? { 'mcp-session-id': sessionId } : {}) },
-      body: JSON.stringify(message),
-    });
-  const initialized = await post({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
-  sessionId = initialized.headers.get('mcp-session-id') ?? undefined;
-  await initialized.text();
-  assert.ok(sessionId, 'the server named a session');
-  await (await post({ jsonrpc: '2.0', method: 'notifications/initialized' })).text();
-  return { post };
-}
+describe('the HTTP entry under hostile or careless clients', () => {
+  it('refuses a foreign Origin with 403 and says what to do; serves no Origin, its own and configured ones', async () => {
+    const server = await startHttpServer(['--allow-origin', 'http://app.example:3000']);
+    try {
+      const { port } = new URL(server.url);
+      const foreign = await postMcp(server.url, INITIALIZE_REQUEST, { origin: 'https://evil.example' });
+      assert.equal(foreign.status, 403);
+      const refusal = (await foreign.json()) as { error: { code: number; message: string } };
+      assert.match(refusal.error.message, /Origin https:\/\/evil\.example is not allowed.*--allow-origin/);
+      assert.equal(foreign.headers.get('mcp-session-id'), null, 'no session for a foreign origin');
+      assert.equal((await postMcp(server.url, INITIALIZE_REQUEST, { origin: 'null' })).status, 403);
+      for (const origin of [`http://127.0.0.1:${port}`, `http://localhost:${port}`, 'http://app.example:3000']) {
+        const allowed = await postMcp(server.url, INITIALIZE_REQUEST, { origin });
+        assert.equal(allowed.status, 200, origin);
+        await allowed.text();
+      }
+      const client = new Client({ name: 'no-origin', version: '1' });
+      await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
+      await client.close();
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
+
+  it('answers malformed JSON with a JSON-RPC parse error (-32700), no HTML or stack, and logs one line per burst', async () => {
+    const server = await startHttpServer();
+    try {
+      const stderrBefore = server.stderr().length;
+      for (let attempt = 0; attempt < 50; attempt++) {
+        const response = await postMcp(server.url, '{"jsonrpc": "2.0", "id": 1, "method": ');
+        assert.equal(response.status, 400);
+        assert.match(response.headers.get('content-type') ?? '', /application\/json/);
+        const text = await response.text();
+        assert.doesNotMatch(text, /<html|<pre|node_modules|at \w+ \(/i);
+        const body = JSON.parse(text) as { jsonrpc: string; id: null; error: { code: number; message: string } };
+        assert.equal(body.jsonrpc, '2.0');
+        assert.equal(body.id, null);
+        assert.equal(body.error.code, -32700);
+        assert.match(body.error.message, /Parse error: the request body is not valid JSON/);
+      }
+      const logged = server.stderr().slice(stderrBefore).split('\n').filter(Boolean);
+      assert.equal(logged.length, 1, logged.join('\n'));
+      assert.match(logged[0]!, /refused a request body that is not valid JSON/);
+      const alive = await connectHttp(server.url);
+      assert.deepEqual(await alive.client.ping(), {}, 'still serving');
+      await alive.client.close();
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
+
+  it('caps open sessions: a new one evicts the idlest, and when all are busy the answer says what to do', async () => {
+    const server = await startHttpServer(['--max-sessions', '3', '--latency-ms', '1500']);
+    try {
+      const sessions = [];
+      for (let index = 0; index < 3; index++) sessions.push(await openRawSession(server.url));
+      await (await sessions[0]!.post({ jsonrpc: '2.0', id: 2, method: 'ping' })).text();
+      const fourth = await openRawSession(server.url);
+      assert.equal((await sessions[1]!.post({ jsonrpc: '2.0', id: 3, method: 'ping' })).status, 404, 'the idlest session made room');
+      assert.equal((await sessions[0]!.post({ jsonrpc: '2.0', id: 3, method: 'ping' })).status, 200, 'the recently used one stays');
+
+      // Three slow calls keep every open session busy: none may be evicted, so a fifth is refused.
+      const busy = [sessions[0]!, sessions[2]!, fourth].map((session, index) =>
+        session.post({ jsonrpc: '2.0', id: 10 + index, method: 'tools/call', params: { name: 'deposit', arguments: { account: `busy${index}`, amount: 1 } } }).then((response) => response.text()),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const refused = await postMcp(server.url, INITIALIZE_REQUEST);
+      assert.equal(refused.status, 503);
+      const body = (await refused.json()) as { error: { code: number; message: string } };
+      assert.match(body.error.message, /Too many open sessions: all 3 \(--max-sessions\) are busy.*DELETE.*retry/);
+      for (const answer of await Promise.all(busy)) assert.match(answer, /Deposited 1\.00/);
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
+
+  it('stays within bounded memory under a flood of 2,500 initialize requests that never close their sessions', async () => {
+    const server = await startHttpServer(['--max-sessions', '50']);
+    const flood = async (requests: number): Promise<void> => {
+      for (let sent = 0; sent < requests; sent += 100) {
+        const statuses = await Promise.all(Array.from({ length: 100 }, () => postMcp(server.url, INITIALIZE_REQUEST).then(async (response) => (await response.text(), response.status))));
+        assert.ok(statuses.every((status) => status === 200), 'idle sessions make room for new ones');
+      }
+    };
+    try {
+      // The first few hundred grow the heap to its working size; after that, sessions beyond the cap must cost nothing.
+      await flood(500);
+      const warm = server.rssMb();
+      await flood(2000);
+      const grown = server.rssMb() - warm;
+      assert.ok(grown < 80, `resident memory grew ${grown.toFixed(1)} MB over 2,000 more sessions (${warm.toFixed(0)} MB before)`);
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -49,13 +49,28 @@ export interface SpawnedServer {
   readonly child: ChildProcess;
   /** Resolves with the exit code (or the signal name). */
   readonly exited: Promise<number | string>;
+  /** What it wrote to stderr so far (also passed through to ours). */
+  stderr(): string;
+  /** Its resident memory now, in MB (Linux). */
+  rssMb(): number;
 }
 
 /** Spawns the bundled server with pipes of our own, for tests of its process behaviour. */
 export async function spawnServer(args: readonly string[], env: Record<string, string> = {}): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, [await serverBundle(), ...args], { env: { ...defaultEnv(), ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [await serverBundle(), ...args], { env: { ...defaultEnv(), ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
-  return { child, exited };
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+    process.stderr.write(chunk);
+  });
+  return { child, exited, stderr: () => stderr, rssMb: () => residentMb(child.pid!) };
+}
+
+/** Resident memory of process `pid` in MB, from /proc (Linux). */
+export function residentMb(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(match?.[1] ?? 0) / 1024;
 }
 
 /** Starts `--http --port 0` and resolves with the URL it prints. */
@@ -89,4 +104,33 @@ function defaultEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith('MCP_LOCK_INSPECTOR_')) env[key] = value;
   return env;
+}
+
+/** An initialize request as a bare HTTP client sends it. */
+export const INITIALIZE_REQUEST = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } } as const;
+
+/** POSTs `body` (a string as it is, anything else as JSON) to the MCP endpoint with the headers a client sends. */
+export function postMcp(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+/** A session opened with bare HTTP requests: unlike the SDK client, it keeps no GET stream open. */
+export async function openRawSession(url: string, headers: Record<string, string> = {}): Promise<{ readonly sessionId: string; post(message: object): Promise<Response> }> {
+  let sessionId: string | undefined;
+  const post = (message: object): Promise<Response> =>
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18', ...headers, ...(sessionId ? { 'mcp-session-id': sessionId } : {}) },
+      body: JSON.stringify(message),
+    });
+  const initialized = await post(INITIALIZE_REQUEST);
+  sessionId = initialized.headers.get('mcp-session-id') ?? undefined;
+  await initialized.text();
+  if (!sessionId) throw new Error(`the server named no session (HTTP ${initialized.status})`);
+  await (await post({ jsonrpc: '2.0', method: 'notifications/initialized' })).text();
+  return { sessionId: sessionId!, post };
 }
