@@ -10,10 +10,12 @@ export interface SourceInfo {
   readonly connected: boolean;
   readonly connectedAtMs: number;
   readonly eventsReceived: number;
-  /** Events the server's reporter dropped (full buffer) and told us about. */
+  /** Events the server's reporter could not deliver (inspector away, full buffer) and told us about. */
   readonly eventsDroppedBySource: number;
   /** Lines we refused: malformed, oversize, wrong version. */
   readonly linesRejected: number;
+  /** Holders and waiters the model did not track because the source already had its maximum of them. */
+  readonly partiesRefused: number;
 }
 
 /** A holder or waiter as the views show it. */
@@ -109,8 +111,18 @@ export interface SourceGoneEvent {
   readonly atMs: number;
 }
 
+/**
+ * The model's own event when a source says it could not deliver `count` events (the inspector was away, its buffer
+ * was full): what the history shows before this moment has a gap. Sources never send it.
+ */
+export interface EventsDroppedEvent {
+  readonly type: 'eventsDropped';
+  readonly atMs: number;
+  readonly count: number;
+}
+
 /** An event as the model keeps it: tagged with the source that reported it. */
-export type SourcedEvent = (InspectorEvent | SourceGoneEvent) & { readonly sourceId: string };
+export type SourcedEvent = (InspectorEvent | SourceGoneEvent | EventsDroppedEvent) & { readonly sourceId: string };
 
 /** What the model hands its listeners, coalesced (at most about 20 a second): the new state and the events since the last change. */
 export interface ModelChange {

@@ -27,12 +27,17 @@ export interface InspectorModelOptions extends WarningDetectorOptions {
   readonly maxResources?: number;
   /** Tools kept; beyond it the least recently active idle ones are forgotten (default 1,000). */
   readonly maxTools?: number;
+  /** Holders and waiters kept per source; beyond it new ones are counted as refused, not tracked (default 50,000). */
+  readonly maxPartiesPerSource?: number;
   /** Disconnected sources still listed (default 20). */
   readonly maxDisconnectedSources?: number;
   /** Least time between two change notifications (default 50 ms, i.e. at most 20 a second). */
   readonly notifyIntervalMs?: number;
   readonly clock?: Clock;
 }
+
+/** Default of `maxPartiesPerSource`: far more than a server has in flight, far less than memory allows. */
+export const DEFAULT_MAX_PARTIES_PER_SOURCE = 50_000;
 
 /** Default history retention, also the default of the extension's setting. */
 export const DEFAULT_MAX_EVENTS = 50_000;
@@ -80,14 +85,19 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
   private readonly maxResources: number;
   private readonly maxTools: number;
   private readonly maxDisconnectedSources: number;
+  private readonly maxPartiesPerSource: number;
   private readonly clock: Clock;
   private readonly warnings: WarningDetectors;
   private readonly notifier: ChangeNotifier;
 
   private readonly sources = new Map<string, MutableSource>();
+  /** Holders plus waiters tracked now, per source. */
+  private readonly livePartiesBySource = new Map<string, number>();
   /** Insertion order is recency order: touching a resource moves it to the end. */
   private readonly resources = new Map<string, ResourceState>();
   private readonly busyResourceKeys = new Set<string>();
+  /** The other resources, least recently active first: the ones to forget first, found without passing busy ones. */
+  private readonly idleResourceKeys = new Set<string>();
   private readonly tools = new Map<string, ToolState>();
   /** `callKeyOf` of calls that started and have not ended, to their tool. */
   private readonly activeCalls = new Map<string, string>();
@@ -106,6 +116,7 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
     this.maxResources = positiveInteger('maxResources', options.maxResources ?? 20_000);
     this.maxTools = positiveInteger('maxTools', options.maxTools ?? 1_000);
     this.maxDisconnectedSources = positiveInteger('maxDisconnectedSources', options.maxDisconnectedSources ?? 20);
+    this.maxPartiesPerSource = positiveInteger('maxPartiesPerSource', options.maxPartiesPerSource ?? DEFAULT_MAX_PARTIES_PER_SOURCE);
     this.clock = options.clock ?? realClock;
     this.warnings = new WarningDetectors(options);
     this.notifier = new ChangeNotifier(options.notifyIntervalMs ?? 50, this.clock, () => this.snapshot(), this.historyBuffer.capacity);
@@ -142,6 +153,7 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
     for (const [key, resource] of this.resources) {
       if (!this.busyResourceKeys.has(key)) {
         this.resources.delete(key);
+        this.idleResourceKeys.delete(key);
         continue;
       }
       resource.acquisitions = resource.timeouts = resource.aborts = resource.deadlocks = 0;
@@ -183,6 +195,7 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
       eventsReceived: 0,
       eventsDroppedBySource: 0,
       linesRejected: 0,
+      partiesRefused: 0,
     });
     this.changed();
   }
@@ -192,6 +205,8 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
     const source = this.sourceFor(sourceId);
     source.eventsReceived += events.length;
     source.eventsDroppedBySource += droppedBySource;
+    // The gap ends where the events resume; the views mark it there.
+    if (droppedBySource > 0) this.record({ type: 'eventsDropped', atMs: events[0]?.atMs ?? this.clock.now(), count: droppedBySource, sourceId });
     for (const event of events) {
       const sourced: SourcedEvent = { ...event, sourceId };
       this.record(sourced);
@@ -202,14 +217,23 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
 
   /** Replaces a source's live holders and waiters with those of its lock map snapshot. */
   applySnapshot(sourceId: string, snapshot: LockSnapshot): void {
-    this.sourceFor(sourceId);
+    const source = this.sourceFor(sourceId);
     this.clearLiveLocks(sourceId);
+    let room = this.maxPartiesPerSource;
     for (const reported of snapshot.resources) {
       const resource = this.resourceFor(sourceId, reported.id);
-      for (const holder of reported.holders) resource.holders.set(holder.chainId, partyOf(holder));
-      for (const waiter of reported.waiters) resource.waiters.set(waiter.chainId, partyOf(waiter));
+      for (const [parties, reportedParties] of [[resource.holders, reported.holders], [resource.waiters, reported.waiters]] as const) {
+        for (const party of reportedParties) {
+          if (room === 0) source.partiesRefused += 1;
+          else if (!parties.has(party.chainId)) {
+            parties.set(party.chainId, partyOf(party));
+            room -= 1;
+          }
+        }
+      }
       this.updateBusy(resource);
     }
+    this.livePartiesBySource.set(sourceId, this.maxPartiesPerSource - room);
     this.evictResources();
     this.changed();
   }
@@ -260,6 +284,7 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
       case 'inversion':
         return this.warnings.inversion(event.sourceId, event);
       case 'sourceGone':
+      case 'eventsDropped':
         return;
       case 'lostUpdate':
         return this.lostUpdate(event.sourceId, event);
@@ -271,7 +296,17 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
   private applyLockEvent(sourceId: string, event: ResourceLockEvent): void {
     const resource = this.resourceFor(sourceId, event.resource);
     const tool = this.toolFor(event.owner);
-    reduceLockEvent(resource, event);
+    const partiesBefore = resource.holders.size + resource.waiters.size;
+    const addsParty =
+      (event.type === 'requested' || event.type === 'acquired') && !resource.waiters.has(event.chainId) && !resource.holders.has(event.chainId);
+    const liveParties = this.livePartiesBySource.get(sourceId) ?? 0;
+    if (addsParty && liveParties >= this.maxPartiesPerSource) {
+      // A source that claims ever more holders (acquired, never released) must not grow the model without end.
+      this.sourceFor(sourceId).partiesRefused += 1;
+    } else {
+      reduceLockEvent(resource, event);
+      this.livePartiesBySource.set(sourceId, liveParties + resource.holders.size + resource.waiters.size - partiesBefore);
+    }
     switch (event.type) {
       case 'acquired':
         resource.acquisitions += 1;
@@ -390,11 +425,16 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
 
   private updateBusy(resource: ResourceState): void {
     resource.view = undefined;
+    this.idleResourceKeys.delete(resource.key);
     if (resource.holders.size > 0 || resource.waiters.size > 0) this.busyResourceKeys.add(resource.key);
-    else this.busyResourceKeys.delete(resource.key);
+    else {
+      this.busyResourceKeys.delete(resource.key);
+      this.idleResourceKeys.add(resource.key);
+    }
   }
 
   private clearLiveLocks(sourceId: string): void {
+    this.livePartiesBySource.delete(sourceId);
     for (const key of this.busyResourceKeys) {
       const resource = this.resources.get(key);
       if (!resource || resource.sourceId !== sourceId) continue;
@@ -406,9 +446,10 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
 
   private evictResources(): void {
     if (this.resources.size <= this.maxResources) return;
-    for (const key of this.resources.keys()) {
+    for (const key of this.idleResourceKeys) {
       if (this.resources.size <= this.maxResources) return;
-      if (!this.busyResourceKeys.has(key)) this.resources.delete(key);
+      this.idleResourceKeys.delete(key);
+      this.resources.delete(key);
     }
   }
 
@@ -424,6 +465,7 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
     const disconnected = [...this.sources.values()].filter((source) => !source.connected);
     for (const source of disconnected.slice(0, Math.max(0, disconnected.length - this.maxDisconnectedSources))) {
       this.sources.delete(source.id);
+      this.livePartiesBySource.delete(source.id);
     }
   }
 

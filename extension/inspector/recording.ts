@@ -101,10 +101,16 @@ const sourceInfoSchema = z.object({
   eventsReceived: z.number().int().nonnegative(),
   eventsDroppedBySource: z.number().int().nonnegative(),
   linesRejected: z.number().int().nonnegative(),
-}) satisfies z.ZodType<SourceInfo>;
+  // Recordings made before the model bounded holders and waiters have no count.
+  partiesRefused: z.number().int().nonnegative().default(0),
+}) satisfies z.ZodType<SourceInfo, unknown>;
 
 const recordedEventSchema = z.intersection(
-  z.union([inspectorEventSchema, z.object({ type: z.literal('sourceGone'), atMs: z.number() })]),
+  z.union([
+    inspectorEventSchema,
+    z.object({ type: z.literal('sourceGone'), atMs: z.number() }),
+    z.object({ type: z.literal('eventsDropped'), atMs: z.number(), count: z.number().int().positive() }),
+  ]),
   z.object({ sourceId: z.string().max(4096) }),
 );
 

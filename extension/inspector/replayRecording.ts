@@ -33,6 +33,7 @@ export function replayRecording(recording: Recording, atMs = recording.header.re
     connectSourcesUntil(event.atMs);
     nowMs = event.atMs;
     if (event.type === 'sourceGone') model.disconnectSource(event.sourceId);
+    else if (event.type === 'eventsDropped') model.ingest(event.sourceId, [], event.count);
     else model.ingest(event.sourceId, [event]);
   }
   connectSourcesUntil(atMs);

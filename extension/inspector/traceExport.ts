@@ -175,6 +175,9 @@ function collect(history: readonly SourcedEvent[]): { intervals: Interval[]; ins
         }
         instants.push({ sourceId: event.sourceId, resource: undefined, atMs: event.atMs, name: 'process gone', cat: 'sourceGone', args: {} });
         continue;
+      case 'eventsDropped':
+        instants.push({ sourceId: event.sourceId, resource: undefined, atMs: event.atMs, name: `${event.count} events not delivered before this`, cat: 'eventsDropped', args: { count: event.count } });
+        continue;
       case 'lostUpdate':
         instants.push({
           sourceId: event.sourceId,

@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { sharedStateTracker } from 'mcp-lock-inspector/locks';
 import type { LockEvent, LockSnapshot } from '../contract/lockEvents';
@@ -49,7 +50,7 @@ export interface InspectorReporterStats {
   /** Events accepted and not yet written to the socket. */
   readonly eventsBuffered: number;
   readonly eventsSent: number;
-  /** Events dropped because the buffer was full. */
+  /** Events not delivered: reported while the hub was away (or not yet reached), lost with a connection, over the buffer, unserialisable or too big for a line. */
   readonly eventsDropped: number;
   /** Set when the hub refused the hello; the reporter then stops trying. */
   readonly rejectedReason?: string;
@@ -58,15 +59,25 @@ export interface InspectorReporterStats {
 /** Bytes written to the socket but not yet taken by the hub, beyond which the reporter waits for 'drain'. */
 const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
 
+/** Longest a process that is exiting waits for the hub to take the reporter's last events. */
+const EXIT_FLUSH_MS = 1000;
+
 type CallEventFields = Omit<CallStartedEvent, 'seq'> | Omit<CallEndedEvent, 'seq'>;
+
+/** Reporters not closed yet, which flush when the process exits (one pair of process listeners for all). */
+const openReporters = new Set<InspectorReporter>();
+const flushBeforeExit = (): void => openReporters.forEach((reporter) => reporter.flushBeforeExit());
+const flushAtExit = (): void => openReporters.forEach((reporter) => reporter.flushAtExit());
 
 /**
  * Streams a lock map's events, and the tool-call boundaries it is given, to the inspector hub.
  *
  * The handler side only ever pushes onto a bounded array: serialisation and socket writes happen
  * later, in batches, and a full buffer drops (and counts) instead of blocking. Events that arise
- * while disconnected are not kept: every (re)connection starts with a fresh snapshot instead.
- * The socket and timers are unref'd, so the reporter never keeps a process alive.
+ * while disconnected are not kept, but counted: every (re)connection starts with a fresh snapshot and
+ * the count of what was lost since the last batch. The socket and timers are unref'd, so the reporter
+ * never keeps a process alive; when the process exits anyway (its loop ran dry, or process.exit) it
+ * hands the hub what it still holds, waiting at most EXIT_FLUSH_MS.
  */
 export class InspectorReporter {
   private readonly maxBufferedEvents: number;
@@ -105,6 +116,11 @@ export class InspectorReporter {
       unsubscribeLocks();
       unsubscribeLostUpdates();
     };
+    if (openReporters.size === 0) {
+      process.on('beforeExit', flushBeforeExit);
+      process.on('exit', flushAtExit);
+    }
+    openReporters.add(this);
     this.connect();
   }
 
@@ -127,24 +143,56 @@ export class InspectorReporter {
 
   /** Queues one event for the hub; O(1), never throws, never waits. */
   report(event: InspectorEvent): void {
-    if (!this.connected) return;
-    if (this.buffer.length - this.bufferHead >= this.maxBufferedEvents) {
-      this.droppedSinceLastBatch++;
-      this.counters.eventsDropped++;
+    if (!this.connected || this.bufferedCount() >= this.maxBufferedEvents) {
+      this.drop(1);
       return;
     }
     const buffered = this.buffer.push(event) - this.bufferHead;
     if (buffered >= this.maxBatchEvents) {
-      this.flushImmediate ??= setImmediate(() => this.flush());
+      this.flushImmediate ??= setImmediate(() => this.sendScheduled());
     } else if (buffered === 1) {
-      this.flushTimer ??= setTimeout(() => this.flush(), this.flushDelayMs).unref();
+      this.flushTimer ??= setTimeout(() => this.sendScheduled(), this.flushDelayMs).unref();
     }
   }
 
   /** Queues a tool-call boundary, numbering it in the reporter's own call sequence. */
   reportCall(event: CallEventFields): void {
-    if (!this.connected) return;
+    if (!this.connected) {
+      this.drop(1);
+      return;
+    }
     this.report({ ...event, seq: ++this.callSeq } as InspectorEvent);
+  }
+
+  /** Hands every buffered event to the socket now, not at the next batch (a transport closed, the process ends). */
+  flush(): void {
+    this.cancelScheduledFlush();
+    while (this.connected && this.bufferedCount() > 0) this.sendNextBatch();
+  }
+
+  /** The process's loop ran dry: hand the hub what is left; the write keeps the process alive until taken, at most EXIT_FLUSH_MS. */
+  flushBeforeExit(): void {
+    if (!this.connected || this.bufferedCount() === 0) return;
+    this.flush();
+    const socket = this.socket!;
+    if (socket.writableLength > 0) setTimeout(() => socket.destroy(), EXIT_FLUSH_MS).unref();
+  }
+
+  /** The process is exiting now (process.exit): write what is left synchronously, for at most EXIT_FLUSH_MS. */
+  flushAtExit(): void {
+    const socket = this.socket;
+    if (!this.connected || socket === undefined || this.bufferedCount() === 0) return;
+    this.cancelScheduledFlush();
+    const lines: string[] = [];
+    while (this.bufferedCount() > 0) lines.push(...this.batchLines(this.takeNextBatch()));
+    const text = lines.join('');
+    const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
+    // Writing to the descriptor directly is safe only while the socket has nothing of its own in flight.
+    if (fd === undefined || fd < 0 || socket.writableLength > 0) {
+      socket.write(text);
+      return;
+    }
+    writeWithin(fd, Buffer.from(text), EXIT_FLUSH_MS);
   }
 
   /** Counters of what was sent and dropped. */
@@ -157,17 +205,25 @@ export class InspectorReporter {
     if (this.closed) return;
     this.closed = true;
     this.unsubscribe();
+    openReporters.delete(this);
+    if (openReporters.size === 0) {
+      process.off('beforeExit', flushBeforeExit);
+      process.off('exit', flushAtExit);
+    }
     clearTimeout(this.reconnectTimer);
-    this.cancelScheduledFlush();
     // The socket queues what the hub has not taken yet; end() below still delivers it.
-    while (this.connected && this.bufferedCount() > 0) this.sendNextBatch();
+    this.flush();
     const socket = this.socket;
     if (!socket || socket.destroyed) return;
     await new Promise<void>((resolve) => {
-      socket.once('close', () => resolve());
+      // Held open until the hub has it all, so code awaiting close() runs on; a hub that never reads must not hold up shutdown.
+      const giveUp = setTimeout(() => socket.destroy(), EXIT_FLUSH_MS);
+      socket.once('close', () => {
+        clearTimeout(giveUp);
+        resolve();
+      });
+      socket.ref();
       socket.end();
-      // A hub that never reads must not hold up shutdown.
-      setTimeout(() => socket.destroy(), 1000).unref();
     });
   }
 
@@ -180,7 +236,7 @@ export class InspectorReporter {
     socket.on('data', (chunk) => replies.push(chunk));
     socket.on('drain', () => {
       this.waitingForDrain = false;
-      this.flush();
+      this.sendScheduled();
     });
     // 'close' always follows 'error'; reconnecting happens there.
     socket.on('error', () => undefined);
@@ -189,7 +245,6 @@ export class InspectorReporter {
       this.failedAttempts = 0;
       this.counters.connections++;
       this.connected = true;
-      this.droppedSinceLastBatch = 0;
       const hello: HelloMessage = {
         v: WIRE_VERSION,
         type: 'hello',
@@ -201,6 +256,12 @@ export class InspectorReporter {
       };
       const snapshot: SnapshotMessage = { v: WIRE_VERSION, type: 'snapshot', snapshot: this.locks.snapshot() };
       this.write(`${JSON.stringify(hello)}\n${JSON.stringify(snapshot)}\n`);
+      // What the hub missed while it was away, counted at once rather than with the next event, which may never come.
+      if (this.droppedSinceLastBatch > 0) {
+        const lost: EventsMessage = { v: WIRE_VERSION, type: 'events', events: [], dropped: this.droppedSinceLastBatch };
+        this.droppedSinceLastBatch = 0;
+        this.write(`${JSON.stringify(lost)}\n`);
+      }
     });
   }
 
@@ -223,6 +284,7 @@ export class InspectorReporter {
     if (socket !== this.socket) return;
     this.connected = false;
     this.waitingForDrain = false;
+    this.drop(this.bufferedCount());
     this.buffer = [];
     this.bufferHead = 0;
     this.cancelScheduledFlush();
@@ -232,12 +294,17 @@ export class InspectorReporter {
     this.reconnectTimer = setTimeout(() => this.connect(), delayMs).unref();
   }
 
-  private flush(): void {
+  private sendScheduled(): void {
     this.cancelScheduledFlush();
     if (!this.connected || this.waitingForDrain) return;
     this.sendNextBatch();
     // One batch per turn: between turns the socket moves what was written while the next batch is serialised.
-    if (this.bufferedCount() > 0) this.flushImmediate = setImmediate(() => this.flush());
+    if (this.bufferedCount() > 0) this.flushImmediate = setImmediate(() => this.sendScheduled());
+  }
+
+  private drop(count: number): void {
+    this.droppedSinceLastBatch += count;
+    this.counters.eventsDropped += count;
   }
 
   private cancelScheduledFlush(): void {
@@ -251,7 +318,7 @@ export class InspectorReporter {
     return this.buffer.length - this.bufferHead;
   }
 
-  private sendNextBatch(): void {
+  private takeNextBatch(): readonly InspectorEvent[] {
     const end = Math.min(this.buffer.length, this.bufferHead + this.maxBatchEvents);
     const batch = this.bufferHead === 0 && end === this.buffer.length ? this.buffer : this.buffer.slice(this.bufferHead, end);
     this.bufferHead = end;
@@ -259,35 +326,37 @@ export class InspectorReporter {
       this.buffer = [];
       this.bufferHead = 0;
     }
-    if (batch.length > 0) this.sendBatch(batch);
+    return batch;
   }
 
-  private sendBatch(events: readonly InspectorEvent[]): void {
+  private sendNextBatch(): void {
+    for (const line of this.batchLines(this.takeNextBatch())) this.write(line);
+  }
+
+  /** The lines that carry `events`, each under the hub's limit; counts them as sent (and what cannot be sent as dropped). */
+  private batchLines(events: readonly InspectorEvent[]): string[] {
+    if (events.length === 0) return [];
     const message: EventsMessage = { v: WIRE_VERSION, type: 'events', events, dropped: this.droppedSinceLastBatch };
     let line: string;
     try {
       line = JSON.stringify(message);
     } catch {
       // An owner the user made unserialisable (a cycle, a BigInt) must not take the server down.
-      this.droppedSinceLastBatch += events.length;
-      this.counters.eventsDropped += events.length;
-      return;
+      this.drop(events.length);
+      return [];
     }
     // A UTF-16 unit is at most 3 UTF-8 bytes, so short lines skip the exact count.
     if (line.length * 3 >= MAX_LINE_BYTES && Buffer.byteLength(line) >= MAX_LINE_BYTES) {
       if (events.length === 1) {
-        this.droppedSinceLastBatch++;
-        this.counters.eventsDropped++;
-        return;
+        this.drop(1);
+        return [];
       }
       const half = Math.ceil(events.length / 2);
-      this.sendBatch(events.slice(0, half));
-      this.sendBatch(events.slice(half));
-      return;
+      return [...this.batchLines(events.slice(0, half)), ...this.batchLines(events.slice(half))];
     }
     this.droppedSinceLastBatch = 0;
     this.counters.eventsSent += events.length;
-    this.write(`${line}\n`);
+    return [`${line}\n`];
   }
 
   private write(text: string): void {
@@ -296,5 +365,19 @@ export class InspectorReporter {
     // Several batches may be in flight (one batch alone is far above the stream's high-water mark); past this much
     // unsent data the hub is not keeping up, so stop writing until it drains and let the event buffer absorb or drop.
     if (socket.writableLength >= MAX_UNSENT_BYTES) this.waitingForDrain = true;
+  }
+}
+
+/** Writes `bytes` to a non-blocking descriptor synchronously, retrying while it is full, for at most `budgetMs`. */
+function writeWithin(fd: number, bytes: Buffer, budgetMs: number): void {
+  const deadline = Date.now() + budgetMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let offset = 0; offset < bytes.length; ) {
+    try {
+      offset += writeSync(fd, bytes, offset);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN' || Date.now() >= deadline) return;
+      Atomics.wait(pause, 0, 0, 1);
+    }
   }
 }

@@ -220,10 +220,12 @@ export function instrumentMcpServer(server: InstrumentableMcpServer, locks: Inst
       stopListening();
       throw error;
     }
-    // The SDK has just set the transport's close callback; chain onto it so a closed server stops listening.
+    // The SDK has just set the transport's close callback; chain onto it so a closed server stops listening, and
+    // its session's last events go out now rather than with a batch timer a process about to exit never runs.
     const onTransportClose = transport.onclose;
     transport.onclose = () => {
       stopListening();
+      reporter?.flush();
       onTransportClose?.();
     };
   };

@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import type { SourcedEvent } from '../../extension/contract/inspectorSnapshot';
 import type { SidebarHostMessage, TimelineHostMessage } from '../../extension/contract/webviewMessages';
 import { timelineChangeMessage, timelineSnapshotMessages } from '../../extension/host/views/timelineMessages';
 import { DEFAULT_MS_PER_PIXEL } from '../../webview/timeline/timeScale';
@@ -151,6 +152,18 @@ describe('sidebar', () => {
     });
   }
 
+  test('a source the view misses events or locks of says so in the source list, with what it means', async () => {
+    const sidebar = await openAtRecordingEnd('sidebar', { theme: 'dark', width: 320, height: 640 });
+    const sources = recording.snapshot.sources.map((source) => ({ ...source, eventsDroppedBySource: 7940, partiesRefused: 950_000 }));
+    await sidebar.postFromHost({ type: 'didSnapshot', snapshot: { ...recording.snapshot, sources }, serverState: 'running' } satisfies SidebarHostMessage);
+    const detail = sidebar.page.locator('.source-detail.has-problems').first();
+    await detail.waitFor();
+    assert.match(await detail.innerText(), /7,940 not delivered · 950,000 locks not tracked/);
+    assert.match((await detail.getAttribute('title')) ?? '', /could not deliver .*the timeline marks where/);
+    await sidebar.page.screenshot({ path: join(SCREENSHOTS, 'sidebar-gaps-dark.png') });
+    await sidebar.page.context().close();
+  });
+
   test('filters and sorts resources, and keeps the choice through a reload', async () => {
     const sidebar = await openSidebar({ theme: 'dark', width: 320, height: 800 });
     const page = sidebar.page;
@@ -198,6 +211,19 @@ describe('timeline', () => {
       await page.context().close();
     });
   }
+
+  test('events a source could not deliver: the status line counts them and its lanes mark where they resume', async () => {
+    const timeline = await openAtRecordingEnd('timeline', { theme: 'dark', width: 1280, height: 640 });
+    const newest = Math.max(...recording.history.map((event) => event.atMs));
+    const gap: SourcedEvent = { type: 'eventsDropped', atMs: newest - 500, count: 7940, sourceId: recording.history[0]!.sourceId };
+    const history = [...recording.history.filter((event) => event.atMs <= gap.atMs), gap, ...recording.history.filter((event) => event.atMs > gap.atMs)];
+    const snapshot = { ...recording.snapshot, sources: recording.snapshot.sources.map((source) => ({ ...source, eventsDroppedBySource: 7940 })) };
+    for (const message of timelineSnapshotMessages({ snapshot: () => snapshot, history: () => history, subscribe: () => () => undefined })) await timeline.postFromHost(message);
+    assert.deepEqual(await visibleLanes(timeline), KNOWN.lanes);
+    assert.match(await timeline.page.locator('.status-text').innerText(), /7,940 events not delivered by servers \(dashed marks on their lanes show where\)/);
+    await timeline.page.screenshot({ path: join(SCREENSHOTS, 'timeline-gap-dark.png') });
+    await timeline.page.context().close();
+  });
 
   test('keyboard: lanes, events, details and jump to the handler', async () => {
     const timeline = await openTimeline({ theme: 'dark', width: 1280, height: 640 });

@@ -5,6 +5,7 @@ import { el, iconButton, setText } from '../shared/dom';
 import { formatCount } from '../shared/format';
 import { RecentIncrease } from '../../extension/contract/recentIncrease';
 import { countOf, describeSource } from '../../extension/contract/describe';
+import { hasGaps, KIND_TEXT, sourceDetail, sourceGapsExplained } from './sourceDetail';
 
 /** The server buttons and the demo button ask the host for these. */
 export interface ServerPanelActions {
@@ -22,7 +23,6 @@ const STATE_TEXT: Record<ServerState, string> = {
   crashed: 'Demo server crashed',
 };
 
-const KIND_TEXT: Record<SourceInfo['kind'], string> = { launched: 'launched here', chat: 'chat agent', debug: 'debug session', external: 'external' };
 
 /** The launched server's state and controls, the connected sources, and the live totals. */
 export class ServerPanel {
@@ -66,7 +66,8 @@ export class ServerPanel {
       const counts = this.#sourceCounts.get(source.id);
       if (!counts) continue;
       setText(counts, sourceDetail(source));
-      counts.classList.toggle('has-problems', source.eventsDroppedBySource + source.linesRejected > 0);
+      counts.title = sourceGapsExplained(source);
+      counts.classList.toggle('has-problems', hasGaps(source));
     }
   }
 
@@ -144,12 +145,4 @@ export class ServerPanel {
       detail,
     );
   }
-}
-
-function sourceDetail(source: SourceInfo): string {
-  const problems = [
-    source.eventsDroppedBySource > 0 && `${formatCount(source.eventsDroppedBySource)} dropped`,
-    source.linesRejected > 0 && `${formatCount(source.linesRejected)} rejected`,
-  ].filter(Boolean);
-  return [`${KIND_TEXT[source.kind]}${source.connected ? '' : ', gone'}`, `${formatCount(source.eventsReceived)} events`, ...problems].join(' · ');
 }

@@ -150,6 +150,7 @@ export class TimelineRenderer {
     };
     lane.forEachSpanIn(fromMs, toMs, drawSpan);
     for (const span of lane.openSpans(frame.nowMs)) drawSpan(span);
+    lane.gaps.forEachIn(fromMs, toMs, (atMs) => this.drawGap(left + timeToX(frame.window, atMs), top));
     lane.forEachMarkerIn(fromMs - frame.window.msPerPixel * 6, toMs, (marker) => this.drawMarker(marker, left + timeToX(frame.window, marker.atMs), top, left));
 
     for (const [pick, color, width] of [
@@ -188,6 +189,24 @@ export class TimelineRenderer {
     context.fillRect(x, top + WAIT_TOP, width, WAIT_HEIGHT - 1.5);
     context.fillStyle = span.outcome === 'timeout' || span.outcome === 'aborted' ? theme.failure : theme.tools[slot]!;
     context.fillRect(x, top + WAIT_TOP + WAIT_HEIGHT - 1.5, width, 1.5);
+  }
+
+  /** Events of this lane's source are missing before `x`: a dashed line across the lane, broken like a torn page at the top. */
+  private drawGap(x: number, top: number): void {
+    const context = this.#context;
+    context.strokeStyle = this.#theme.warning;
+    context.lineWidth = 1.5;
+    context.setLineDash([3, 3]);
+    context.beginPath();
+    context.moveTo(x, top + 6);
+    context.lineTo(x, top + LAYOUT.laneHeight);
+    context.stroke();
+    context.setLineDash([]);
+    context.beginPath();
+    context.moveTo(x - 4, top + 1);
+    context.lineTo(x, top + 5);
+    context.lineTo(x + 4, top + 1);
+    context.stroke();
   }
 
   private drawSourceGoneEnd(x: number, top: number, height: number): void {

@@ -71,7 +71,7 @@ export class TimelineStatus {
       `${formatCount(lanes.length)} of ${countOf(store.lanes.size, 'resource')}`,
       countOf(store.eventsIngested, 'event'),
       `${countOf(connected, 'source')} connected`,
-      ...(dropped > 0 ? [`${formatCount(dropped)} dropped by servers`] : []),
+      ...(dropped > 0 ? [`${formatCount(dropped)} events not delivered by servers (dashed marks on their lanes show where)`] : []),
     ];
     setText(this.statusLine, parts.join(' · '));
   }

@@ -27,6 +27,42 @@ export interface RetentionLimits {
   readonly maxMarkers: number;
 }
 
+/** Gaps of one source reported closer together than this are drawn as one. */
+const GAP_MERGE_MS = 1000;
+/** Gaps remembered per source; the oldest go first. */
+const MAX_GAPS_PER_SOURCE = 1000;
+
+/**
+ * Where a source's history has holes: the moments its events resumed after it could not deliver some (the
+ * inspector was away, its buffer was full), with how many were lost. Shared by every lane of the source.
+ */
+export class SourceGaps {
+  #atMs: number[] = [];
+  #counts: number[] = [];
+
+  /** Notes `count` events lost before `atMs`. */
+  add(atMs: number, count: number): void {
+    const last = this.#atMs.length - 1;
+    if (last >= 0 && Math.abs(atMs - this.#atMs[last]!) < GAP_MERGE_MS) {
+      this.#counts[last]! += count;
+      return;
+    }
+    this.#atMs.push(atMs);
+    this.#counts.push(count);
+    if (this.#atMs.length > MAX_GAPS_PER_SOURCE) {
+      this.#atMs.shift();
+      this.#counts.shift();
+    }
+  }
+
+  /** Calls `visit` for each gap in `[fromMs, toMs]`. */
+  forEachIn(fromMs: number, toMs: number, visit: (atMs: number, count: number) => void): void {
+    for (let index = firstIndexAtOrAfter(this.#atMs, 0, fromMs, (atMs) => atMs); index < this.#atMs.length && this.#atMs[index]! <= toMs; index++) {
+      visit(this.#atMs[index]!, this.#counts[index]!);
+    }
+  }
+}
+
 /** Below this a wait is the lock's own overhead, not contention. */
 const CONTENDED_WAIT_MS = 1;
 
@@ -53,6 +89,8 @@ export class Lane implements ResourceParties {
     readonly key: string,
     readonly sourceId: string,
     readonly resource: string,
+    /** Where its source's history has holes. */
+    readonly gaps: SourceGaps = new SourceGaps(),
   ) {
     ({ holders: this.holders, waiters: this.waiters } = emptyParties());
   }
@@ -177,6 +215,7 @@ export class TimelineStore {
   laneSetVersion = 0;
   readonly #spanQueue = new RetentionQueue();
   readonly #markerQueue = new RetentionQueue();
+  readonly #gapsBySource = new Map<string, SourceGaps>();
 
   constructor(private readonly limits: RetentionLimits = { maxSpans: 250_000, maxMarkers: 50_000 }) {}
 
@@ -217,6 +256,7 @@ export class TimelineStore {
     this.lanes.clear();
     this.#spanQueue.clear();
     this.#markerQueue.clear();
+    this.#gapsBySource.clear();
     this.newestEventMs = 0;
     this.eventsIngested = 0;
     this.laneSetVersion++;
@@ -253,7 +293,7 @@ export class TimelineStore {
     const key = `${sourceId}\u0000${resource}`;
     let lane = this.lanes.get(key);
     if (!lane) {
-      lane = new Lane(key, sourceId, resource);
+      lane = new Lane(key, sourceId, resource, this.gapsOf(sourceId));
       this.lanes.set(key, lane);
       this.laneSetVersion++;
     }
@@ -264,6 +304,7 @@ export class TimelineStore {
     this.eventsIngested++;
     if (event.atMs > this.newestEventMs) this.newestEventMs = event.atMs;
     if (event.type === 'sourceGone') return this.endSource(event.sourceId, event.atMs);
+    if (event.type === 'eventsDropped') return this.gapsOf(event.sourceId).add(event.atMs, event.count);
     if (!isResourceLockEvent(event)) return;
     const lane = this.laneFor(event.sourceId, event.resource);
     lane.lastActivityMs = Math.max(lane.lastActivityMs, event.atMs);
@@ -303,6 +344,12 @@ export class TimelineStore {
       default:
         assertNoResourceEvent(event);
     }
+  }
+
+  private gapsOf(sourceId: string): SourceGaps {
+    let gaps = this.#gapsBySource.get(sourceId);
+    if (!gaps) this.#gapsBySource.set(sourceId, (gaps = new SourceGaps()));
+    return gaps;
   }
 
   /** Ends the bars of a source that went away at that moment: nobody will report their end. */

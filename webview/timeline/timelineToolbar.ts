@@ -149,5 +149,6 @@ export function timelineLegend(): HTMLElement {
     item('deadlock', 'deadlock'),
     item('aborted', 'cancelled'),
     item('long-hold', 'long hold'),
+    item('gap', 'events not delivered'),
   );
 }

@@ -285,6 +285,45 @@ describe('InspectorModel', () => {
     assert.equal(model.snapshot().totals.linesRejected, 2);
   });
 
+  it('marks where a source could not deliver events: a gap in history at that moment, counted per source', () => {
+    const { modelClock } = fakeClock();
+    const model = new InspectorModel({ clock: modelClock });
+    const make = new LockEventFactory();
+    model.ingest('s1', [make.acquired('account:A', 1, 500, 0)]);
+    model.ingest('s1', [make.released('account:A', 1, 3_500, 3_000)], 7940);
+    model.ingest('s1', [], 12);
+    const gaps = model.history().filter((event) => event.type === 'eventsDropped');
+    assert.deepEqual(gaps, [
+      { type: 'eventsDropped', atMs: 3_500, count: 7940, sourceId: 's1' },
+      { type: 'eventsDropped', atMs: 1_000_000, count: 12, sourceId: 's1' },
+    ]);
+    assert.equal(model.history().at(-2)?.type, 'released', 'the gap comes before the first event after it');
+    assert.equal(model.snapshot().sources[0]?.eventsDroppedBySource, 7952);
+  });
+
+  it('keeps at most maxPartiesPerSource holders and waiters of a source, and counts what it refused', () => {
+    const model = new InspectorModel({ maxPartiesPerSource: 100 });
+    const make = new LockEventFactory();
+    model.ingest('s1', Array.from({ length: 1000 }, (_, index) => make.acquired(`r${index}`, index + 1, 10, 0)));
+    model.ingest('s1', Array.from({ length: 50 }, (_, index) => make.requested('r0', 2000 + index, 20)));
+    model.ingest('s2', [make.acquired('r0', 1, 10, 0)]);
+    let snapshot = model.snapshot();
+    assert.equal(snapshot.totals.held + snapshot.totals.waiting, 101, 'the cap is per source');
+    assert.equal(snapshot.sources.find((source) => source.id === 's1')?.partiesRefused, 950);
+    assert.equal(snapshot.sources.find((source) => source.id === 's2')?.partiesRefused, 0);
+    // Releases make room again.
+    model.ingest('s1', Array.from({ length: 10 }, (_, index) => make.released(`r${index}`, index + 1, 30, 20)));
+    model.ingest('s1', [make.acquired('fresh', 5000, 40, 0)]);
+    snapshot = model.snapshot();
+    assert.ok(snapshot.resources.some((resource) => resource.id === 'fresh' && resource.holders.length === 1));
+    assert.equal(snapshot.sources.find((source) => source.id === 's1')?.partiesRefused, 950);
+    // A snapshot message is held to the same cap.
+    model.applySnapshot('s1', { atMs: 50, resources: Array.from({ length: 300 }, (_, index) => ({ id: `snap${index}`, holders: [{ chainId: index, mode: 'write' as const, sinceMs: 1 }], waiters: [] })) });
+    snapshot = model.snapshot();
+    assert.equal(snapshot.resources.filter((resource) => resource.sourceId === 's1' && resource.holders.length > 0).length, 100);
+    assert.equal(snapshot.sources.find((source) => source.id === 's1')?.partiesRefused, 1150);
+  });
+
   it('refuses nonsensical limits with a message that names the option', () => {
     assert.throws(() => new InspectorModel({ maxEvents: 0 }), /maxEvents must be a positive integer, got 0/);
   });

@@ -115,6 +115,38 @@ describe('InspectorReporter', () => {
     await hub.waitFor(() => hub!.events().length === 1, 'events after reconnecting');
   });
 
+  it('counts every event it could not deliver while the hub was away, and reports the count as soon as it is back', async () => {
+    hub = await startTestHub();
+    const source = new ManualLockSource();
+    startReporter(source);
+    await hub.waitFor(() => hub!.messages.length >= 2, 'first hello');
+    source.emit(2);
+    await hub.waitFor(() => hub!.events().length === 2, 'events before the outage');
+    await hub.close();
+    for (let turn = 0; turn < 200 && reporter!.stats().connected; turn++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(reporter!.stats().connected, false);
+    source.emit(500);
+    reporter!.reportCall({ type: 'callStarted', atMs: 1, owner: { tool: 'deposit' } });
+    await hub.reopen();
+    await hub.waitFor(() => eventsMessages().some((message) => message.dropped > 0), 'the count of what the outage cost');
+    assert.equal(eventsMessages().reduce((sum, message) => sum + message.dropped, 0), 501);
+    assert.equal(reporter!.stats().eventsDropped, 501);
+    assert.equal(hub.events().length, 2, 'nothing from the outage is sent late');
+    source.emit(1);
+    await hub.waitFor(() => hub!.events().length === 3, 'events after reconnecting');
+    assert.equal(eventsMessages().at(-1)?.dropped, 0, 'each drop is reported once');
+  });
+
+  it('hands what it buffered to the socket at once when flushed, without waiting for its batch timer', async () => {
+    hub = await startTestHub();
+    const source = new ManualLockSource();
+    startReporter(source, { flushDelayMs: 60_000 });
+    await hub.waitFor(() => hub!.messages.length >= 2, 'hello and snapshot');
+    source.emit(3);
+    reporter!.flush();
+    await hub.waitFor(() => hub!.events().length === 3, 'the flushed events', 1000);
+  });
+
   it('survives an absent inspector: reports are ignored, nothing throws, close resolves', async () => {
     const source = new ManualLockSource();
     reporter = new InspectorReporter(source, { address: '/nonexistent/lock-inspector.sock', token: 't', label: 'l', reconnectDelayMs: 1 });

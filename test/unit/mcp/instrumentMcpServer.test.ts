@@ -219,4 +219,25 @@ describe('instrumentMcpServer', () => {
     instrumentMcpServer(server, locks, { reporter: null }).dispose();
     assert.throws(() => instrumentMcpServer(server, locks, { reporter: null }), /already instrumented/);
   });
+
+  it('flushes the reporter when the transport closes, so a closing session delivers its last call at once', async () => {
+    hub = await startTestHub();
+    const locks = new ResourceLockMap({ timeoutMs: 1000 });
+    const reporter = new InspectorReporter(locks, { address: hub.address, token: 't', label: 'closing', flushDelayMs: 60_000 });
+    await hub.waitFor(() => hub!.messages.length >= 2, 'hello and snapshot');
+    const server = new McpServer({ name: 'closing', version: '1.0.0' });
+    instrumentMcpServer(server, locks, { reporter });
+    server.registerTool('bump', { inputSchema: { key: z.string() } }, async ({ key }) => locks.withLock(key, async () => ({ content: [{ type: 'text' as const, text: 'ok' }] })));
+    const client = new Client({ name: 'closing-client', version: '1.0.0' });
+    const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverTransport);
+    await client.connect(clientTransport);
+    try {
+      await client.callTool({ name: 'bump', arguments: { key: 'k' } });
+      await client.close();
+      await hub.waitFor(() => hub!.events().some((event) => event.type === 'callEnded'), 'callEnded', 1000);
+    } finally {
+      await reporter.close();
+    }
+  });
 });

@@ -148,3 +148,23 @@ test('laneSetVersion moves only when lanes appear or change what filters see', (
   store.ingest(reported(make.call('r', 3, 20, 1, audit)));
   assert.ok(store.laneSetVersion > version);
 });
+
+test('a source that could not deliver events gets a gap mark on each of its lanes, where its events resume', () => {
+  const store = new TimelineStore();
+  const make = new LockEventFactory();
+  store.ingest(reported([...make.call('account:A', 1, 1000, 5), ...make.call('account:B', 2, 1000, 5)]));
+  store.ingest([...reported([make.requested('account:A', 3, 4000)]), { type: 'eventsDropped', atMs: 4000, count: 7940, sourceId: 'source-1' }]);
+  store.ingest([{ type: 'eventsDropped', atMs: 4400, count: 60, sourceId: 'source-1' }]);
+  store.ingest([{ type: 'eventsDropped', atMs: 9000, count: 3, sourceId: 'source-2' }]);
+  const gapsOn = (resource: string, fromMs: number, toMs: number) => {
+    const gaps: Array<[number, number]> = [];
+    store.lanes.get(`source-1\u0000${resource}`)!.gaps.forEachIn(fromMs, toMs, (atMs, count) => gaps.push([atMs, count]));
+    return gaps;
+  };
+  assert.deepEqual(gapsOn('account:A', 0, 10_000), [[4000, 8000]], 'gaps reported within a second of each other are one');
+  assert.deepEqual(gapsOn('account:B', 0, 10_000), [[4000, 8000]], 'every lane of the source shows it');
+  assert.deepEqual(gapsOn('account:A', 5000, 10_000), [], 'not outside the window');
+  store.clear();
+  store.ingest(reported(make.call('account:A', 4, 20_000, 5)));
+  assert.deepEqual(gapsOn('account:A', 0, 30_000), [], 'clearing forgets them');
+});

@@ -122,7 +122,7 @@ describe('code lenses', function () {
     };
     const snapshot: InspectorSnapshot = {
       atMs: 1,
-      sources: [{ id: 's1', label: 'test', kind: 'external', pid: 1, connected: true, connectedAtMs: 0, eventsReceived: 0, eventsDroppedBySource: 0, linesRejected: 0 }],
+      sources: [{ id: 's1', label: 'test', kind: 'external', pid: 1, connected: true, connectedAtMs: 0, eventsReceived: 0, eventsDroppedBySource: 0, linesRejected: 0, partiesRefused: 0 }],
       resources: [],
       tools: [],
       warnings: [inversion],

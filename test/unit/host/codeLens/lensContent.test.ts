@@ -10,7 +10,7 @@ const noStats: DurationStats = { count: 0, p50: 0, p95: 0, max: 0 };
 
 function snapshotWith(parts: { connected?: boolean; tools?: ToolView[]; resources?: ResourceView[] }): InspectorSnapshot {
   const source: SourceInfo = {
-    id: 's1', label: 'bundled server', kind: 'launched', pid: 1, connected: true, connectedAtMs: 0, eventsReceived: 0, eventsDroppedBySource: 0, linesRejected: 0,
+    id: 's1', label: 'bundled server', kind: 'launched', pid: 1, connected: true, connectedAtMs: 0, eventsReceived: 0, eventsDroppedBySource: 0, linesRejected: 0, partiesRefused: 0,
   };
   return {
     atMs: 0,

@@ -16,7 +16,7 @@ function snapshot(totals: Partial<InspectorSnapshot['totals']>, sources: SourceI
 
 const launched: SourceInfo = {
   id: 's1', label: 'bundled server', kind: 'launched', pid: 42, connected: true, connectedAtMs: 0,
-  eventsReceived: 0, eventsDroppedBySource: 0, linesRejected: 0,
+  eventsReceived: 0, eventsDroppedBySource: 0, linesRejected: 0, partiesRefused: 0,
 };
 const quiet = { timeouts: 0, deadlocks: 0 };
 
