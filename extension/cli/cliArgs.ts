@@ -71,12 +71,14 @@ Options:
                          open it in https://ui.perfetto.dev or chrome://tracing
   --record FILE          on exit also save a .lockrec recording (events, sources; gzip JSON lines) that
                          "Lock Inspector: Open Recording" shows in the sidebar and timeline, on any machine
-  --json                 stream every event as one JSON line on stdout (the live view moves to stderr)
+  --json                 stream every event as one JSON line on stdout (the live view moves to stderr);
+                         when stdout does not keep up, events are dropped and counted (stderr says so)
   --fail-on LIST         exit with code 1 if any of these happened: ${FAIL_ON_KINDS.join(', ')}
                          (comma separated), e.g. --fail-on deadlock,inversion,timeout
   --duration SECONDS     stop after this long (the server is stopped too)
   --label NAME           name of the source in the view (default: the server command)
-  --write-env FILE       with --listen: also write the environment as KEY=VALUE lines to FILE
+  --write-env FILE       with --listen: also write the environment as KEY=VALUE lines to FILE, always
+                         as a new file only you can read (0600; a symlink there is replaced, not followed)
   --max-events N         events kept for --trace and --record (default ${DEFAULT_MAX_EVENTS})
   --no-preload           do not add the preload (lost-update tracking for servers without the
                          lock library) to a Node server's NODE_OPTIONS

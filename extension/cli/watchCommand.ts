@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, rename, unlink, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { InspectorHub } from '../inspector/inspectorHub';
@@ -9,6 +11,7 @@ import type { SourceKind } from '../contract/wireFormat';
 import { exportChromeTrace } from '../inspector/traceExport';
 import { recordingOf, writeRecording } from '../inspector/recording';
 import { adviceWarnings } from '../inspector/advice/adviceWarnings';
+import { BoundedLineOutput } from './boundedLineOutput';
 import { EXIT_CODES, type CliCommand, type FailOnKind } from './cliArgs';
 import { writeHubDiscovery } from '../inspector/hubDiscovery';
 import { withPreload } from '../inspector/preloadEnvironment';
@@ -34,6 +37,9 @@ const SERVER_OUTPUT_LINES_KEPT = 50;
 const STOP_GRACE_MS = 3000;
 const DRAIN_WAIT_MS = 1000;
 
+// What --json may leave unwritten on a stdout that does not keep up, before it drops events instead.
+const JSON_OUTPUT_MAX_UNWRITTEN_BYTES = 1024 * 1024;
+
 const ALTERNATE_SCREEN_ON = '\x1b[?1049h\x1b[?25l';
 const ALTERNATE_SCREEN_OFF = '\x1b[?25h\x1b[?1049l';
 
@@ -52,7 +58,15 @@ export async function runWatch(command: WatchCommand, io: WatchIo): Promise<numb
   const label = command.label ?? (command.serverCommand ? labelOf(command.serverCommand) : 'external');
   const env = hub.envFor(label, kind);
   // Written before anything is printed, so a script that waits for our output finds the file complete.
-  if (command.envFilePath) await writeEnvFile(command.envFilePath, env);
+  if (command.envFilePath) {
+    try {
+      await writeEnvFile(command.envFilePath, env);
+    } catch (error) {
+      io.stderr.write(`mcp-lock-inspector: ${(error as Error).message} Choose a path in a folder you own.\n`);
+      await hub.dispose();
+      return EXIT_CODES.usage;
+    }
+  }
   // With --listen, `mcp-lock-inspector run` in any client's config finds this inspector.
   const unpublish = command.serverCommand ? undefined : writeHubDiscovery({ address: hub.address, token: hub.token, pid: process.pid }, io.env);
   const failOnCounts = new Map<FailOnKind, number>();
@@ -63,13 +77,14 @@ export async function runWatch(command: WatchCommand, io: WatchIo): Promise<numb
   const preamble = command.serverCommand ? [] : ['Give a server this environment:', ...exportLines(env), ''];
 
   // Event intake: JSON lines, --fail-on counting, plain-mode lines.
+  const jsonOutput = command.json ? new BoundedLineOutput(io.stdout, JSON_OUTPUT_MAX_UNWRITTEN_BYTES, (message) => io.stderr.write(`--json: ${message}\n`)) : undefined;
   const printedWarnings = new Set<string>();
   const sourceStates = new Map<string, boolean>();
   let lastStatusLine = '';
   let lastStatusAtMs = 0;
   const onChange = (change: ModelChange) => {
     for (const event of change.events) {
-      if (command.json) io.stdout.write(`${JSON.stringify(event)}\n`);
+      jsonOutput?.write(() => `${JSON.stringify(event)}\n`);
       const failOn = failOnKindOf(event.type);
       if (failOn) failOnCounts.set(failOn, (failOnCounts.get(failOn) ?? 0) + 1);
     }
@@ -127,7 +142,6 @@ export async function runWatch(command: WatchCommand, io: WatchIo): Promise<numb
   } else if (!command.serverCommand) {
     say(`Inspector channel open. ${preamble[0] ?? ''}`);
     for (const line of preamble.slice(1, -1)) say(line);
-    say('Waiting for servers; Ctrl-C to stop.');
   }
 
   // The server, and what ends the watch.
@@ -151,7 +165,11 @@ export async function runWatch(command: WatchCommand, io: WatchIo): Promise<numb
     process.once('SIGINT', () => stop('Ctrl-C'));
     process.once('SIGTERM', () => stop('SIGTERM'));
     if (command.durationMs !== undefined) setTimeout(() => stop(`--duration ${command.durationMs! / 1000} s`), command.durationMs).unref();
-    if (!command.serverCommand) return;
+    if (!command.serverCommand) {
+      // Said only once Ctrl-C is ours to handle: a script may send it the moment it reads this.
+      if (!live) say('Waiting for servers; Ctrl-C to stop.');
+      return;
+    }
 
     const [file, ...args] = command.serverCommand as [string, ...string[]];
     child = spawn(file, args, {
@@ -195,6 +213,9 @@ export async function runWatch(command: WatchCommand, io: WatchIo): Promise<numb
   }
 
   const snapshot = model.snapshot();
+  if (jsonOutput !== undefined && jsonOutput.dropped > 0) {
+    io.stderr.write(`--json: ${jsonOutput.dropped.toLocaleString('en-US')} events were not written: stdout did not keep up. Read it faster, or write to a file.\n`);
+  }
   if (outcome.kind === 'spawnFailed') {
     io.stderr.write(`mcp-lock-inspector: could not start "${command.serverCommand?.[0]}": ${describeSpawnError(outcome.error)}\n`);
   } else if (outcome.kind === 'serverExited') {
@@ -284,10 +305,26 @@ function exportLines(env: Record<string, string>): string[] {
   );
 }
 
+/**
+ * Writes the environment (the token is a secret) to a file only its user can read: always a new file, created
+ * 0600 with O_EXCL beside `file` and renamed over it, so an existing file's looser mode is never kept and a symlink
+ * at `file` is replaced, never followed.
+ */
 async function writeEnvFile(file: string, env: Record<string, string>): Promise<void> {
   const text = Object.entries(env).map(([name, value]) => `${name}=${value}\n`).join('');
-  // The token is a secret: the file is for the user only.
-  await writeFile(file, text, { mode: 0o600 });
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
+  try {
+    // The umask may have taken bits away, never added them; set the mode exactly.
+    await handle.chmod(0o600);
+    await handle.writeFile(text);
+    await handle.close();
+    await rename(temporary, file);
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await unlink(temporary).catch(() => undefined);
+    throw new Error(`--write-env: could not write ${file} (${(error as Error).message}).`);
+  }
 }
 
 function describeSpawnError(error: Error): string {

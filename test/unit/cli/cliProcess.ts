@@ -18,16 +18,20 @@ export class CliProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly waiters: Array<() => void> = [];
 
-  private constructor(readonly child: ChildProcess) {
-    child.stdout?.on('data', (chunk: Buffer) => this.collect('stdout', chunk));
+  private constructor(
+    readonly child: ChildProcess,
+    readStdout: boolean,
+  ) {
+    if (readStdout) child.stdout?.on('data', (chunk: Buffer) => this.collect('stdout', chunk));
     child.stderr?.on('data', (chunk: Buffer) => this.collect('stderr', chunk));
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   }
 
   private static readonly running = new Set<CliProcess>();
 
-  static start(cli: string, args: readonly string[], cwd: string): CliProcess {
-    const started = new CliProcess(spawn(process.execPath, [cli, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] }));
+  /** Starts `cli` with `args`; with `readStdout: false` nobody reads its stdout (a pipe that fills up). */
+  static start(cli: string, args: readonly string[], cwd: string, env: Record<string, string> = {}, options: { readStdout?: boolean } = {}): CliProcess {
+    const started = new CliProcess(spawn(process.execPath, [cli, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }), options.readStdout ?? true);
     CliProcess.running.add(started);
     void started.exited.then(() => CliProcess.running.delete(started));
     return started;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile, rm } from 'node:fs/promises';
+import { lstat, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -9,6 +9,7 @@ import type { ChromeTrace } from '../../../extension/inspector/traceExport';
 import { readRecording } from '../../../extension/inspector/recording';
 import { replayRecording } from '../../../extension/inspector/replayRecording';
 import { EXIT_CODES } from '../../../extension/cli/cliArgs';
+import { residentMb } from '../../mcp/serverProcess';
 import { bundleCliAndServer, CliProcess } from './cliProcess';
 
 // These run the bundled CLI (dist/cli.js as esbuild builds it) around the bundled MCP server (dist/server.js),
@@ -116,5 +117,44 @@ describe('mcp-lock-inspector watch (bundled CLI around the bundled server)', { t
     const bad = CliProcess.start(bundles.cli, ['watch', '--tarce', 'x', '--', 'node'], bundles.directory);
     assert.equal((await bad.exited).code, EXIT_CODES.usage);
     assert.match(bad.stderr, /Unknown option '--tarce'.*Run "mcp-lock-inspector --help"/);
+  });
+
+  it('--json with a reader that does not read: memory stays bounded, events beyond the buffer are dropped, counted and told on stderr', async () => {
+    const fixture = path.join(__dirname, 'eventFlood.fixture.ts');
+    const cli = CliProcess.start(bundles.cli, ['watch', '--json', '--', process.execPath, '--import', 'tsx', fixture], process.cwd(), { EVENTS: '300000' }, { readStdout: false });
+    let peakMb = 0;
+    const sampler = setInterval(() => {
+      if (cli.child.exitCode === null) peakMb = Math.max(peakMb, residentMb(cli.child.pid!));
+    }, 100);
+    try {
+      await cli.waitFor(/flood done: 300\d{3} events, 0 dropped by the reporter/, 120_000);
+      await cli.waitFor(/stdout is not keeping up/, 5000);
+      const exitCode = await cli.interrupt();
+      assert.equal(exitCode, EXIT_CODES.ok, cli.stderr);
+    } finally {
+      clearInterval(sampler);
+    }
+    const dropped = /--json: (\d[\d,]*) events were not written: stdout did not keep up/.exec(cli.stderr);
+    assert.ok(dropped && Number(dropped[1]!.replaceAll(',', '')) > 100_000, cli.stderr.slice(-2000));
+    assert.ok(peakMb < 320, `peak resident memory ${peakMb.toFixed(0)} MB`);
+  });
+
+  it('--write-env creates the file fresh, readable by the user only, never through a symlink or keeping a looser mode', async () => {
+    const envFilePath = path.join(bundles.directory, 'loose.env');
+    await writeFile(envFilePath, 'OLD=1\n', { mode: 0o644 });
+    const target = path.join(bundles.directory, 'elsewhere.txt');
+    await writeFile(target, 'not yours\n', { mode: 0o644 });
+    const linked = path.join(bundles.directory, 'linked.env');
+    await symlink(target, linked);
+    for (const file of [envFilePath, linked]) {
+      const cli = CliProcess.start(bundles.cli, ['watch', '--listen', '--write-env', file], bundles.directory);
+      await cli.waitFor(/Waiting for servers/);
+      assert.equal(await cli.interrupt(), EXIT_CODES.ok, `${cli.stdout}\n${cli.stderr}\n${JSON.stringify(await cli.exited)}`);
+      const stat = await lstat(file);
+      assert.ok(stat.isFile() && !stat.isSymbolicLink(), `${file} is a plain file now`);
+      assert.equal(stat.mode & 0o777, 0o600, `${file} is 0600`);
+      assert.match(await readFile(file, 'utf8'), /^MCP_LOCK_INSPECTOR_ADDRESS=/);
+    }
+    assert.equal(await readFile(target, 'utf8'), 'not yours\n', 'the symlink target is untouched');
   });
 });
