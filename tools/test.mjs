@@ -8,7 +8,7 @@ import { ensureSystemDeps } from './ensureSystemDeps.mjs';
 import { progress, repoRoot, runCommand, secondsSince } from './processes.mjs';
 
 /** npm scripts run after the build, in this order, each only when package.json defines it. */
-const testScripts = ['typecheck', 'lint', 'test:unit', 'test:e2e', 'test:conformance', 'test:node-lines', 'test:replicas', 'test:vscode'];
+const testScripts = ['typecheck', 'lint', 'test:unit', 'test:faults', 'test:e2e', 'test:conformance', 'test:node-lines', 'test:replicas', 'test:vscode'];
 
 async function main() {
   const startMs = Date.now();
