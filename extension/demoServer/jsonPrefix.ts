@@ -5,6 +5,14 @@ const ESCAPES = new Set(['"', '\\', '/', 'b', 'f', 'n', 'r', 't']);
 
 type Expected = 'value' | 'valueOrClose' | 'key' | 'keyOrClose' | 'colon' | 'commaOrClose' | 'nothing';
 
+/** Where a string may begin: as a key, or as a value. */
+const BEFORE_STRING: ReadonlyMap<Expected, 'key' | 'value'> = new Map([
+  ['key', 'key'],
+  ['keyOrClose', 'key'],
+  ['value', 'value'],
+  ['valueOrClose', 'value'],
+]);
+
 /**
  * Whether `text` is not JSON but the start of some JSON text cut short: what an append that stopped midway leaves,
  * and nothing else (garbage, zeros or a complete value never are).
@@ -18,6 +26,16 @@ export function isCutShortJson(text: string): boolean {
     const char = text[index]!;
     if (char === ' ' || char === '\t' || char === '\n' || char === '\r') {
       index++;
+      continue;
+    }
+    const stringAs: 'key' | 'value' | undefined = char === '"' ? BEFORE_STRING.get(expected) : undefined;
+    if (stringAs !== undefined) {
+      // A key or a string value: either way it must end before anything else may follow.
+      const end = stringEnd(text, index);
+      if (end === 'cut') return true;
+      if (end === 'invalid') return false;
+      index = end;
+      expected = stringAs === 'key' ? 'colon' : afterValue();
       continue;
     }
     switch (expected) {
@@ -38,17 +56,10 @@ export function isCutShortJson(text: string): boolean {
         break;
       case 'key':
       case 'keyOrClose':
-        if (char === '}' && expected === 'keyOrClose') {
-          open.pop();
-          expected = afterValue();
-          index++;
-        } else if (char === '"') {
-          const end = stringEnd(text, index);
-          if (end === 'cut') return true;
-          if (end === 'invalid') return false;
-          index = end;
-          expected = 'colon';
-        } else return false;
+        if (char !== '}' || expected !== 'keyOrClose') return false;
+        open.pop();
+        expected = afterValue();
+        index++;
         break;
       case 'value':
       case 'valueOrClose':
@@ -60,12 +71,6 @@ export function isCutShortJson(text: string): boolean {
           open.push(char);
           expected = char === '{' ? 'keyOrClose' : 'valueOrClose';
           index++;
-        } else if (char === '"') {
-          const end = stringEnd(text, index);
-          if (end === 'cut') return true;
-          if (end === 'invalid') return false;
-          index = end;
-          expected = afterValue();
         } else if (char === '-' || (char >= '0' && char <= '9')) {
           let end = index;
           while (end < text.length && /[-+.eE0-9]/.test(text[end]!)) end++;
