@@ -299,13 +299,13 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
     const partiesBefore = resource.holders.size + resource.waiters.size;
     const addsParty =
       (event.type === 'requested' || event.type === 'acquired') && !resource.waiters.has(event.chainId) && !resource.holders.has(event.chainId);
-    const liveParties = this.livePartiesBySource.get(sourceId) ?? 0;
-    if (addsParty && liveParties >= this.maxPartiesPerSource) {
+    if (addsParty && (this.livePartiesBySource.get(sourceId) ?? 0) >= this.maxPartiesPerSource) {
       // A source that claims ever more holders (acquired, never released) must not grow the model without end.
       this.sourceFor(sourceId).partiesRefused += 1;
     } else {
       reduceLockEvent(resource, event);
-      this.livePartiesBySource.set(sourceId, liveParties + resource.holders.size + resource.waiters.size - partiesBefore);
+      const added = resource.holders.size + resource.waiters.size - partiesBefore;
+      if (added !== 0) this.livePartiesBySource.set(sourceId, (this.livePartiesBySource.get(sourceId) ?? 0) + added);
     }
     switch (event.type) {
       case 'acquired':
@@ -423,11 +423,18 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
     return tool;
   }
 
+  /** Files a resource as busy or idle; an idle one goes to the end of the idle list when it becomes idle (or new). */
   private updateBusy(resource: ResourceState): void {
     resource.view = undefined;
-    this.idleResourceKeys.delete(resource.key);
-    if (resource.holders.size > 0 || resource.waiters.size > 0) this.busyResourceKeys.add(resource.key);
-    else {
+    const busy = resource.holders.size > 0 || resource.waiters.size > 0;
+    if (busy === this.busyResourceKeys.has(resource.key)) {
+      if (!busy && !this.idleResourceKeys.has(resource.key)) this.idleResourceKeys.add(resource.key);
+      return;
+    }
+    if (busy) {
+      this.busyResourceKeys.add(resource.key);
+      this.idleResourceKeys.delete(resource.key);
+    } else {
       this.busyResourceKeys.delete(resource.key);
       this.idleResourceKeys.add(resource.key);
     }
