@@ -33,7 +33,7 @@ describe('the HTTP entry under a flood of sessions nobody closes', () => {
           `resident ${startMb.toFixed(0)} MB at start, ${samples.join(', ')}, peak ${peakMb.toFixed(0)} MB`,
       );
       assert.ok(endMb - afterWarmUpMb < 100, `grew ${(endMb - afterWarmUpMb).toFixed(0)} MB over the last 4,000 sessions`);
-      assert.ok(peakMb < 400, `peak ${peakMb.toFixed(0)} MB`);
+      assert.ok(peakMb < 600, `peak ${peakMb.toFixed(0)} MB`);
     } finally {
       assert.equal(await server.stop(), 0);
     }

@@ -50,7 +50,9 @@ describe('StateStore', () => {
     assert.deepEqual(journalLines(), ['{"set":{"account/a":5}}']);
     await second.write(new Map([['account/a', 6]]));
     await second.close();
-    assert.equal(await (await StateStore.open({ dataDir })).read('account/a'), 6);
+    const third = await StateStore.open({ dataDir });
+    assert.equal(await third.read('account/a'), 6);
+    await third.close();
   });
 
   it('refuses a journal damaged in the middle, saying which line and what to do', async () => {
