@@ -50,6 +50,16 @@ describe('granularity what-if', () => {
     assert.deepEqual(granularityWhatIf(withoutArguments), []);
   });
 
+  it('says nothing when finer ids would not help: every call also takes the one key they all share', () => {
+    // Transfers from alice to ten other accounts, locked on alice's account: per-argument ids still queue on alice.
+    let call = 0;
+    const fromAlice = coarseCalls(20, (index) => `account-${index % 10}`, 10, 'account:alice').map((event) =>
+      event.type === 'callStarted' ? { ...event, arguments: argumentFingerprints({ from: 'alice', to: `account-${call++ % 10}`, amount: 1 }) } : event,
+    );
+    assert.deepEqual(granularityWhatIf(fromAlice), []);
+    assert.equal(granularityWhatIf(fromAlice, { minGain: 0 }).length, 1, 'found, but its estimated gain is none');
+  });
+
   it('says nothing about a lock nobody waited for', () => {
     const make = new LockEventFactory();
     const events: InspectorEvent[] = [];
