@@ -1,10 +1,33 @@
 // Shared helpers of the lock library tests: a fake clock, manual gates, and promise state probes.
+import { afterEach, beforeEach } from 'node:test';
 import FakeTimers from '@sinonjs/fake-timers';
+import { ProcessWarnings } from './processWarnings';
 import type { LockEvent, ResourceLockMap } from '../../extension/locks';
 
 /** Installs fake timers (timeouts, Date, performance) for one test; `uninstall` in afterEach. */
 export function installClock(): FakeTimers.Clock {
   return FakeTimers.install({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'Date', 'performance'] });
+}
+
+/** Around each test of the calling `describe`: a fake clock installed (read `clock` inside tests) and process warnings collected. */
+export function useClockAndWarnings(): { readonly clock: FakeTimers.Clock; readonly warnings: ProcessWarnings } {
+  let clock: FakeTimers.Clock | undefined;
+  const warnings = new ProcessWarnings();
+  beforeEach(() => {
+    clock = installClock();
+    warnings.start();
+  });
+  afterEach(() => {
+    warnings.stop();
+    clock?.uninstall();
+  });
+  return {
+    get clock() {
+      if (!clock) throw new Error('the fake clock is installed only while a test runs');
+      return clock;
+    },
+    warnings,
+  };
 }
 
 /** A promise the test resolves or rejects by hand, e.g. to decide when a holder lets go. */

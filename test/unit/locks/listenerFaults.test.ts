@@ -1,10 +1,8 @@
 // Issue 12 item 5: nothing a listener does may change lock behaviour; a throwing listener is reported, rate limited.
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
-import type FakeTimers from '@sinonjs/fake-timers';
+import { describe, it } from 'node:test';
 import { ResourceLockMap, type LockEvent } from '../../../extension/locks';
-import { gate, installClock, probe, recordEvents } from '../../support/lockTestKit';
-import { ProcessWarnings } from '../../support/processWarnings';
+import { gate, useClockAndWarnings, probe, recordEvents } from '../../support/lockTestKit';
 
 /** Has no prototype, so `String()` of it throws. */
 const unprintable = (): never => {
@@ -12,17 +10,8 @@ const unprintable = (): never => {
 };
 
 describe('a listener that throws', () => {
-  let clock: FakeTimers.Clock;
-  const warnings = new ProcessWarnings();
-
-  beforeEach(() => {
-    clock = installClock();
-    warnings.start();
-  });
-  afterEach(() => {
-    warnings.stop();
-    clock.uninstall();
-  });
+  const testbed = useClockAndWarnings();
+  const { warnings } = testbed;
 
   it('leaves later calls working when what it throws cannot be printed', async () => {
     const locks = new ResourceLockMap(1000);
@@ -39,9 +28,9 @@ describe('a listener that throws', () => {
     const holding = gate();
     const holder = probe(locks.withLock('A', () => holding.promise));
     const waiter = probe(locks.withLock('A', () => 'waited'));
-    await clock.tickAsync(0);
+    await testbed.clock.tickAsync(0);
     holding.open();
-    await clock.tickAsync(0);
+    await testbed.clock.tickAsync(0);
     assert.equal(holder.state(), 'fulfilled');
     assert.equal(waiter.value(), 'waited');
     assert.equal(locks.size, 0);
@@ -54,7 +43,7 @@ describe('a listener that throws', () => {
       const holder = locks.withLock('A', () => holding.promise);
       const timedOut = probe(locks.withLock('A', () => {}, { timeoutMs: 10 }));
       const waiter = locks.withLock('A', () => 'waited', { mode: 'read' });
-      await clock.tickAsync(10);
+      await testbed.clock.tickAsync(10);
       holding.open();
       await Promise.all([holder, waiter, timedOut.promise.catch(() => {})]);
       return seen.map((event) => `${event.seq} ${event.type}`);
@@ -78,19 +67,19 @@ describe('a listener that throws', () => {
       "LockListenerWarning: A lock event listener threw on a 'requested' event: Error: listener bug on requested. " +
         'Later throws of this listener are counted and reported at most every 10 s; the locks are not affected.',
     ]);
-    await clock.tickAsync(9_999);
+    await testbed.clock.tickAsync(9_999);
     assert.equal((await warnings.delivered('LockListenerWarning')).length, 1);
-    await clock.tickAsync(1);
+    await testbed.clock.tickAsync(1);
     assert.equal(
       (await warnings.delivered('LockListenerWarning'))[1],
       "LockListenerWarning: A lock event listener threw 29999 more times in the last 10 s, last on a 'released' event: Error: listener bug on released.",
     );
     await locks.withLock('A', () => {});
-    await clock.tickAsync(9_999);
+    await testbed.clock.tickAsync(9_999);
     assert.equal((await warnings.delivered('LockListenerWarning')).length, 2);
-    await clock.tickAsync(1);
+    await testbed.clock.tickAsync(1);
     assert.match((await warnings.delivered('LockListenerWarning'))[2] ?? '', /threw 3 more times in the last 10 s/);
-    await clock.tickAsync(60_000);
+    await testbed.clock.tickAsync(60_000);
     assert.equal((await warnings.delivered('LockListenerWarning')).length, 3, 'no warning without new throws');
   });
 

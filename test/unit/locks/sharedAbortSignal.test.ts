@@ -1,27 +1,16 @@
 // Issue 12 item 6: waiters sharing one AbortSignal cost it one abort listener, not one each.
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
-import { afterEach, beforeEach, describe, it } from 'node:test';
-import type FakeTimers from '@sinonjs/fake-timers';
+import { describe, it } from 'node:test';
 import { LockAbortedError, ResourceLockMap, runWithLockContext } from '../../../extension/locks';
-import { gate, installClock, probe } from '../../support/lockTestKit';
-import { ProcessWarnings } from '../../support/processWarnings';
+import { gate, useClockAndWarnings, probe } from '../../support/lockTestKit';
 
 // One more than Node's default limit of listeners per event target.
 const WAITERS = 11;
 
 describe('waiters sharing one AbortSignal', () => {
-  let clock: FakeTimers.Clock;
-  const warnings = new ProcessWarnings();
-
-  beforeEach(() => {
-    clock = installClock();
-    warnings.start();
-  });
-  afterEach(() => {
-    warnings.stop();
-    clock.uninstall();
-  });
+  const testbed = useClockAndWarnings();
+  const { warnings } = testbed;
 
   it('add one abort listener to it, with no MaxListenersExceededWarning, and remove it once served', async () => {
     const locks = new ResourceLockMap(1000);
@@ -29,10 +18,10 @@ describe('waiters sharing one AbortSignal', () => {
     const holding = gate();
     void locks.withLock('A', () => holding.promise);
     const waiters = Array.from({ length: WAITERS }, (_, index) => probe(locks.withLock('A', () => index, { signal: controller.signal })));
-    await clock.tickAsync(0);
+    await testbed.clock.tickAsync(0);
     assert.equal(getEventListeners(controller.signal, 'abort').length, 1);
     holding.open();
-    await clock.tickAsync(0);
+    await testbed.clock.tickAsync(0);
     assert.deepEqual(waiters.map((waiter) => waiter.value()), Array.from({ length: WAITERS }, (_, index) => index));
     assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
     assert.deepEqual(await warnings.delivered(), []);
@@ -51,15 +40,15 @@ describe('waiters sharing one AbortSignal', () => {
         throw error;
       }))),
     );
-    await clock.tickAsync(0);
+    await testbed.clock.tickAsync(0);
     controller.abort(new Error('client cancelled'));
-    await clock.tickAsync(0);
+    await testbed.clock.tickAsync(0);
     assert.ok(waiters.every((waiter) => waiter.error() instanceof LockAbortedError));
     assert.deepEqual(cancelled, Array.from({ length: WAITERS }, (_, index) => index));
     assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
     assert.deepEqual(locks.snapshot().resources[0]?.waiters.length, 1);
     holding.open();
-    await clock.tickAsync(0);
+    await testbed.clock.tickAsync(0);
     assert.equal(holder.state(), 'fulfilled');
     assert.equal(outsider.value(), 'not cancelled');
     assert.deepEqual(await warnings.delivered(), []);
@@ -75,14 +64,14 @@ describe('waiters sharing one AbortSignal', () => {
       probe(locks.withLock('A', () => 'first', { signal: own.signal })),
       probe(locks.withLock('A', () => 'second')),
     ]);
-    await clock.tickAsync(0);
+    await testbed.clock.tickAsync(0);
     own.abort();
-    await clock.tickAsync(0);
+    await testbed.clock.tickAsync(0);
     assert.ok(first.error() instanceof LockAbortedError);
     assert.equal(getEventListeners(own.signal, 'abort').length, 0);
     assert.equal(getEventListeners(shared.signal, 'abort').length, 1);
     holding.open();
-    await clock.tickAsync(0);
+    await testbed.clock.tickAsync(0);
     assert.equal(second.value(), 'second');
     assert.equal(getEventListeners(shared.signal, 'abort').length, 0);
   });
