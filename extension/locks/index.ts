@@ -27,7 +27,7 @@ export type * from '../contract/lockEvents';
 // For lock backends beside ResourceLockMap (mcp-lock-inspector/redis): one call context, one event numbering, one
 // set of argument checks, shared through this entry so both backends see the same runWithLockContext.
 export { currentLockFrame, newLockChain, runInLockFrame, withSignal, type LockFrame, type LockChain } from './lockContext';
-export { LockCall } from './lockCall';
+export { LockCall, type LockCallSettings } from './lockCall';
 export { LockEventPublisher, type UnnumberedLockEvent } from './lockEventPublisher';
 export { checkDuration, checkLockCall, describeAbortReason, describeValue, sortedLockIds } from './lockArguments';
 export { nowMs } from './nowMs';

@@ -1,5 +1,5 @@
 import { AbortSignalWaiters } from './abortSignalWaiters';
-import { currentLockFrame, runInLockFrame, withSignal } from './lockContext';
+import { currentLockFrame, runInLockFrame } from './lockContext';
 import {
   DeadlockError,
   LockAbortedError,
@@ -164,14 +164,7 @@ export class ResourceLockMap {
       }
     }
     const parent = currentLockFrame();
-    const request = new LockRequest(
-      parent,
-      options?.owner ?? parent?.owner,
-      withSignal(parent?.signals, options?.signal),
-      mode,
-      ids,
-      timeoutMs,
-    );
+    const request = new LockRequest(parent, options, mode, ids, timeoutMs);
     if (this.events.listening && (ids.length > 1 || parent !== undefined)) this.lockOrder.record(request, api);
     let acquiredAll: boolean;
     try {

@@ -18,7 +18,6 @@ import {
   nowMs,
   runInLockFrame,
   sortedLockIds,
-  withSignal,
   type LockCallOptions,
   type LockFailure,
   type LockListener,
@@ -253,12 +252,10 @@ export class RedisLockMap {
       return Promise.reject(error);
     }
     const { mode, timeoutMs } = checked;
-    const parent = currentLockFrame();
     const request = new RedisLockRequest(
       `${this.replicaId}.${++this.lastRequestSeq}`,
-      parent,
-      options?.owner ?? parent?.owner,
-      withSignal(parent?.signals, options?.signal),
+      currentLockFrame(),
+      options,
       mode,
       ids,
       timeoutMs,

@@ -1,4 +1,4 @@
-import { LockCall, type LockFrame, type LockMode, type LockOwner, type LockParty } from 'mcp-lock-inspector/locks';
+import { LockCall, type LockCallSettings, type LockFrame, type LockMode, type LockParty } from 'mcp-lock-inspector/locks';
 
 /** What the locked work can read about its locks: the fencing tokens, and the signal that aborts when a lease is lost. */
 export interface RedisLockGrant {
@@ -44,13 +44,12 @@ export class RedisLockRequest extends LockCall implements RedisLockGrant {
     /** Unique across replicas: the map's replica id and a sequence number. */
     readonly id: string,
     parent: LockFrame | undefined,
-    owner: LockOwner | undefined,
-    signals: readonly AbortSignal[] | undefined,
+    settings: LockCallSettings | undefined,
     mode: LockMode,
     resources: readonly string[],
     timeoutMs: number,
   ) {
-    super(parent, owner, signals, mode, resources, timeoutMs);
+    super(parent, settings, mode, resources, timeoutMs);
   }
 
   get signal(): AbortSignal {
