@@ -197,6 +197,11 @@ export function lostUpdateMessage(event: LostUpdateEvent, occurrences = 1): stri
   );
 }
 
+/** A lost update in a few words, as headlines and the timeline say it: `Lost update on 'items.json': add #4 overwrote add #3's write`. */
+export function lostUpdateHeadline(event: LostUpdateEvent): string {
+  return `Lost update on ${quoteResource(event.key)}: ${describeParty(event)} overwrote ${describeParty(event.overwritten)}'s write`;
+}
+
 /** What a burst of parallel calls showed of races: how many lost updates, on which keys, written where. */
 export function raceProbeSummary(lostUpdates: readonly LostUpdateEvent[]): string {
   if (lostUpdates.length === 0) return 'Race probe: no lost updates seen.';
