@@ -29,5 +29,8 @@ export type * from '../contract/lockEvents';
 export { currentLockFrame, newLockChain, runInLockFrame, withSignal, type LockFrame, type LockChain } from './lockContext';
 export { LockCall, type LockCallSettings } from './lockCall';
 export { LockEventPublisher, type UnnumberedLockEvent } from './lockEventPublisher';
+export { LongHoldWatchdog, type WatchedHold } from './longHoldWatchdog';
+export { LockOrderRecorder } from './lockOrderRecorder';
+export { DEFAULT_MAX_ORDER_PAIRS } from './lockOrderGraph';
 export { checkDuration, checkLockCall, describeAbortReason, describeValue, sortedLockIds } from './lockArguments';
 export { nowMs } from './nowMs';

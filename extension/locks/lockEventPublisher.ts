@@ -1,6 +1,7 @@
 import { ListenerFaultReporter } from './listenerFaultReporter';
 import { nowMs } from './nowMs';
 import type { LockEvent, LockOrderSite, LockParty, WaitForEdge } from '../contract/lockEvents';
+import type { LockCall } from './lockCall';
 import type { Hold, LockRequest } from './lockRequest';
 
 /** A lock event before the publisher gives it its `seq`. */
@@ -76,7 +77,7 @@ export class LockEventPublisher {
   }
 
   /** `request`, at `atMs`, took two resources in the opposite order of an `earlier` call. */
-  inversion(request: LockRequest, atMs: number, earlier: LockOrderSite, later: LockOrderSite): void {
+  inversion(request: LockCall, atMs: number, earlier: LockOrderSite, later: LockOrderSite): void {
     if (this.listeners.length === 0) return;
     this.dispatch({ type: 'inversion', seq: ++this.lastSeq, atMs, chainId: request.chain.id, owner: request.owner, earlier, later });
   }

@@ -3,13 +3,13 @@ import type { LockFrame } from './lockContext';
 import type { LockOrderSite } from '../contract/lockEvents';
 import type { LockEventPublisher } from './lockEventPublisher';
 import { LockOrderGraph } from './lockOrderGraph';
-import { LockRequest } from './lockRequest';
+import { LockCall } from './lockCall';
 import { nowMs } from './nowMs';
 
 // Each capture costs microseconds and pins a stack frame; beyond this many new pairs a second, pairs get no location.
 const CALL_SITES_PER_SECOND = 200;
 
-/** Watches the order in which call chains take resources and publishes an `inversion` when two orders disagree. */
+/** Watches the order in which call chains take resources and publishes an `inversion` when two orders disagree; every lock backend uses it. */
 export class LockOrderRecorder {
   private readonly orderGraph: LockOrderGraph<RecordedOrder>;
   private readonly callSiteBudget = new CallSiteBudget(CALL_SITES_PER_SECOND);
@@ -21,11 +21,11 @@ export class LockOrderRecorder {
     this.orderGraph = new LockOrderGraph<RecordedOrder>(maxOrderPairs);
   }
 
-  /** Remembers in which order `request` takes resources after those its chain holds; `api` is the public method called, for the call site. */
-  record(request: LockRequest, api: (...args: never[]) => unknown): void {
+  /** Remembers in which order `request` (of any backend) takes resources after those its chain holds; `api` is the public method called, for the call site. */
+  record(request: LockCall, api: (...args: never[]) => unknown): void {
     const held: string[] = [];
     for (let frame: LockFrame | undefined = request.parent; frame !== undefined; frame = frame.parent) {
-      if (frame instanceof LockRequest) held.push(...frame.resources);
+      if (frame instanceof LockCall) held.push(...frame.resources);
     }
     // One resource under no other lock (a tool call's usual withLock inside its context) forms no pair.
     if (held.length === 0 && request.resources.length === 1) return;

@@ -1,6 +1,7 @@
 import type { LockFrame } from './lockContext';
 import type { LockMode } from '../contract/lockEvents';
 import { LockCall } from './lockCall';
+import type { WatchedHold } from './longHoldWatchdog';
 import type { DeadlineQueue } from './waitDeadlines';
 
 /** A busy resource: who holds it and the FIFO queue of requests waiting for it. Deleted as soon as it is idle. */
@@ -17,14 +18,9 @@ export interface ResourceEntry {
 }
 
 /** One request holding one resource. */
-export interface Hold {
+export interface Hold extends WatchedHold<Hold> {
   readonly request: LockRequest;
   readonly entry: ResourceEntry;
-  readonly sinceMs: number;
-  /** Neighbours in the long-hold watchdog's acquisition-ordered list of holds (only while subscribed). */
-  olderWatched: Hold | undefined;
-  newerWatched: Hold | undefined;
-  watched: boolean;
 }
 
 /**

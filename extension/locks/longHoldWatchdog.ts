@@ -1,11 +1,21 @@
+import type { LockCall } from './lockCall';
 import { nowMs } from './nowMs';
-import type { Hold } from './lockRequest';
+
+/** A hold the watchdog can watch: whose it is, since when, and its links in the watched list (`Self` is the backend's hold type). */
+export interface WatchedHold<Self> {
+  readonly request: LockCall;
+  readonly sinceMs: number;
+  /** Neighbours in the watchdog's acquisition-ordered list of holds (only while subscribed). */
+  olderWatched: Self | undefined;
+  newerWatched: Self | undefined;
+  watched: boolean;
+}
 
 /**
  * Watches holds for outlasting one threshold with a single timer: the watched holds form an intrusive list in
- * acquisition order, which is also deadline order since they share the threshold.
+ * acquisition order, which is also deadline order since they share the threshold. Every lock backend uses it.
  */
-export class LongHoldWatchdog {
+export class LongHoldWatchdog<Hold extends WatchedHold<Hold>> {
   private oldestWatched: Hold | undefined = undefined;
   private newestWatched: Hold | undefined = undefined;
   private timer: ReturnType<typeof setTimeout> | undefined = undefined;

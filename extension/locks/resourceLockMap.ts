@@ -72,7 +72,7 @@ export class ResourceLockMap {
   private readonly signalWaiters = new AbortSignalWaiters((request) => this.onAbort(request));
   private readonly deadlines = new WaitDeadlines((request) => this.onTimeout(request));
   /** Absent when long holds are not reported (`longHoldMs: Infinity`). */
-  private readonly longHoldWatchdog: LongHoldWatchdog | undefined;
+  private readonly longHoldWatchdog: LongHoldWatchdog<Hold> | undefined;
 
   constructor(options: ResourceLockMapOptions | number = {}) {
     const { timeoutMs = DEFAULT_TIMEOUT_MS, longHoldMs = DEFAULT_LONG_HOLD_MS, maxOrderPairs = DEFAULT_MAX_ORDER_PAIRS } =

@@ -5,6 +5,8 @@ import {
   checkDuration,
   checkLockCall,
   currentLockFrame,
+  DEFAULT_LONG_HOLD_MS,
+  DEFAULT_MAX_ORDER_PAIRS,
   DEFAULT_TIMEOUT_MS,
   DeadlockError,
   describeAbortReason,
@@ -13,8 +15,10 @@ import {
   LockBackendError,
   LockEventPublisher,
   LockLeaseLostError,
+  LockOrderRecorder,
   LockReentrantError,
   LockTimeoutError,
+  LongHoldWatchdog,
   nowMs,
   runInLockFrame,
   sortedLockIds,
@@ -30,7 +34,7 @@ import {
 import { LeaseKeeper, type Lease } from './leaseKeeper';
 import { ACQUIRE_SCRIPT, FENCED_WRITE_SCRIPT, LEAVE_SCRIPT, RENEW_SCRIPT } from './lockScripts';
 import { LuaScript } from './luaScript';
-import { currentRedisGrant, RedisLockRequest, type RedisLockGrant } from './redisLockRequest';
+import { currentRedisGrant, RedisLockRequest, type RedisHold, type RedisLockGrant } from './redisLockRequest';
 import { readRedisLockState } from './readRedisLockState';
 import { parseRecords, partyOfRecord, type PartyRecord } from './partyRecord';
 
@@ -51,6 +55,10 @@ export interface RedisLockMapOptions {
   readonly leaseMs?: number;
   /** Prefix of every key and channel (default `mcp-lock:`); maps with the same prefix share their locks. */
   readonly keyPrefix?: string;
+  /** A hold longer than this emits one `longHold` event (default 1000; `Infinity` turns it off), as in `ResourceLockMap`. */
+  readonly longHoldMs?: number;
+  /** Most ordered resource pairs remembered for `inversion` events (default 4096), as in `ResourceLockMap`. */
+  readonly maxOrderPairs?: number;
 }
 
 /** The locked work: it may read its fencing tokens and lease signal from the grant. */
@@ -92,6 +100,9 @@ export class RedisLockMap {
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
   private lastBackendError: string | undefined;
+  /** Absent when long holds are not reported (`longHoldMs: Infinity`). */
+  private readonly longHoldWatchdog: LongHoldWatchdog<RedisHold> | undefined;
+  private readonly lockOrder: LockOrderRecorder;
 
   private constructor(
     private readonly commands: NodeRedisClient,
@@ -102,7 +113,14 @@ export class RedisLockMap {
     /** Lease of each hold and wait, in milliseconds. */
     readonly leaseMs: number,
     private readonly prefix: string,
+    longHoldMs: number,
+    maxOrderPairs: number,
   ) {
+    this.longHoldWatchdog =
+      longHoldMs === Infinity
+        ? undefined
+        : new LongHoldWatchdog<RedisHold>(longHoldMs, (hold, heldMs) => this.emitOn(hold.request, 'longHold', hold.resource, { heldMs, thresholdMs: longHoldMs }));
+    this.lockOrder = new LockOrderRecorder(maxOrderPairs, this.events);
     this.leases = new LeaseKeeper<RequestLease>(
       leaseMs,
       async (keys) => ((await this.script(renewScript, keys, [String(leaseMs)])) as string[]).map(Number),
@@ -112,8 +130,10 @@ export class RedisLockMap {
 
   /** Connects to Redis (two connections: commands, and pub/sub for grants and lease expiry) and returns the map. */
   static async connect(options: RedisLockMapOptions = {}): Promise<RedisLockMap> {
-    const { url = 'redis://127.0.0.1:6379', replica = `${hostname()}:${process.pid}`, timeoutMs = DEFAULT_TIMEOUT_MS, leaseMs = DEFAULT_LEASE_MS, keyPrefix = DEFAULT_KEY_PREFIX } = options;
+    const { url = 'redis://127.0.0.1:6379', replica = `${hostname()}:${process.pid}`, timeoutMs = DEFAULT_TIMEOUT_MS, leaseMs = DEFAULT_LEASE_MS, keyPrefix = DEFAULT_KEY_PREFIX, longHoldMs = DEFAULT_LONG_HOLD_MS, maxOrderPairs = DEFAULT_MAX_ORDER_PAIRS } = options;
     checkDuration('timeoutMs', timeoutMs);
+    checkDuration('longHoldMs', longHoldMs);
+    if (!Number.isInteger(maxOrderPairs) || maxOrderPairs < 0) throw new RangeError(`maxOrderPairs must be a non-negative integer, got ${describeValue(maxOrderPairs)}.`);
     if (!Number.isFinite(checkDuration('leaseMs', leaseMs)) || leaseMs < 30) {
       throw new RangeError(`leaseMs must be a finite number of milliseconds of at least 30, got ${describeValue(leaseMs)}.`);
     }
@@ -124,7 +144,7 @@ export class RedisLockMap {
     const reconnectStrategy = (retries: number, cause: Error) => (!connected && retries >= 2 ? cause : Math.min(50 * 2 ** retries, 1000));
     const commands = createClient({ url, disableOfflineQueue: true, socket: { reconnectStrategy } });
     const subscriber = commands.duplicate();
-    const map = new RedisLockMap(commands, subscriber, replica, timeoutMs, leaseMs, keyPrefix);
+    const map = new RedisLockMap(commands, subscriber, replica, timeoutMs, leaseMs, keyPrefix, longHoldMs, maxOrderPairs);
     commands.on('error', (error: Error) => (map.lastBackendError = error.message));
     subscriber.on('error', (error: Error) => (map.lastBackendError = error.message));
     try {
@@ -152,7 +172,7 @@ export class RedisLockMap {
     if (typeof resource !== 'string') {
       return Promise.reject(new TypeError(`withLock needs a resource id string, got ${describeValue(resource)}.`));
     }
-    return this.start([resource], fn, options);
+    return this.start([resource], fn, options, RedisLockMap.prototype.withLock);
   }
 
   /** Runs `fn` while holding every resource of `resources`, taken in one global (sorted) order, all or nothing within one timeout. */
@@ -163,7 +183,7 @@ export class RedisLockMap {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.start(ids, fn, options);
+    return this.start(ids, fn, options, RedisLockMap.prototype.withLocks);
   }
 
   /** This replica's busy resources now: its own holders and waiters, in queue order, read without a round trip. */
@@ -244,7 +264,7 @@ export class RedisLockMap {
     await this.commands.configSet('notify-keyspace-events', `${current}Ex`.replace(/(.)(?=.*\1)/g, ''));
   }
 
-  private start<T>(ids: readonly string[], fn: RedisLockedWork<T>, options: LockCallOptions | undefined): Promise<Awaited<T>> {
+  private start<T>(ids: readonly string[], fn: RedisLockedWork<T>, options: LockCallOptions | undefined, api: (...args: never[]) => unknown): Promise<Awaited<T>> {
     let checked: { mode: LockMode; timeoutMs: number };
     try {
       checked = checkLockCall(fn, options, this.timeoutMs);
@@ -260,6 +280,7 @@ export class RedisLockMap {
       ids,
       timeoutMs,
     );
+    if (this.events.listening && (ids.length > 1 || request.parent !== undefined)) this.lockOrder.record(request, api);
     return this.acquireAll(request).then(() => this.run(request, fn));
   }
 
@@ -413,11 +434,13 @@ export class RedisLockMap {
   }
 
   private hold(request: RedisLockRequest, id: string, token: number, waitedMs: number): void {
-    const sinceMs = nowMs();
-    request.holds.set(id, { token, sinceMs });
+    const hold: RedisHold = { request, resource: id, token, sinceMs: nowMs(), olderWatched: undefined, newerWatched: undefined, watched: false };
+    request.holds.set(id, hold);
     this.localEntry(id).holders.add(request);
     this.leases.add({ key: this.leaseKey(request.id, id), request, resource: id, validUntilMs: 0 });
+    if (!this.events.listening) return;
     this.emitOn(request, 'acquired', id, { waitedMs });
+    this.longHoldWatchdog?.watch(hold);
   }
 
   private async run<T>(request: RedisLockRequest, fn: RedisLockedWork<T>): Promise<Awaited<T>> {
@@ -442,6 +465,7 @@ export class RedisLockMap {
       const entry = this.local.get(id);
       entry?.holders.delete(request);
       if (entry !== undefined) this.dropIfIdle(id, entry);
+      if (hold.watched) this.longHoldWatchdog?.unwatch(hold);
       this.emitOn(request, 'released', id, { heldMs: nowMs() - hold.sinceMs });
     }
     // Unreachable Redis: the leases run out on their own and free the resources then.
@@ -495,7 +519,7 @@ export class RedisLockMap {
     };
   }
 
-  private emitOn(request: RedisLockRequest, type: 'acquired' | 'released' | 'timeout' | 'aborted' | 'deadlock' | 'reentrant' | 'leaseLost', resource: string, fields: object): void {
+  private emitOn(request: RedisLockRequest, type: 'acquired' | 'released' | 'timeout' | 'aborted' | 'deadlock' | 'reentrant' | 'leaseLost' | 'longHold', resource: string, fields: object): void {
     if (!this.events.listening) return;
     this.events.emit({ type, atMs: nowMs(), chainId: request.chain.id, owner: request.owner, resource, mode: request.mode, ...fields } as Parameters<LockEventPublisher['emit']>[0]);
   }

@@ -1,4 +1,4 @@
-import { LockCall, type LockCallSettings, type LockFrame, type LockMode, type LockParty } from 'mcp-lock-inspector/locks';
+import { LockCall, type LockCallSettings, type LockFrame, type LockMode, type LockParty, type WatchedHold } from 'mcp-lock-inspector/locks';
 
 /** What the locked work can read about its locks: the fencing tokens, and the signal that aborts when a lease is lost. */
 export interface RedisLockGrant {
@@ -8,10 +8,11 @@ export interface RedisLockGrant {
   fencingToken(resource: string): number;
 }
 
-/** One hold of a request, on one resource. */
-export interface RedisHold {
+/** One hold of a request, on one resource, with its place in the long-hold watchdog's list. */
+export interface RedisHold extends WatchedHold<RedisHold> {
+  readonly request: RedisLockRequest;
+  readonly resource: string;
   readonly token: number;
-  readonly sinceMs: number;
 }
 
 /**

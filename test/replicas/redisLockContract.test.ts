@@ -18,7 +18,7 @@ const realSetImmediate = setImmediate;
 
 lockContractSuite({
   name: 'Redis',
-  create: ({ timeoutMs }) => RedisLockMap.connect({ url: redis.url, timeoutMs, keyPrefix: `contract-${++lastPrefix}:`, replica: 'contract' }),
+  create: ({ timeoutMs, longHoldMs }) => RedisLockMap.connect({ url: redis.url, timeoutMs, longHoldMs, keyPrefix: `contract-${++lastPrefix}:`, replica: 'contract' }),
   dispose: (locks) => (locks as RedisLockMap).close(),
   // setImmediate stays real: node-redis writes commands from it.
   installClock: () => FakeTimers.install({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] }),

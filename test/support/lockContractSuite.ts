@@ -20,8 +20,8 @@ export type ContractLockMap = Pick<ResourceLockMap, 'withLock' | 'withLocks' | '
 /** A lock map implementation under the contract, and how its tests drive time. */
 export interface LockBackend {
   readonly name: string;
-  /** A fresh, empty lock map with this default timeout. */
-  create(options: { readonly timeoutMs: number }): Promise<ContractLockMap>;
+  /** A fresh, empty lock map with this default timeout (and long-hold threshold, when given). */
+  create(options: { readonly timeoutMs: number; readonly longHoldMs?: number }): Promise<ContractLockMap>;
   /** Ends what `create` made. */
   dispose(locks: ContractLockMap): Promise<void>;
   /** Fake timers for one test, installed after `create`. */
@@ -73,6 +73,65 @@ const flavours: LockFlavour[] = [
 /** Runs every contract case, for every flavour of taking a lock, against the lock maps `backend` makes. */
 export function lockContractSuite(backend: LockBackend): void {
   for (const flavour of flavours) flavourSuite(backend, flavour);
+  warningEventSuite(backend);
+}
+
+/** The warning events every backend reports from the same shared watchers: long holds and lock-order inversions. */
+function warningEventSuite(backend: LockBackend): void {
+  describe(`lock contract (${backend.name}): warning events`, () => {
+    let clock: FakeTimers.Clock;
+    let locks: ContractLockMap;
+    const advance = async (ms: number) => {
+      await clock.tickAsync(ms);
+      await backend.settle(locks, clock);
+    };
+
+    beforeEach(async () => {
+      locks = await backend.create({ timeoutMs: 1000, longHoldMs: 100 });
+      clock = backend.installClock();
+    });
+    afterEach(async () => {
+      clock.uninstall();
+      await backend.dispose(locks);
+    });
+
+    it('reports a hold longer than longHoldMs once, while it is still held, with its owner', async () => {
+      const events = recordEvents(locks);
+      const slow = gate();
+      const held = probe(locks.withLock('A', () => slow.promise, { owner: { tool: 'slowCall', requestId: 4 } }));
+      await advance(0);
+      const quick = probe(locks.withLock('B', () => 'quick'));
+      await advance(99);
+      assert.equal(quick.value(), 'quick');
+      assert.equal(eventsOfType(events, 'longHold').length, 0);
+      await advance(1);
+      const longHolds = eventsOfType(events, 'longHold');
+      assert.deepEqual(longHolds.map((event) => [event.resource, event.thresholdMs, event.owner?.tool, event.mode]), [['A', 100, 'slowCall', 'write']]);
+      assert.ok(longHolds[0]!.heldMs >= 100 && longHolds[0]!.heldMs < 110, `held ${longHolds[0]!.heldMs} ms at the threshold`);
+      await advance(1000);
+      assert.equal(eventsOfType(events, 'longHold').length, 1, 'once per hold');
+      slow.open();
+      await advance(0);
+      assert.equal(held.state(), 'fulfilled');
+    });
+
+    it('reports a lock-order inversion between two calls that never overlapped, with both call sites', async () => {
+      const events = recordEvents(locks);
+      await runWithLockContext({ owner: { tool: 'first' } }, () => locks.withLock('X', () => locks.withLock('Y', () => {})));
+      assert.equal(eventsOfType(events, 'inversion').length, 0);
+      await runWithLockContext({ owner: { tool: 'second' } }, () => locks.withLock('Y', () => locks.withLock('X', () => {})));
+      const inversions = eventsOfType(events, 'inversion');
+      assert.equal(inversions.length, 1);
+      const [{ earlier, later }] = inversions as [(typeof inversions)[number]];
+      assert.deepEqual([earlier.first, earlier.second, earlier.owner?.tool], ['X', 'Y', 'first']);
+      assert.deepEqual([later.first, later.second, later.owner?.tool], ['Y', 'X', 'second']);
+      assert.match(earlier.location ?? '', /lockContractSuite\.ts:\d+:\d+$/);
+      assert.match(later.location ?? '', /lockContractSuite\.ts:\d+:\d+$/);
+      await locks.withLocks(['X', 'Y'], () => {});
+      await locks.withLock('Y', () => locks.withLock('X', () => {}));
+      assert.equal(eventsOfType(events, 'inversion').length, 1, 'an inversion is reported once');
+    });
+  });
 }
 
 function flavourSuite(backend: LockBackend, flavour: LockFlavour): void {

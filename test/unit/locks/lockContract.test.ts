@@ -5,7 +5,7 @@ import { installClock } from '../../support/lockTestKit';
 
 lockContractSuite({
   name: 'in-process',
-  create: async ({ timeoutMs }) => new ResourceLockMap({ timeoutMs }),
+  create: async ({ timeoutMs, longHoldMs }) => new ResourceLockMap({ timeoutMs, longHoldMs }),
   dispose: async () => {},
   installClock,
   settle: async () => {},
