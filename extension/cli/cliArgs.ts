@@ -35,6 +35,8 @@ export type CliCommand =
       readonly failOn: readonly FailOnKind[];
       readonly durationMs: number | undefined;
       readonly maxEvents: number;
+      /** The MCP clients' request timeout for the timeout-budget advice; undefined: each call's own client's. */
+      readonly clientTimeoutMs: number | undefined;
       readonly envFilePath: string | undefined;
       /** Inject the preload (mcp-lock-inspector/register) into a Node server; off with --no-preload. */
       readonly preload: boolean;
@@ -80,6 +82,9 @@ Options:
   --write-env FILE       with --listen: also write the environment as KEY=VALUE lines to FILE, always
                          as a new file only you can read (0600; a symlink there is replaced, not followed)
   --max-events N         events kept for --trace and --record (default ${DEFAULT_MAX_EVENTS})
+  --client-timeout-ms N  the request timeout of the MCP clients calling the server, for the timeout
+                         budget advice (default: each call's own client's; VS Code sets none, other
+                         MCP SDK clients give up after 60000)
   --no-preload           do not add the preload (lost-update tracking for servers without the
                          lock library) to a Node server's NODE_OPTIONS
   -h, --help             show this text
@@ -115,6 +120,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         // Not --env-file: Node 20 takes that flag for itself even after the script name.
         'write-env': { type: 'string' },
         'max-events': { type: 'string' },
+        'client-timeout-ms': { type: 'string' },
         'no-preload': { type: 'boolean', default: false },
       },
     });
@@ -153,6 +159,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     failOn: values['fail-on'] === undefined ? [] : parseFailOn(values['fail-on']),
     durationMs: values.duration === undefined ? undefined : positiveNumber('--duration', values.duration) * 1000,
     maxEvents: values['max-events'] === undefined ? DEFAULT_MAX_EVENTS : positiveInteger('--max-events', values['max-events']),
+    clientTimeoutMs: values['client-timeout-ms'] === undefined ? undefined : positiveInteger('--client-timeout-ms', values['client-timeout-ms']),
     envFilePath: values['write-env'] === undefined ? undefined : nonEmpty('--write-env', values['write-env']),
     preload: !values['no-preload'],
   };

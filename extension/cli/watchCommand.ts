@@ -228,7 +228,8 @@ export async function runWatch(command: WatchCommand, io: WatchIo): Promise<numb
   }
   if (outcome.kind !== 'spawnFailed') {
     for (const line of renderSummary(snapshot)) say(line);
-    for (const advice of adviceWarnings(model.history())) say(`ADVICE ${advice.message}`);
+    const clientTimeout = command.clientTimeoutMs === undefined ? undefined : { timeoutMs: command.clientTimeoutMs, label: '--client-timeout-ms' };
+    for (const advice of adviceWarnings(model.history(), { clientTimeout })) say(`ADVICE ${advice.message}`);
   }
   if (command.tracePath) {
     const trace = exportChromeTrace(model.history(), snapshot.sources);

@@ -13,6 +13,7 @@ import { writeHubDiscovery } from '../inspector/hubDiscovery';
 import { DEFAULT_MAX_EVENTS, InspectorModel } from '../inspector/inspectorModel';
 import { ShownModel } from '../inspector/shownModel';
 import { adviceWarnings } from '../inspector/advice/adviceWarnings';
+import { configuredClientTimeout } from './clientTimeoutSetting';
 import { ServerManager } from './lifecycle/serverManager';
 import { LockStatusBar } from './statusBar/statusBar';
 import { registerSidebarView } from './views/sidebarViewProvider';
@@ -49,7 +50,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LockIn
   launchedServer = server;
 
   // The views read the live model, or a recording opened in its place.
-  const shown = new ShownModel(model, (history) => adviceWarnings(history));
+  const shown = new ShownModel(model, (history) => adviceWarnings(history, { clientTimeout: configuredClientTimeout() }));
   const timeline = registerTimelinePanel(context, shown);
   registerSidebarView(context, shown, server);
   registerCodeLenses(context, shown);

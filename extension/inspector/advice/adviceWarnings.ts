@@ -7,7 +7,7 @@ import { timeoutBudget, type ClientTimeout } from './timeoutBudget';
 /** What the advisors are told; every field has a default. */
 export interface AdviceOptions {
   readonly granularity?: GranularityWhatIfOptions;
-  /** The clients' request timeout (default the MCP SDK's 60 s). */
+  /** The clients' request timeout, configured (`lockInspector.client.requestTimeoutMs`, `watch --client-timeout-ms`); without it each call's own client's (VS Code's: none; else the MCP SDK's 60 s). */
   readonly clientTimeout?: ClientTimeout;
 }
 

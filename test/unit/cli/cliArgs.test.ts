@@ -15,14 +15,15 @@ describe('parseCliArgs', () => {
       failOn: ['deadlock', 'timeout'],
       durationMs: undefined,
       maxEvents: 50_000,
+      clientTimeoutMs: undefined,
       envFilePath: undefined,
       preload: true,
     });
     assert.deepEqual(parseCliArgs(['run', '--label', 'store', '--no-preload', '--', 'node', 'server.js']), { kind: 'run', serverCommand: ['node', 'server.js'], label: 'store', preload: false });
   });
 
-  it('reads --listen with --duration, --label, --max-events and --write-env', () => {
-    const command = parseCliArgs(['watch', '--listen', '--duration', '2.5', '--label', 'ci', '--max-events', '1000', '--write-env', 'ci.env']);
+  it('reads --listen with --duration, --label, --max-events, --write-env and --client-timeout-ms', () => {
+    const command = parseCliArgs(['watch', '--listen', '--duration', '2.5', '--label', 'ci', '--max-events', '1000', '--write-env', 'ci.env', '--client-timeout-ms', '30000']);
     assert.equal(command.kind, 'watch');
     if (command.kind !== 'watch') return;
     assert.equal(command.serverCommand, undefined);
@@ -30,6 +31,7 @@ describe('parseCliArgs', () => {
     assert.equal(command.maxEvents, 1000);
     assert.equal(command.label, 'ci');
     assert.equal(command.envFilePath, 'ci.env');
+    assert.equal(command.clientTimeoutMs, 30_000);
   });
 
   it('answers --help and --version before anything else', () => {
@@ -50,6 +52,7 @@ describe('parseCliArgs', () => {
     [['watch', '--fail-on', ',', '--', 'x'], /--fail-on needs a list/],
     [['watch', '--duration', '0', '--', 'x'], /--duration needs a positive number, got "0"/],
     [['watch', '--max-events', '1.5', '--', 'x'], /--max-events needs a whole number/],
+    [['watch', '--client-timeout-ms', '0', '--', 'x'], /--client-timeout-ms needs a positive number, got "0"/],
     [['watch', '--write-env', 'f', '--', 'x'], /--write-env only makes sense with --listen/],
     [['watch', '--bogus', '--', 'x'], /Unknown option '--bogus'/],
   ];

@@ -4,13 +4,13 @@ import type { SourcedEvent } from '../../../extension/contract/inspectorSnapshot
 import type { InspectorEvent } from '../../../extension/contract/wireFormat';
 import { adviceWarnings } from '../../../extension/inspector/advice/adviceWarnings';
 import { parallelSafetyHints } from '../../../extension/inspector/advice/parallelSafetyHints';
-import { timeoutBudget } from '../../../extension/inspector/advice/timeoutBudget';
+import { clientTimeoutOf, timeoutBudget } from '../../../extension/inspector/advice/timeoutBudget';
 import { fromSource, LockEventFactory } from '../../support/lockEvents';
 
 /** `count` calls of `tool`, each waiting `waitedMs` then holding `resource` for `heldMs` in `mode`. */
-function calls(make: LockEventFactory, tool: string, count: number, waitedMs: number, heldMs: number, mode: 'read' | 'write' = 'write', resource = 'account:alice'): InspectorEvent[] {
+function calls(make: LockEventFactory, tool: string, count: number, waitedMs: number, heldMs: number, mode: 'read' | 'write' = 'write', resource = 'account:alice', caller?: string): InspectorEvent[] {
   return Array.from({ length: count }, (_, index) => {
-    const owner = { tool, requestId: `${tool}-${index}` };
+    const owner = { tool, requestId: `${tool}-${index}`, ...(caller === undefined ? {} : { caller }) };
     const atMs = index * 1000;
     return [
       make.callStarted(owner, atMs),
@@ -39,6 +39,24 @@ describe('timeout budget', () => {
     assert.equal(finding?.lockTimeoutMs, 90_000);
     const [warning] = adviceWarnings(history);
     assert.match(warning?.message ?? '', /^Timeout budget: audit waits up to 1 min 30 s for a lock, longer than the client's 1 min 00 s request timeout \(MCP SDK default\)/);
+  });
+
+  it('takes each call\'s own client: VS Code\'s sets no request timeout, any other SDK client\'s is 60 s, the strictest counts', () => {
+    const make = new LockEventFactory();
+    const fromVsCode = fromSource('bank', calls(make, 'transfer', 20, 25_000, 10_000, 'write', 'account:alice', 'Visual Studio Code/1.107.0'));
+    assert.deepEqual(timeoutBudget(fromVsCode), [], 'VS Code never abandons a call on a timer');
+    assert.deepEqual(clientTimeoutOf('Visual Studio Code - Insiders/1.108.0'), clientTimeoutOf('code-server/4.139.1'));
+    const alsoFromScript = fromSource('bank', [...calls(make, 'transfer', 20, 25_000, 10_000, 'write', 'account:alice', 'Visual Studio Code/1.107.0'), ...calls(make, 'transfer', 1, 10, 10, 'write', 'account:alice', 'batch-script/1.0.0')]);
+    assert.deepEqual(timeoutBudget(alsoFromScript).map((finding) => [finding.tool, finding.clientTimeoutMs, finding.clientTimeoutLabel]), [['transfer', 60_000, 'MCP SDK default']]);
+  });
+
+  it('checks against the configured client timeout instead, for every caller, and names it', () => {
+    const make = new LockEventFactory();
+    const history = fromSource('bank', calls(make, 'transfer', 20, 3_000, 2_500, 'write', 'account:alice', 'Visual Studio Code/1.107.0'));
+    const configured = { timeoutMs: 10_000, label: 'lockInspector.client.requestTimeoutMs' };
+    assert.deepEqual(timeoutBudget(history, configured).map((finding) => [finding.tool, finding.waitP99Ms, finding.holdP99Ms, finding.clientTimeoutMs]), [['transfer', 3_000, 2_500, 10_000]]);
+    const [warning] = adviceWarnings(history, { clientTimeout: configured });
+    assert.match(warning?.message ?? '', /^Timeout budget: transfer calls wait up to 3 s \(p99\) and hold up to 2\.5 s \(p99\), 55% of the client's 10 s request timeout \(lockInspector\.client\.requestTimeoutMs\)/);
   });
 });
 
