@@ -1,25 +1,16 @@
 // Static lost-update detection against a committed corpus of labelled tool handlers (bench/raceCorpus/*.js, first line
-// `// label: racy|safe: why`): precision and recall of ours and of ESLint's require-atomic-updates, in the same run.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// `// label: racy|safe: why`; a folder's server.js for cases across modules, whose imports ours follows and ESLint, one file at
+// a time, cannot): precision and recall of ours and of ESLint's require-atomic-updates, in the same run.
 import { findLostUpdateRisks } from '../extension/host/codeLens/raceAnalysis';
+import { readRelativeModule } from '../extension/host/codeLens/readRelativeModule';
+import { raceCorpusCases } from '../test/support/raceCorpus';
 import { ESLINT_VERSION, loadEslint } from './eslintBaseline';
 
-const corpusFolder = join(__dirname, 'raceCorpus');
-const cases = readdirSync(corpusFolder)
-  .filter((file) => file.endsWith('.js'))
-  .sort()
-  .map((file) => {
-    const text = readFileSync(join(corpusFolder, file), 'utf8');
-    const label = /^\/\/ label: (racy|safe):/.exec(text)?.[1];
-    if (label === undefined) throw new Error(`${file}: the first line must be "// label: racy: why" or "// label: safe: why".`);
-    return { file, text, racy: label === 'racy' };
-  });
-
+const cases = raceCorpusCases();
 const eslint = loadEslint();
 const eslintConfig = [{ languageOptions: { ecmaVersion: 'latest', sourceType: 'module' }, rules: { 'require-atomic-updates': 'error' } }];
 const detectors = {
-  ours: (file: string, text: string) => findLostUpdateRisks(file, text).length > 0,
+  ours: (file: string, text: string) => findLostUpdateRisks(file, text, readRelativeModule).length > 0,
   [`ESLint ${ESLINT_VERSION} require-atomic-updates`]: (file: string, text: string) =>
     eslint.verify(text, eslintConfig, file).some((message) => message.ruleId === 'require-atomic-updates'),
 };
@@ -33,15 +24,15 @@ for (const [name, flags] of Object.entries(detectors)) {
   let falsePositives = 0;
   let missed = 0;
   for (const entry of cases) {
-    const flagged = flags(entry.file, entry.text);
+    const flagged = flags(entry.fileName, entry.text);
     if (flagged && entry.racy) truePositives++;
     if (flagged && !entry.racy) {
       falsePositives++;
-      misses.push(`${name}: false positive on ${entry.file}`);
+      misses.push(`${name}: false positive on ${entry.name}`);
     }
     if (!flagged && entry.racy) {
       missed++;
-      misses.push(`${name}: missed ${entry.file}`);
+      misses.push(`${name}: missed ${entry.name}`);
     }
   }
   const precision = truePositives + falsePositives === 0 ? 1 : truePositives / (truePositives + falsePositives);

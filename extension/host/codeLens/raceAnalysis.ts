@@ -77,45 +77,65 @@ export function findLostUpdateRisks(fileName: string, text: string, readModule?:
 /** What one file declares: functions, classes, instances of them, variable names and imports. */
 class FileScope {
   readonly functions = new Map<string, ts.FunctionLikeDeclaration>();
+  /** Classes by name; `default` for the one `export default class` declares. */
   readonly classes = new Map<string, ts.ClassLikeDeclaration>();
-  /** Module-level names bound to `new SomeClass()`, so `store.save()` follows into SomeClass. */
-  readonly instances = new Map<string, ts.ClassLikeDeclaration>();
+  /**
+   * Names bound to an instance of a class, by the class's name as written (declared here or imported): `const store =
+   * new Store()`, `manager = new Manager(path)`, `let manager: Manager`; so `store.save()` follows into the class.
+   */
+  readonly instances = new Map<string, string>();
   /** Every name a variable declaration binds anywhere in the file: outside a handler's own locals, such a name is shared state. */
   readonly variables = new Set<string>();
-  /** `import { name as local } from './module'`: local name to specifier and imported name. */
+  /** `import { name as local } from './module'` (`default` for a default import): local name to specifier and imported name. */
   readonly imports = new Map<string, { readonly specifier: string; readonly importedName: string }>();
 
   private constructor(readonly source: ts.SourceFile) {
     const declarations = (node: ts.Node): void => {
       if (ts.isFunctionDeclaration(node) && node.name && node.body) this.functions.set(node.name.text, node);
-      if (ts.isClassDeclaration(node) && node.name) this.classes.set(node.name.text, node);
+      if (ts.isClassDeclaration(node)) {
+        if (node.name) this.classes.set(node.name.text, node);
+        if (node.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.DefaultKeyword)) this.classes.set('default', node);
+      }
       if (ts.isVariableDeclaration(node)) for (const name of boundNames(node.name)) this.variables.add(name);
       if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
         const initializer = unwrap(node.initializer);
         if (ts.isArrowFunction(initializer) || ts.isFunctionExpression(initializer)) this.functions.set(node.name.text, initializer);
       }
-      const bindings = ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) ? node.importClause?.namedBindings : undefined;
-      if (bindings && ts.isNamedImports(bindings)) {
-        const specifier = (node as ts.ImportDeclaration).moduleSpecifier as ts.StringLiteral;
-        for (const element of bindings.elements) this.imports.set(element.name.text, { specifier: specifier.text, importedName: (element.propertyName ?? element.name).text });
+      if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && node.importClause) {
+        const specifier = node.moduleSpecifier.text;
+        const { name, namedBindings } = node.importClause;
+        if (name) this.imports.set(name.text, { specifier, importedName: 'default' });
+        if (namedBindings && ts.isNamedImports(namedBindings)) {
+          for (const element of namedBindings.elements) this.imports.set(element.name.text, { specifier, importedName: (element.propertyName ?? element.name).text });
+        }
       }
+      const instance = instanceBinding(node);
+      if (instance) this.instances.set(instance.name, instance.className);
       ts.forEachChild(node, declarations);
     };
     declarations(source);
-    const instances = (node: ts.Node): void => {
-      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && ts.isNewExpression(unwrap(node.initializer))) {
-        const created = unwrap(node.initializer) as ts.NewExpression;
-        const declared = ts.isIdentifier(created.expression) ? this.classes.get(created.expression.text) : undefined;
-        if (declared) this.instances.set(node.name.text, declared);
-      }
-      ts.forEachChild(node, instances);
-    };
-    instances(source);
   }
 
   static parse(fileName: string, text: string): FileScope {
     return new FileScope(ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, fileName.endsWith('x') ? ts.ScriptKind.TSX : undefined));
   }
+}
+
+/** The name and class of `const name = new Class()`, `name = new Class()` or `let name: Class`; undefined for anything else. */
+function instanceBinding(node: ts.Node): { name: string; className: string } | undefined {
+  const created = (expression: ts.Expression | undefined) => {
+    const value = expression && unwrap(expression);
+    return value && ts.isNewExpression(value) && ts.isIdentifier(value.expression) ? value.expression.text : undefined;
+  };
+  if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) {
+    const className = created(node.initializer) ?? (node.type && ts.isTypeReferenceNode(node.type) && ts.isIdentifier(node.type.typeName) ? node.type.typeName.text : undefined);
+    return className === undefined ? undefined : { name: node.name.text, className };
+  }
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left)) {
+    const className = created(node.right);
+    return className === undefined ? undefined : { name: node.left.text, className };
+  }
+  return undefined;
 }
 
 class RaceAnalyzer {
@@ -292,25 +312,48 @@ class RaceAnalyzer {
     return derived;
   }
 
-  /** A function, method or `this.method` the call reaches in this file. */
+  /**
+   * A function, method or `this.method` the call reaches: declared in this file, or (with a module reader) imported from
+   * a relative module, as a function, a class whose instance this file makes, or an instance that module exports.
+   */
   private calleeOf(callee: ts.Expression, frame: Frame): { fn: ts.FunctionLikeDeclaration; thisClass: ts.ClassLikeDeclaration | undefined; scope: FileScope } | undefined {
-    const scope = frame.scope;
     if (ts.isIdentifier(callee) && !frame.locals.has(callee.text)) {
-      const fn = scope.functions.get(callee.text);
-      if (fn) return { fn, thisClass: undefined, scope };
-      const imported = scope.imports.get(callee.text);
-      const module = imported && this.readModule?.(scope.source.fileName, imported.specifier);
-      if (!imported || !module) return undefined;
-      if (!this.importedScopes.has(module.fileName)) this.importedScopes.set(module.fileName, FileScope.parse(module.fileName, module.text));
-      const target = this.importedScopes.get(module.fileName);
-      const importedFn = target?.functions.get(imported.importedName);
-      return importedFn && target ? { fn: importedFn, thisClass: undefined, scope: target } : undefined;
+      const found = this.declared(frame.scope, callee.text, (scope, name) => scope.functions.get(name));
+      return found && { fn: found.value, thisClass: undefined, scope: found.scope };
     }
     if (!ts.isPropertyAccessExpression(callee)) return undefined;
     const receiver = callee.expression;
-    const owner = receiver.kind === ts.SyntaxKind.ThisKeyword ? frame.thisClass : ts.isIdentifier(receiver) && !frame.locals.has(receiver.text) ? scope.instances.get(receiver.text) : undefined;
-    const method = owner?.members.find((member): member is ts.MethodDeclaration => ts.isMethodDeclaration(member) && ts.isIdentifier(member.name) && member.name.text === callee.name.text);
-    return method && owner ? { fn: method, thisClass: owner, scope } : undefined;
+    const owner =
+      receiver.kind === ts.SyntaxKind.ThisKeyword
+        ? frame.thisClass && { value: frame.thisClass, scope: frame.scope }
+        : ts.isIdentifier(receiver) && !frame.locals.has(receiver.text)
+          ? this.classOfInstance(frame.scope, receiver.text)
+          : undefined;
+    const method = owner?.value.members.find((member): member is ts.MethodDeclaration => ts.isMethodDeclaration(member) && ts.isIdentifier(member.name) && member.name.text === callee.name.text);
+    return method && owner ? { fn: method, thisClass: owner.value, scope: owner.scope } : undefined;
+  }
+
+  /** The class (and its file) of the instance `name` stands for in `scope`: made there, or imported from the module that made it. */
+  private classOfInstance(scope: FileScope, name: string): { value: ts.ClassLikeDeclaration; scope: FileScope } | undefined {
+    const instance = this.declared(scope, name, (candidate, declaredName) => candidate.instances.get(declaredName));
+    return instance && this.declared(instance.scope, instance.value, (candidate, className) => candidate.classes.get(className));
+  }
+
+  /** What `lookup` finds for `name` in `scope`, or in the relative module that `scope` imports it from (and so on, a few modules deep). */
+  private declared<T>(scope: FileScope, name: string, lookup: (scope: FileScope, name: string) => T | undefined, depth = 0): { value: T; scope: FileScope } | undefined {
+    const value = lookup(scope, name);
+    if (value !== undefined) return { value, scope };
+    const imported = scope.imports.get(name);
+    const target = imported && depth < MAX_CALL_DEPTH ? this.importedScope(scope, imported.specifier) : undefined;
+    return target && imported && this.declared(target, imported.importedName, lookup, depth + 1);
+  }
+
+  /** The scope of the relative module `scope` imports as `specifier`, parsed once; undefined without a reader or a readable file. */
+  private importedScope(scope: FileScope, specifier: string): FileScope | undefined {
+    const module = this.readModule?.(scope.source.fileName, specifier);
+    if (!module) return undefined;
+    if (!this.importedScopes.has(module.fileName)) this.importedScopes.set(module.fileName, FileScope.parse(module.fileName, module.text));
+    return this.importedScopes.get(module.fileName);
   }
 
   /** The shared-state key an expression names, or undefined for locals, calls and anything not long-lived. */
