@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { LostUpdateEvent } from '../../extension/contract/lockEvents';
 import { CHANNEL_ENV, type CallEndedEvent } from '../../extension/contract/wireFormat';
-import { fileStoreServerFolder, preloadBundles } from '../support/fileStoreFixture';
+import { fileStoreServerFolder, preloadBundles, writeServerFixedByCodeAction } from '../support/fileStoreFixture';
 import { startTestHub, type TestHub } from '../support/testHub';
 
 const PARALLEL_CALLS = 40;
@@ -80,11 +80,16 @@ describe('the preload instruments an unmodified server from its own node_modules
     assert.match(first.staleWrite.location ?? '', /storeTools\.js:\d+:\d+$/);
   });
 
-  it('reports none for the same server with the lock fix, which loses none', async () => {
-    const { kept, lostUpdates, callsEnded } = await burst('serverFixed.js', ['--import', preload.esm], 'fixed');
-    assert.equal(kept, PARALLEL_CALLS);
-    assert.equal(callsEnded.length, PARALLEL_CALLS);
-    assert.deepEqual(lostUpdates, []);
+  it("reports none for the same server with the editor's code action applied (its edits, computed on the racy source), which loses none", async () => {
+    const fixedServer = writeServerFixedByCodeAction(serverFolder);
+    try {
+      const { kept, lostUpdates, callsEnded } = await burst(fixedServer, ['--import', preload.esm], 'fixed');
+      assert.equal(kept, PARALLEL_CALLS);
+      assert.equal(callsEnded.length, PARALLEL_CALLS);
+      assert.deepEqual(lostUpdates, []);
+    } finally {
+      rmSync(join(serverFolder, dirname(fixedServer)), { recursive: true, force: true });
+    }
   });
 
   it('instruments a CommonJS server on the low-level Server through --require', async (t) => {

@@ -2,8 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { lostUpdateFixes } from '../../extension/host/codeLens/lostUpdateFixes';
+import { findLostUpdateRisks } from '../../extension/host/codeLens/raceAnalysis';
+import { readRelativeModule } from '../../extension/host/codeLens/readRelativeModule';
 import { buildBundles } from '../../tools/bundles.mjs';
+import { applyTextEdits } from './textEdits';
 
 const repoRoot = resolve(__dirname, '../..');
 const fixtureSource = join(repoRoot, 'test/fixtures/fileStoreServer');
@@ -14,7 +18,7 @@ let preload: Promise<{ esm: string; cjs: string }> | undefined;
 /**
  * The file-store fixture server in a folder of its own with its own `npm install` of the MCP SDK (from the registry,
  * or npm's cache when it has the packages), as a user's server has; kept in .cache/ per package.json and reused.
- * Its node_modules also gets this package's lock library (for serverFixed.js), built fresh.
+ * Its node_modules also gets this package's lock library (for the server the code action fixed), built fresh.
  */
 export function fileStoreServerFolder(): Promise<string> {
   installed ??= (async () => {
@@ -48,4 +52,40 @@ export function preloadBundles(): Promise<{ esm: string; cjs: string }> {
     return { esm: join(outdir, 'register.mjs'), cjs: join(outdir, 'register.cjs') };
   })();
   return preload;
+}
+
+/** What the editor's lost-update code action makes of the fixture server: the file it edits, its title, and the text after it. */
+export interface CodeActionFix {
+  /** The file the fix edits, relative to the fixture folder (the handler's helper module, where the span is). */
+  readonly file: string;
+  readonly title: string;
+  readonly text: string;
+}
+
+/**
+ * The preferred code action (the first, as the editor offers it) for the one lost-update risk the analysis finds in
+ * `folder`'s server.js, computed on the racy source and applied to it: the literal output a user gets by accepting it.
+ */
+export function fileStoreCodeActionFix(folder = fixtureSource): CodeActionFix {
+  const server = join(folder, 'server.js');
+  const risks = findLostUpdateRisks(server, readFileSync(server, 'utf8'), readRelativeModule);
+  if (risks.length !== 1) throw new Error(`the fixture server should have exactly one lost-update risk, the analysis found ${risks.length}`);
+  const [risk] = risks as [(typeof risks)[number]];
+  const racy = readFileSync(risk.fileName, 'utf8');
+  const [preferred] = lostUpdateFixes(risk.fileName, racy, risk);
+  if (!preferred) throw new Error(`the editor offers no fix for the fixture server's ${risk.key}`);
+  return { file: relative(folder, risk.fileName), title: preferred.title, text: applyTextEdits(racy, preferred.edits) };
+}
+
+/**
+ * Copies `folder`'s server.js and storeTools.js into a new folder inside it (so it resolves the same node_modules)
+ * with the code action's fix applied; returns the fixed server.js relative to `folder`. The caller removes the copy.
+ */
+export function writeServerFixedByCodeAction(folder: string): string {
+  const fix = fileStoreCodeActionFix(folder);
+  const copy = mkdtempSync(join(folder, 'fixed-by-code-action-'));
+  for (const file of ['server.js', 'storeTools.js']) cpSync(join(folder, file), join(copy, file));
+  mkdirSync(dirname(join(copy, fix.file)), { recursive: true });
+  writeFileSync(join(copy, fix.file), fix.text);
+  return join(basename(copy), 'server.js');
 }

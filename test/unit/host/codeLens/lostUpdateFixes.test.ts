@@ -3,21 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
-import type { SourceRange } from '../../../../extension/host/codeLens/analyzeSource';
-import { lostUpdateFixes, type TextEdit } from '../../../../extension/host/codeLens/lostUpdateFixes';
+import { lostUpdateFixes } from '../../../../extension/host/codeLens/lostUpdateFixes';
 import { findLostUpdateRisks } from '../../../../extension/host/codeLens/raceAnalysis';
+import { applyTextEdits } from '../../../support/textEdits';
 
 const repoRoot = join(__dirname, '../../../..');
-
-/** Applies edits (non-overlapping) the way an editor does, last first. */
-function apply(text: string, edits: readonly TextEdit[]): string {
-  const source = ts.createSourceFile('x.ts', text, ts.ScriptTarget.Latest);
-  const offset = (range: SourceRange) => [source.getPositionOfLineAndCharacter(range.start.line, range.start.character), source.getPositionOfLineAndCharacter(range.end.line, range.end.character)] as const;
-  return [...edits].sort((a, b) => offset(b.range)[0] - offset(a.range)[0]).reduce((current, edit) => {
-    const [start, end] = offset(edit.range);
-    return current.slice(0, start) + edit.newText + current.slice(end);
-  }, text);
-}
 
 function syntaxErrors(fileName: string, text: string): string[] {
   const output = ts.transpileModule(text, { fileName, reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
@@ -31,7 +21,7 @@ function fixedVersions(relativePath: string): Array<{ title: string; text: strin
   const [risk] = findLostUpdateRisks(fileName, text);
   assert.ok(risk, `${relativePath} has a risk to fix`);
   return lostUpdateFixes(fileName, text, risk).map((fix) => {
-    const fixed = apply(text, fix.edits);
+    const fixed = applyTextEdits(text, fix.edits);
     return { title: fix.title, text: fixed, risksAfter: findLostUpdateRisks(fileName, fixed).length, errors: syntaxErrors(fileName, fixed) };
   });
 }
