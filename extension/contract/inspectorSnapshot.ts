@@ -16,6 +16,10 @@ export interface SourceInfo {
   readonly linesRejected: number;
   /** Holders and waiters the model did not track because the source already had its maximum of them. */
   readonly partiesRefused: number;
+  /** The replica it is, when its locks live in Redis shared with other replicas: its resources merge with theirs. */
+  readonly replica?: string;
+  /** Its Redis lease in milliseconds: after it is gone, its holds last at most this long. */
+  readonly leaseMs?: number;
 }
 
 /** A holder or waiter as the views show it. */
@@ -24,7 +28,12 @@ export interface PartyView {
   readonly owner?: LockOwner;
   readonly mode: LockMode;
   readonly sinceMs: number;
+  /** A hold of a replica that is gone: its Redis lease runs out by then at the latest, and the next in line gets it. */
+  readonly leaseEndsByMs?: number;
 }
+
+/** `sourceId` of the resources merged over every replica (and the `redis` source): one row per resource id. */
+export const REPLICAS_SOURCE_ID = 'replicas';
 
 /** Percentile summary of a set of durations, in milliseconds. */
 export interface DurationStats {
@@ -38,7 +47,10 @@ export interface DurationStats {
 export interface ResourceView {
   /** `${sourceId}\u0000${resourceId}`: unique across sources. */
   readonly key: string;
+  /** The source, or REPLICAS_SOURCE_ID for a resource merged over every replica sharing one Redis. */
   readonly sourceId: string;
+  /** Merged rows only: the replicas whose parties it shows (owner.replica of each), sorted. */
+  readonly replicas?: readonly string[];
   readonly id: string;
   readonly holders: readonly PartyView[];
   readonly waiters: readonly PartyView[];

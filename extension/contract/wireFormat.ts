@@ -16,8 +16,11 @@ export const CHANNEL_ENV = {
   kind: 'MCP_LOCK_INSPECTOR_KIND',
 } as const;
 
-/** Where a source's events come from: launched by the extension, by VS Code's MCP host for a chat agent, under the debugger, or anything else. */
-export type SourceKind = 'launched' | 'chat' | 'debug' | 'external';
+/**
+ * Where a source's events come from: launched by the extension, by VS Code's MCP host for a chat agent, under the
+ * debugger, anything else, or `redis`: the inspector's own reading of the lock state every replica keeps in Redis.
+ */
+export type SourceKind = 'launched' | 'chat' | 'debug' | 'external' | 'redis';
 
 /** Largest line, in bytes, the hub accepts; longer lines are counted and dropped. */
 export const MAX_LINE_BYTES = 1024 * 1024;
@@ -58,6 +61,10 @@ export interface HelloMessage {
   readonly kind?: string;
   /** MCP server name/version when known. */
   readonly server?: { readonly name: string; readonly version: string };
+  /** The replica this process is, when its locks live in Redis shared with other replicas (the views merge them). */
+  readonly replica?: string;
+  /** The lease of its Redis holds, in milliseconds: how long a hold outlives the process at most. */
+  readonly leaseMs?: number;
 }
 
 /** Current lock state, sent after hello and after each reconnect so the hub never starts blind. */

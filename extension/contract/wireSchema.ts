@@ -30,7 +30,7 @@ const finiteNumber = z.number(); // zod 4 numbers already refuse Infinity and Na
 const count = z.number().int().nonnegative();
 
 /** Every kind of source the channel knows, in the order views list them. */
-export const SOURCE_KINDS = ['launched', 'chat', 'debug', 'external'] as const satisfies readonly SourceKind[];
+export const SOURCE_KINDS = ['launched', 'chat', 'debug', 'external', 'redis'] as const satisfies readonly SourceKind[];
 
 /** Schema of a lock owner. */
 export const lockOwnerSchema = z.object({
@@ -151,6 +151,8 @@ export const helloMessageSchema = z.object({
   label: shortText,
   kind: shortText.optional(),
   server: z.object({ name: shortText, version: shortText }).optional(),
+  replica: shortText.optional(),
+  leaseMs: z.number().positive().finite().optional(),
 }) satisfies z.ZodType<HelloMessage>;
 
 /** Schema of a snapshot line. */

@@ -4,6 +4,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LockSnapshot } from '../contract/lockEvents';
+import type { SourceInfo } from '../contract/inspectorSnapshot';
 import {
   CHANNEL_ENV,
   MAX_LINE_BYTES,
@@ -23,9 +24,12 @@ import {
   snapshotMessageSchema,
 } from '../contract/wireSchema';
 
+/** A source as the hub registers it: who it is, and for a replica its name and Redis lease. */
+export type NewSource = Pick<SourceInfo, 'id' | 'label' | 'kind' | 'pid' | 'connectedAtMs' | 'replica' | 'leaseMs'>;
+
 /** Where the hub sends what it accepted; InspectorModel implements it. */
 export interface InspectorSink {
-  addSource(source: { id: string; label: string; kind: SourceKind; pid: number; connectedAtMs: number }): void;
+  addSource(source: NewSource): void;
   ingest(sourceId: string, events: readonly InspectorEvent[], droppedBySource: number): void;
   applySnapshot(sourceId: string, snapshot: LockSnapshot): void;
   disconnectSource(sourceId: string): void;
@@ -296,6 +300,8 @@ export class InspectorHub {
         kind,
         pid: hello.data.pid,
         connectedAtMs: Date.now(),
+        ...(hello.data.replica === undefined ? {} : { replica: hello.data.replica }),
+        ...(hello.data.leaseMs === undefined ? {} : { leaseMs: hello.data.leaseMs }),
       }),
     );
     const answer: HubToServerMessage = { v: WIRE_VERSION, type: 'welcome', sourceId };

@@ -1,20 +1,21 @@
 import { callKeyOf, emptyParties, reduceLockEvent, type ResourceLockEvent, type ResourceParties } from '../contract/lockIntervals';
-import type { LockOwner, LockSnapshot, LostUpdateEvent } from '../contract/lockEvents';
-import type { InspectorEvent, SourceKind } from '../contract/wireFormat';
-import type {
-  InspectorModelReader,
-  InspectorSnapshot,
-  ModelChange,
-  PartyView,
-  ResourceView,
-  SourceInfo,
-  SourcedEvent,
-  ToolView,
+import type { LockOwner, LockParty, LockSnapshot, LostUpdateEvent } from '../contract/lockEvents';
+import type { InspectorEvent } from '../contract/wireFormat';
+import {
+  REPLICAS_SOURCE_ID,
+  type InspectorModelReader,
+  type InspectorSnapshot,
+  type ModelChange,
+  type PartyView,
+  type ResourceView,
+  type SourceInfo,
+  type SourcedEvent,
+  type ToolView,
 } from '../contract/inspectorSnapshot';
 import { BoundedHistory } from './boundedHistory';
 import { ChangeNotifier } from './changeNotifier';
 import { DurationHistogram } from './durationHistogram';
-import type { InspectorSink } from './inspectorHub';
+import type { InspectorSink, NewSource } from './inspectorHub';
 import { realClock, type Clock } from './throttle';
 import { ToolColorSlots } from '../contract/toolColorSlots';
 import { positiveInteger, WarningDetectors, type WarningDetectorOptions } from './warningDetectors';
@@ -44,10 +45,19 @@ export const DEFAULT_MAX_EVENTS = 50_000;
 
 type MutableSource = { -readonly [K in keyof SourceInfo]: SourceInfo[K] };
 
-interface ResourceState extends ResourceParties {
+/**
+ * One row of the views: a resource of one source, or of every replica sharing one Redis (group REPLICAS_SOURCE_ID),
+ * whose holders and waiters are kept per reporting source (chain ids are per process) and whose figures add up.
+ */
+interface ResourceState {
+  /** `${group}\u0000${id}`, the group being the source id or REPLICAS_SOURCE_ID. */
   readonly key: string;
-  readonly sourceId: string;
+  readonly group: string;
   readonly id: string;
+  /** Open holds and waits by the source that reported them. */
+  readonly partiesBySource: Map<string, ResourceParties>;
+  /** Sources gone while holding it (replicas): when their Redis lease runs out at the latest. */
+  readonly leaseEndsByMs: Map<string, number>;
   acquisitions: number;
   timeouts: number;
   aborts: number;
@@ -91,6 +101,13 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
   private readonly notifier: ChangeNotifier;
 
   private readonly sources = new Map<string, MutableSource>();
+  /** The group each source's resources belong to: its own id, or REPLICAS_SOURCE_ID for replicas and Redis readings. */
+  private readonly groupOfSource = new Map<string, string>();
+  /** Replicas with a connected source reporting their events: a Redis reading of their parties is not needed. */
+  private reportingReplicas = new Set<string>();
+  /** Keys of resources some gone replica still holds until its lease runs out, and the timer of the next expiry. */
+  private readonly resourcesWithLeasesRunningOut = new Set<string>();
+  private leaseTimer: { handle: unknown; atMs: number } | undefined;
   /** Holders plus waiters tracked now, per source. */
   private readonly livePartiesBySource = new Map<string, number>();
   /** Insertion order is recency order: touching a resource moves it to the end. */
@@ -127,6 +144,7 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
   /** The whole model now; cheap when nothing changed since the last call. */
   snapshot(): InspectorSnapshot {
     const atMs = this.clock.now();
+    this.endRunOutLeases(atMs);
     if (this.cachedSnapshot?.version === this.version) return { ...this.cachedSnapshot.snapshot, atMs };
     const snapshot = this.buildSnapshot(atMs);
     this.cachedSnapshot = { version: this.version, snapshot };
@@ -187,8 +205,8 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
 
   // ---- InspectorSink (the hub calls these)
 
-  /** Registers a newly authenticated source. */
-  addSource(source: { id: string; label: string; kind: SourceKind; pid: number; connectedAtMs: number }): void {
+  /** Registers a newly authenticated source; a replica (or a Redis reading) joins the merged replicas group. */
+  addSource(source: NewSource): void {
     this.sources.set(source.id, {
       ...source,
       connected: true,
@@ -197,6 +215,8 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
       linesRejected: 0,
       partiesRefused: 0,
     });
+    this.groupOfSource.set(source.id, source.replica !== undefined || source.kind === 'redis' ? REPLICAS_SOURCE_ID : source.id);
+    this.replicasChanged();
     this.changed();
   }
 
@@ -207,8 +227,10 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
     source.eventsDroppedBySource += droppedBySource;
     // The gap ends where the events resume; the views mark it there.
     if (droppedBySource > 0) this.record({ type: 'eventsDropped', atMs: events[0]?.atMs ?? this.clock.now(), count: droppedBySource, sourceId });
+    const replica = source.replica;
     for (const event of events) {
-      const sourced: SourcedEvent = { ...event, sourceId };
+      // A replica's lock map reports its own calls without naming itself: the views and warnings name it.
+      const sourced: SourcedEvent = { ...(replica === undefined ? event : onReplica(event, replica)), sourceId };
       this.record(sourced);
       this.apply(sourced);
     }
@@ -220,13 +242,15 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
     const source = this.sourceFor(sourceId);
     this.clearLiveLocks(sourceId);
     let room = this.maxPartiesPerSource;
+    const replica = source.replica;
     for (const reported of snapshot.resources) {
       const resource = this.resourceFor(sourceId, reported.id);
-      for (const [parties, reportedParties] of [[resource.holders, reported.holders], [resource.waiters, reported.waiters]] as const) {
+      const { holders, waiters } = this.partiesOf(resource, sourceId);
+      for (const [parties, reportedParties] of [[holders, reported.holders], [waiters, reported.waiters]] as const) {
         for (const party of reportedParties) {
           if (room === 0) source.partiesRefused += 1;
           else if (!parties.has(party.chainId)) {
-            parties.set(party.chainId, partyOf(party));
+            parties.set(party.chainId, partyOf(party, replica));
             room -= 1;
           }
         }
@@ -243,8 +267,11 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
     const source = this.sources.get(sourceId);
     if (!source) return;
     source.connected = false;
-    this.record({ type: 'sourceGone', atMs: this.clock.now(), sourceId });
-    this.clearLiveLocks(sourceId);
+    const goneAtMs = this.clock.now();
+    this.record({ type: 'sourceGone', atMs: goneAtMs, sourceId });
+    // A replica's holds are in Redis: they last until its lease runs out (or the next holder shows they did).
+    this.clearLiveLocks(sourceId, source.replica !== undefined && source.leaseMs !== undefined ? goneAtMs + source.leaseMs : undefined);
+    this.replicasChanged();
     // Resources kept only because they were busy may now be over the cap.
     this.evictResources();
     const prefix = `${sourceId}\u0000`;
@@ -295,16 +322,17 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
 
   private applyLockEvent(sourceId: string, event: ResourceLockEvent): void {
     const resource = this.resourceFor(sourceId, event.resource);
+    const parties = this.partiesOf(resource, sourceId);
     const tool = this.toolFor(event.owner);
-    const partiesBefore = resource.holders.size + resource.waiters.size;
+    const partiesBefore = parties.holders.size + parties.waiters.size;
     const addsParty =
-      (event.type === 'requested' || event.type === 'acquired') && !resource.waiters.has(event.chainId) && !resource.holders.has(event.chainId);
+      (event.type === 'requested' || event.type === 'acquired') && !parties.waiters.has(event.chainId) && !parties.holders.has(event.chainId);
     if (addsParty && (this.livePartiesBySource.get(sourceId) ?? 0) >= this.maxPartiesPerSource) {
       // A source that claims ever more holders (acquired, never released) must not grow the model without end.
       this.sourceFor(sourceId).partiesRefused += 1;
     } else {
-      reduceLockEvent(resource, event);
-      const added = resource.holders.size + resource.waiters.size - partiesBefore;
+      reduceLockEvent(parties, event);
+      const added = parties.holders.size + parties.waiters.size - partiesBefore;
       if (added !== 0) this.livePartiesBySource.set(sourceId, (this.livePartiesBySource.get(sourceId) ?? 0) + added);
     }
     switch (event.type) {
@@ -312,6 +340,7 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
         resource.acquisitions += 1;
         resource.wait.record(event.waitedMs);
         tool?.wait.record(event.waitedMs);
+        if (resource.leaseEndsByMs.size > 0) this.handOver(resource, sourceId, event.mode);
         break;
       case 'released':
         resource.hold.record(event.heldMs);
@@ -323,7 +352,7 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
         resource.lastIncident = { kind: 'timeout', atMs: event.atMs };
         this.totalTimeouts += 1;
         if (tool) tool.timeouts += 1;
-        this.warnings.timeout(resource, event.atMs);
+        this.warnings.timeout({ key: resource.key, sourceId: resource.group, id: resource.id }, event.atMs);
         break;
       case 'aborted':
         resource.aborts += 1;
@@ -375,6 +404,72 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
 
   // ---- state helpers
 
+  /** The open holds and waits `sourceId` reported on `resource`. */
+  private partiesOf(resource: ResourceState, sourceId: string): ResourceParties {
+    let parties = resource.partiesBySource.get(sourceId);
+    if (!parties) resource.partiesBySource.set(sourceId, (parties = emptyParties()));
+    return parties;
+  }
+
+  /** Another replica got `resource`: holds of gone replicas that exclude it had run out of lease, whatever the clock said. */
+  private handOver(resource: ResourceState, sourceId: string, mode: LockParty['mode']): void {
+    for (const goneSourceId of resource.leaseEndsByMs.keys()) {
+      const gone = resource.partiesBySource.get(goneSourceId);
+      if (goneSourceId === sourceId || !gone) continue;
+      for (const [chainId, holder] of gone.holders) if (mode === 'write' || holder.mode === 'write') gone.holders.delete(chainId);
+      if (gone.holders.size === 0) resource.leaseEndsByMs.delete(goneSourceId);
+    }
+    if (resource.leaseEndsByMs.size === 0) this.resourcesWithLeasesRunningOut.delete(resource.key);
+  }
+
+  /** Ends the holds of gone replicas whose lease has run out by `atMs`; true when any ended. */
+  private endRunOutLeases(atMs: number): boolean {
+    let ended = false;
+    for (const key of this.resourcesWithLeasesRunningOut) {
+      const resource = this.resources.get(key);
+      for (const [goneSourceId, endsByMs] of resource?.leaseEndsByMs ?? []) {
+        if (endsByMs > atMs) continue;
+        resource!.leaseEndsByMs.delete(goneSourceId);
+        resource!.partiesBySource.delete(goneSourceId);
+        ended = true;
+      }
+      if (resource) this.updateBusy(resource);
+      if (!resource || resource.leaseEndsByMs.size === 0) this.resourcesWithLeasesRunningOut.delete(key);
+    }
+    if (ended) this.version += 1;
+    return ended;
+  }
+
+  /** Wakes at the next lease expiry of a gone replica, so listeners see its holds end then. */
+  private scheduleLeaseTimer(): void {
+    let nextMs = Infinity;
+    for (const key of this.resourcesWithLeasesRunningOut) {
+      for (const endsByMs of this.resources.get(key)?.leaseEndsByMs.values() ?? []) nextMs = Math.min(nextMs, endsByMs);
+    }
+    if (this.leaseTimer?.atMs === nextMs) return;
+    if (this.leaseTimer) this.clock.clearTimeout(this.leaseTimer.handle);
+    this.leaseTimer = undefined;
+    if (nextMs === Infinity) return;
+    const handle = this.clock.setTimeout(() => {
+      this.leaseTimer = undefined;
+      if (this.endRunOutLeases(this.clock.now())) this.changed();
+      this.scheduleLeaseTimer();
+    }, Math.max(0, nextMs - this.clock.now()));
+    this.leaseTimer = { handle, atMs: nextMs };
+  }
+
+  /** Re-reads which replicas report themselves; merged rows are rebuilt when that changes. */
+  private replicasChanged(): void {
+    const reporting = new Set<string>();
+    for (const source of this.sources.values()) if (source.connected && source.kind !== 'redis' && source.replica !== undefined) reporting.add(source.replica);
+    if (reporting.size === this.reportingReplicas.size && [...reporting].every((replica) => this.reportingReplicas.has(replica))) return;
+    this.reportingReplicas = reporting;
+    for (const key of this.busyResourceKeys) {
+      const resource = this.resources.get(key);
+      if (resource?.group === REPLICAS_SOURCE_ID) resource.view = undefined;
+    }
+  }
+
   private sourceFor(sourceId: string): MutableSource {
     let source = this.sources.get(sourceId);
     if (!source) {
@@ -386,16 +481,18 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
   }
 
   private resourceFor(sourceId: string, id: string): ResourceState {
-    const key = `${sourceId}\u0000${id}`;
+    const group = this.groupOfSource.get(sourceId) ?? sourceId;
+    const key = `${group}\u0000${id}`;
     let resource = this.resources.get(key);
     if (resource) {
       this.resources.delete(key);
     } else {
       resource = {
         key,
-        sourceId,
+        group,
         id,
-        ...emptyParties(),
+        partiesBySource: new Map(),
+        leaseEndsByMs: new Map(),
         acquisitions: 0,
         timeouts: 0,
         aborts: 0,
@@ -426,7 +523,11 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
   /** Files a resource as busy or idle; an idle one goes to the end of the idle list when it becomes idle (or new). */
   private updateBusy(resource: ResourceState): void {
     resource.view = undefined;
-    const busy = resource.holders.size > 0 || resource.waiters.size > 0;
+    let busy = false;
+    for (const [sourceId, parties] of resource.partiesBySource) {
+      if (parties.holders.size + parties.waiters.size > 0) busy = true;
+      else resource.partiesBySource.delete(sourceId);
+    }
     if (busy === this.busyResourceKeys.has(resource.key)) {
       if (!busy && !this.idleResourceKeys.has(resource.key)) this.idleResourceKeys.add(resource.key);
       return;
@@ -440,15 +541,24 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
     }
   }
 
-  private clearLiveLocks(sourceId: string): void {
+  /** Drops a source's holds and waits; with `leaseEndsByMs` (a gone replica) its holds stay until then, marked. */
+  private clearLiveLocks(sourceId: string, leaseEndsByMs?: number): void {
     this.livePartiesBySource.delete(sourceId);
     for (const key of this.busyResourceKeys) {
       const resource = this.resources.get(key);
-      if (!resource || resource.sourceId !== sourceId) continue;
-      resource.holders.clear();
-      resource.waiters.clear();
+      const parties = resource?.partiesBySource.get(sourceId);
+      if (!resource || !parties) continue;
+      parties.waiters.clear();
+      if (leaseEndsByMs !== undefined && parties.holders.size > 0) {
+        resource.leaseEndsByMs.set(sourceId, leaseEndsByMs);
+        this.resourcesWithLeasesRunningOut.add(key);
+      } else {
+        parties.holders.clear();
+        resource.leaseEndsByMs.delete(sourceId);
+      }
       this.updateBusy(resource);
     }
+    if (leaseEndsByMs !== undefined) this.scheduleLeaseTimer();
   }
 
   private evictResources(): void {
@@ -472,6 +582,7 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
     const disconnected = [...this.sources.values()].filter((source) => !source.connected);
     for (const source of disconnected.slice(0, Math.max(0, disconnected.length - this.maxDisconnectedSources))) {
       this.sources.delete(source.id);
+      this.groupOfSource.delete(source.id);
       this.livePartiesBySource.delete(source.id);
     }
   }
@@ -485,7 +596,7 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
     let held = 0;
     let waiting = 0;
     for (const resource of this.resources.values()) {
-      const view = (resource.view ??= viewOf(resource));
+      const view = (resource.view ??= this.viewOf(resource));
       if (!this.busyResourceKeys.has(resource.key)) {
         idle.push(view);
         continue;
@@ -547,25 +658,67 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
     this.version += 1;
     this.notifier.changed(cleared);
   }
+
+  /**
+   * A resource as the views show it. Merged over replicas: holders and waiters of every replica in the order they
+   * began, each naming its replica; a Redis reading adds only the parties of replicas that do not report themselves,
+   * and a party seen both ways (a gone replica's hold, still in Redis) counts once.
+   */
+  private viewOf(resource: ResourceState): ResourceView {
+    const merged = resource.group === REPLICAS_SOURCE_ID;
+    const isRedisReading = (sourceId: string) => this.sources.get(sourceId)?.kind === 'redis';
+    const entries = merged ? [...resource.partiesBySource].sort(([a], [b]) => Number(isRedisReading(a)) - Number(isRedisReading(b))) : resource.partiesBySource;
+    const holders: PartyView[] = [];
+    const waiters: PartyView[] = [];
+    const seen = new Set<string>();
+    for (const [sourceId, parties] of entries) {
+      const fromRedis = merged && isRedisReading(sourceId);
+      const leaseEndsByMs = resource.leaseEndsByMs.get(sourceId);
+      for (const [shown, open] of [[holders, parties.holders], [waiters, parties.waiters]] as const) {
+        for (const party of open.values()) {
+          const replica = party.owner?.replica;
+          if (fromRedis && replica !== undefined && this.reportingReplicas.has(replica)) continue;
+          if (merged) {
+            const identity = `${replica ?? sourceId}\u0000${party.chainId}`;
+            if (seen.has(identity)) continue;
+            seen.add(identity);
+          }
+          shown.push(leaseEndsByMs === undefined ? party : { ...party, leaseEndsByMs });
+        }
+      }
+    }
+    if (merged) {
+      holders.sort((a, b) => a.sinceMs - b.sinceMs);
+      waiters.sort((a, b) => a.sinceMs - b.sinceMs);
+    }
+    const replicas = merged ? [...new Set([...holders, ...waiters].flatMap((party) => (party.owner?.replica === undefined ? [] : [party.owner.replica])))].sort() : undefined;
+    return {
+      key: resource.key,
+      sourceId: resource.group,
+      ...(replicas === undefined ? {} : { replicas }),
+      id: resource.id,
+      holders,
+      waiters,
+      acquisitions: resource.acquisitions,
+      timeouts: resource.timeouts,
+      aborts: resource.aborts,
+      deadlocks: resource.deadlocks,
+      wait: resource.wait.stats(),
+      hold: resource.hold.stats(),
+      ...(resource.lastIncident ? { lastIncident: resource.lastIncident } : {}),
+    };
+  }
 }
 
-function viewOf(resource: ResourceState): ResourceView {
-  return {
-    key: resource.key,
-    sourceId: resource.sourceId,
-    id: resource.id,
-    holders: [...resource.holders.values()],
-    waiters: [...resource.waiters.values()],
-    acquisitions: resource.acquisitions,
-    timeouts: resource.timeouts,
-    aborts: resource.aborts,
-    deadlocks: resource.deadlocks,
-    wait: resource.wait.stats(),
-    hold: resource.hold.stats(),
-    ...(resource.lastIncident ? { lastIncident: resource.lastIncident } : {}),
-  };
+/** A snapshot's party as the model keeps it; a replica's own parties name it. */
+function partyOf(party: LockParty, replica: string | undefined): PartyView {
+  const owner = replica === undefined || party.owner?.replica !== undefined ? party.owner : { ...party.owner, replica };
+  return { chainId: party.chainId, owner, mode: party.mode, sinceMs: party.sinceMs };
 }
 
-function partyOf(party: PartyView): PartyView {
-  return { chainId: party.chainId, owner: party.owner, mode: party.mode, sinceMs: party.sinceMs };
+/** An event of a replica's lock map with its owner (and the holders a timeout names) on that replica. */
+function onReplica(event: InspectorEvent, replica: string): InspectorEvent {
+  const owner = event.owner?.replica !== undefined ? event.owner : { ...event.owner, replica };
+  if (event.type !== 'timeout') return { ...event, owner } as InspectorEvent;
+  return { ...event, owner, holders: event.holders.map((holder) => partyOf(holder, replica)) };
 }

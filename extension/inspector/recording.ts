@@ -103,6 +103,8 @@ const sourceInfoSchema = z.object({
   linesRejected: z.number().int().nonnegative(),
   // Recordings made before the model bounded holders and waiters have no count.
   partiesRefused: z.number().int().nonnegative().default(0),
+  replica: z.string().max(4096).optional(),
+  leaseMs: z.number().positive().optional(),
 }) satisfies z.ZodType<SourceInfo, unknown>;
 
 const recordedEventSchema = z.intersection(

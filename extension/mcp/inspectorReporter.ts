@@ -20,6 +20,10 @@ import { BoundedLineSplitter } from '../contract/boundedLineSplitter';
 export interface LockEventSource {
   snapshot(): LockSnapshot;
   subscribe(listener: (event: LockEvent) => void): () => void;
+  /** The replica it is, when its locks live in Redis (RedisLockMap): the hello says so, and the views merge replicas. */
+  readonly replica?: string;
+  /** Its Redis lease, in milliseconds (RedisLockMap). */
+  readonly leaseMs?: number;
 }
 
 /** Where and as whom the reporter connects, and how much it may buffer. */
@@ -253,6 +257,8 @@ export class InspectorReporter {
         label: this.options.label,
         ...(this.options.kind ? { kind: this.options.kind } : {}),
         ...(this.options.server ? { server: this.options.server } : {}),
+        ...(typeof this.locks.replica === 'string' ? { replica: this.locks.replica } : {}),
+        ...(typeof this.locks.leaseMs === 'number' ? { leaseMs: this.locks.leaseMs } : {}),
       };
       const snapshot: SnapshotMessage = { v: WIRE_VERSION, type: 'snapshot', snapshot: this.locks.snapshot() };
       this.write(`${JSON.stringify(hello)}\n${JSON.stringify(snapshot)}\n`);

@@ -2,7 +2,7 @@ import type { SourceInfo } from '../../extension/contract/inspectorSnapshot';
 import { formatCount } from '../shared/format';
 
 /** How each source kind reads in the sources list. */
-export const KIND_TEXT: Record<SourceInfo['kind'], string> = { launched: 'launched here', chat: 'chat agent', debug: 'debug session', external: 'external' };
+export const KIND_TEXT: Record<SourceInfo['kind'], string> = { launched: 'launched here', chat: 'chat agent', debug: 'debug session', external: 'external', redis: 'read from Redis' };
 
 /** The line under a source: its kind, events, and what the view is missing of it, e.g. `launched here · 2,448 events · 7,940 not delivered`. */
 export function sourceDetail(source: SourceInfo): string {
