@@ -1,6 +1,7 @@
-// One replica of the contended-lock bench: like a server handling requests, it takes one hot key, works `holdMs`
-// under it, works `thinkMs` outside it, again and again, with one lock library, and prints when each grant was
-// asked for and given, as one JSON line. Started three at a time by replicas.bench.ts.
+// One replica of the contended-lock bench: like a server handling requests, each of its `callers` concurrent callers
+// (parallel tool calls) takes one hot key, works `holdMs` under it, works `thinkMs` outside it, again and again, with
+// one lock library; it prints when each grant was asked for, given and done with, as one JSON line. Started three at a time by
+// replicas.bench.ts.
 import { createRequire } from 'node:module';
 import Redis from 'ioredis';
 import { Mutex } from 'redis-semaphore';
@@ -12,20 +13,26 @@ interface Redlock4 {
 }
 type RedlockConstructor = new (clients: readonly Redis[]) => Redlock4;
 
-const [library, url, hotKey, durationText, startAtText, holdText, thinkText] = process.argv.slice(2) as [string, string, string, string, string, string, string];
+const [library, url, hotKey, durationText, startAtText, holdText, thinkText, callersText] = process.argv.slice(2) as [string, string, string, string, string, string, string, string];
 const work = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const [holdMs, thinkMs] = [Number(holdText), Number(thinkText)];
 const epochMs = () => performance.timeOrigin + performance.now();
 
-/** Takes the hot key once (waiting as the library does), works under it, lets it go; resolves with when it was granted. */
-async function lockOnceWith(): Promise<(() => Promise<number>) & { close(): Promise<void> }> {
+/** When a grant came and when its work under the lock ended (the release starts then). */
+type Grant = readonly [grantedMs: number, doneMs: number];
+
+/** The work under the lock: `holdMs`, timed from the grant to the moment the release begins. */
+async function underLock(): Promise<Grant> {
+  const grantedMs = epochMs();
+  await work(holdMs);
+  return [grantedMs, epochMs()];
+}
+
+/** Takes the hot key once (waiting as the library does), works under it, lets it go; resolves with its grant. */
+async function lockOnceWith(): Promise<(() => Promise<Grant>) & { close(): Promise<void> }> {
   if (library === 'ours') {
     const locks = await RedisLockMap.connect({ url, replica: `bench-${process.pid}`, timeoutMs: 60_000 });
-    return Object.assign(() => locks.withLock(hotKey, async () => {
-      const grantedMs = epochMs();
-      await work(holdMs);
-      return grantedMs;
-    }), { close: () => locks.close() });
+    return Object.assign(() => locks.withLock(hotKey, underLock), { close: () => locks.close() });
   }
   const client = new Redis(url);
   if (library === 'redlock') {
@@ -34,19 +41,17 @@ async function lockOnceWith(): Promise<(() => Promise<number>) & { close(): Prom
     const redlock = new Redlock([client]);
     return Object.assign(async () => {
       const lock = await redlock.lock(hotKey, 10_000);
-      const grantedMs = epochMs();
-      await work(holdMs);
+      const grant = await underLock();
       await lock.unlock();
-      return grantedMs;
+      return grant;
     }, { close: async () => void client.disconnect() });
   }
   return Object.assign(async () => {
     const mutex = new Mutex(client, hotKey, { acquireTimeout: 60_000 });
     await mutex.acquire();
-    const grantedMs = epochMs();
-    await work(holdMs);
+    const grant = await underLock();
     await mutex.release();
-    return grantedMs;
+    return grant;
   }, { close: async () => void client.disconnect() });
 }
 
@@ -55,17 +60,20 @@ void (async () => {
   // All three workers start together, on the wall clock they share.
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAtText) - epochMs())));
   const endMs = epochMs() + Number(durationText);
-  const grants: [askedMs: number, grantedMs: number][] = [];
+  const grants: [askedMs: number, grantedMs: number, doneMs: number][] = [];
   let failures = 0;
-  while (epochMs() < endMs) {
-    const askedMs = epochMs();
-    try {
-      grants.push([askedMs, await lockOnce()]);
-      await work(thinkMs);
-    } catch {
-      failures++;
+  const caller = async (): Promise<void> => {
+    while (epochMs() < endMs) {
+      const askedMs = epochMs();
+      try {
+        grants.push([askedMs, ...(await lockOnce())]);
+        await work(thinkMs);
+      } catch {
+        failures++;
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Number(callersText) }, caller));
   await lockOnce.close();
   process.stdout.write(`${JSON.stringify({ grants, failures })}\n`);
 })();

@@ -7,12 +7,15 @@ import { Mutex } from 'redis-semaphore';
 import { createRequire } from 'node:module';
 import { createClient } from 'redis';
 import { DEFAULT_KEY_PREFIX, readRedisLockState, RedisLockMap } from '../extension/redis';
+import { LuaScript } from '../extension/redis/luaScript';
 import { startRedisServer } from '../tools/redisServer.mjs';
 import { bestOfRounds, printTable, type BenchRow } from './measure';
 
 const LIBRARIES = ['ours', 'redlock', 'redis-semaphore'] as const;
 const CONTENDED_MS = 3000;
 const PROCESSES = 3;
+/** Concurrent callers in each process: one request at a time, then a burst of parallel tool calls. */
+const CALLERS_PER_PROCESS = [1, 8];
 // Each grant: 1 ms of work under the lock, then 1 ms of other work before asking again (a request handler's rhythm).
 const HOLD_MS = 1;
 const THINK_MS = 1;
@@ -29,6 +32,17 @@ async function medianMicros(op: () => Promise<unknown>, runs: number): Promise<n
   return percentile(samples, 0.5);
 }
 
+/** Round trips per run of `op`, from Redis's own counters: the scripts it was sent (EVALSHA, EVAL), over `runs` sequential runs. */
+async function scriptsPerOp(client: { info(section: string): Promise<string> }, op: () => Promise<unknown>, runs: number): Promise<number> {
+  const scriptsSent = async () => {
+    const stats = await client.info('commandstats');
+    return ['evalsha', 'eval'].reduce((sum, command) => sum + Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(stats)?.[1] ?? 0), 0);
+  };
+  const before = await scriptsSent();
+  for (let index = 0; index < runs; index++) await op();
+  return ((await scriptsSent()) - before) / runs;
+}
+
 function percentile(values: readonly number[], fraction: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? NaN;
@@ -41,21 +55,21 @@ interface ContendedRun {
   readonly failures: number;
 }
 
-/** Three worker processes on one hot key for CONTENDED_MS; merges their grants on the shared wall clock. */
-async function contended(library: string, url: string, hotKey: string): Promise<ContendedRun> {
+/** Three worker processes with `callers` concurrent callers each on one hot key for CONTENDED_MS; merges their grants on the shared wall clock. */
+async function contended(library: string, url: string, hotKey: string, callers: number): Promise<ContendedRun> {
   const startAtMs = performance.timeOrigin + performance.now() + 1500;
   const outputs = await Promise.all(Array.from({ length: PROCESSES }, () => new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'replicaLockWorker.ts'), library, url, hotKey, String(CONTENDED_MS), String(startAtMs), String(HOLD_MS), String(THINK_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'replicaLockWorker.ts'), library, url, hotKey, String(CONTENDED_MS), String(startAtMs), String(HOLD_MS), String(THINK_MS), String(callers)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let text = '';
     child.stdout.on('data', (chunk) => (text += chunk));
     child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`${library} worker exited ${code}`))));
   })));
-  const runs = outputs.map((text) => JSON.parse(text) as { grants: [number, number][]; failures: number });
+  const runs = outputs.map((text) => JSON.parse(text) as { grants: [askedMs: number, grantedMs: number, doneMs: number][]; failures: number });
   const grants = runs.flatMap((run) => run.grants).sort((a, b) => a[1] - b[1]);
-  // A hand-over: from the end of one hold (grant + HOLD_MS) to the next grant, for a caller already waiting by then.
+  // A hand-over: from the end of one hold's work (its release begins) to the next grant, for a caller already waiting by then.
   const handOvers: number[] = [];
   for (let index = 1; index < grants.length; index++) {
-    const releasedMs = grants[index - 1]![1] + HOLD_MS;
+    const releasedMs = grants[index - 1]![2];
     const [askedMs, grantedMs] = grants[index]!;
     if (askedMs < releasedMs) handOvers.push(Math.max(0, grantedMs - releasedMs));
   }
@@ -66,6 +80,9 @@ async function contended(library: string, url: string, hotKey: string): Promise<
     failures: runs.reduce((sum, run) => sum + run.failures, 0),
   };
 }
+
+/** The least a Lua script round trip costs: Redis runs a script that does nothing. */
+const emptyScript = new LuaScript('return 1');
 
 async function main(): Promise<void> {
   const redis = await startRedisServer();
@@ -80,6 +97,7 @@ async function main(): Promise<void> {
     // Interleaved rounds, best median of each: drift from the machine's other load hits every contestant alike.
     const uncontendedBest = await bestOfRounds(5, [
       ['PING', () => medianMicros(() => client.ping(), 1000)],
+      ['EVALSHA', () => medianMicros(() => emptyScript.run(client, [], []), 1000)],
       ['ours', () => medianMicros(() => locks.withLock(`free:${key++}`, () => undefined), 1000)],
       ['redlock', () => medianMicros(async () => (await redlock.lock(`free:${key++}`, 10_000)).unlock(), 1000)],
       ['redis-semaphore', () => medianMicros(async () => {
@@ -89,27 +107,35 @@ async function main(): Promise<void> {
       }, 1000)],
     ], 'lower');
     const pingMicros = uncontendedBest.get('PING')!;
+    const scriptsPerCall = await scriptsPerOp(client, () => locks.withLock(`free:${key++}`, () => undefined), 1000);
     const uncontended = Object.fromEntries(LIBRARIES.map((library) => [library, uncontendedBest.get(library)!])) as Record<(typeof LIBRARIES)[number], number>;
     const inRoundTrips = (micros: number) => `${(micros / pingMicros).toFixed(2)} PING round trips`;
     printTable('Uncontended acquire + release (best of 5 interleaved medians, one process)', [
       { label: 'PING round trip', value: pingMicros, unit: 'us' },
+      { label: 'EVALSHA of an empty script', value: uncontendedBest.get('EVALSHA')!, unit: 'us', versus: 'PING round trip', note: 'what one scripted round trip costs at least' },
       ...LIBRARIES.map((library): BenchRow => ({ label: library, value: uncontended[library], unit: 'us', versus: 'PING round trip', ...(library === 'ours' ? { target: '<= 2' as const } : {}), note: inRoundTrips(uncontended[library]) })),
+      { label: 'ours: scripts sent per call', value: scriptsPerCall, unit: 'round trips', note: 'each script is one round trip; its latency above is what Redis spends running it' },
     ]);
 
-    const runs: Record<string, ContendedRun> = {};
-    for (const library of LIBRARIES) runs[library] = await contended(library, redis.url, `hot:${library}`);
-    printTable(`One hot key, ${PROCESSES} processes, ${CONTENDED_MS / 1000} s, ${HOLD_MS} ms under the lock, ${THINK_MS} ms outside: hand-over to a waiter (median)`, [
-      { label: 'PING round trip', value: pingMicros / 1000, unit: 'ms' },
-      ...LIBRARIES.map((library): BenchRow => ({ label: library, value: runs[library]!.handOverMs, unit: 'ms', versus: 'PING round trip', ...(library === 'ours' ? { target: '<= 2' as const } : {}) })),
-    ]);
-    printTable('Contended throughput (grants per second, all processes)', [
-      { label: 'ours', value: runs.ours!.grantsPerSecond, unit: '/s', note: `${runs.ours!.failures} failed` },
-      { label: 'redlock', value: runs.redlock!.grantsPerSecond, unit: '/s', note: `${runs.redlock!.failures} failed after its retries` },
-      { label: 'redis-semaphore', value: runs['redis-semaphore']!.grantsPerSecond, unit: '/s', note: `${runs['redis-semaphore']!.failures} failed` },
-      { label: 'ours vs redlock', value: runs.ours!.grantsPerSecond, unit: '/s', versus: 'redlock', target: '>= 5' },
-      { label: 'ours vs redis-semaphore', value: runs.ours!.grantsPerSecond, unit: '/s', versus: 'redis-semaphore', target: '>= 2' },
-    ]);
-    printTable('Fairness: p99 wait per grant', LIBRARIES.map((library): BenchRow => ({ label: library, value: runs[library]!.p99WaitMs, unit: 'ms', ...(library === 'ours' ? {} : { versus: 'ours' }) })));
+    // One caller per process (a replica serving one request at a time), then parallel tool calls: several callers per
+    // replica at once, where a polling lock's waiters sleep through their retry delay while the key is free.
+    for (const callers of CALLERS_PER_PROCESS) {
+      const runs: Record<string, ContendedRun> = {};
+      for (const library of LIBRARIES) runs[library] = await contended(library, redis.url, `hot:${library}:${callers}`, callers);
+      const workload = `one hot key, ${PROCESSES} processes x ${callers} caller${callers === 1 ? '' : 's'}, ${CONTENDED_MS / 1000} s, ${HOLD_MS} ms under the lock, ${THINK_MS} ms outside`;
+      printTable(`${workload}: hand-over to a waiter (median)`, [
+        { label: 'PING round trip', value: pingMicros / 1000, unit: 'ms' },
+        ...LIBRARIES.map((library): BenchRow => ({ label: library, value: runs[library]!.handOverMs, unit: 'ms', versus: 'PING round trip', ...(library === 'ours' ? { target: '<= 2' as const } : {}) })),
+      ]);
+      printTable(`${workload}: throughput (grants per second, all processes)`, [
+        { label: 'ours', value: runs.ours!.grantsPerSecond, unit: '/s', note: `${runs.ours!.failures} failed` },
+        { label: 'redlock', value: runs.redlock!.grantsPerSecond, unit: '/s', note: `${runs.redlock!.failures} failed after its retries` },
+        { label: 'redis-semaphore', value: runs['redis-semaphore']!.grantsPerSecond, unit: '/s', note: `${runs['redis-semaphore']!.failures} failed` },
+        { label: 'ours vs redlock', value: runs.ours!.grantsPerSecond, unit: '/s', versus: 'redlock', target: '>= 5' },
+        { label: 'ours vs redis-semaphore', value: runs.ours!.grantsPerSecond, unit: '/s', versus: 'redis-semaphore', target: '>= 2' },
+      ]);
+      printTable(`${workload}: fairness, p99 wait per grant`, LIBRARIES.map((library): BenchRow => ({ label: library, value: runs[library]!.p99WaitMs, unit: 'ms', ...(library === 'ours' ? {} : { versus: 'ours' }) })));
+    }
 
     // The inspector's view: 10,000 resources held at once, read straight from Redis.
     let releaseAll!: () => void;
