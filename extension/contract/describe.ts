@@ -1,7 +1,7 @@
 // The one vocabulary: how owners, durations, cycles and warnings read, in errors, MCP log messages, the model's
 // warnings, the CLI and the webviews alike. Pure functions, no Node or DOM, so every side can import it.
 import type { AdviceKind, ResourceView, SourceInfo } from './inspectorSnapshot';
-import type { LockEvent, LockOrderSite, LockOwner, LockParty, LostUpdateEvent, SharedStateKind, WaitForEdge } from './lockEvents';
+import type { LockEvent, LockOrderSite, LockOwner, LockParty, LockSlowCall, LostUpdateEvent, SharedStateKind, WaitForEdge } from './lockEvents';
 
 /** Anything that can be named as a holder or waiter: its call chain and, when known, its owner. */
 export interface NamedParty {
@@ -136,11 +136,15 @@ export function inversionMessage(earlier: LockOrderSite, later: LockOrderSite, o
   );
 }
 
-/** What a long-hold warning says. */
-export function longHoldMessage(party: NamedParty, resource: string, heldMs: number, thresholdMs: number, occurrences = 1): string {
+/** What a long-hold warning says; with `slowCall`, which awaited call took how much of the hold. */
+export function longHoldMessage(party: NamedParty, resource: string, heldMs: number, thresholdMs: number, occurrences = 1, slowCall?: LockSlowCall): string {
+  const held = `Long hold${timesText(occurrences)}: ${describeParty(party)} has held ${quoteResource(resource)} for ${formatDuration(heldMs)} (threshold ${formatDuration(thresholdMs)})`;
+  if (slowCall === undefined) return `${held}; is it held across a slow call?`;
+  const [innermost, ...callers] = slowCall.frames;
+  const calledFrom = callers.length === 0 ? '' : `, called from ${callers.join(' < ')}`;
   return (
-    `Long hold${timesText(occurrences)}: ${describeParty(party)} has held ${quoteResource(resource)} for ${formatDuration(heldMs)} ` +
-    `(threshold ${formatDuration(thresholdMs)}); is it held across a slow call?`
+    `${held}, ${formatDuration(slowCall.awaitedMs)} of it (${formatShare(heldMs > 0 ? Math.min(1, slowCall.awaitedMs / heldMs) : 1)}) awaiting ` +
+    `${innermost ?? slowCall.location}${calledFrom}: held across a slow call. Do that call before taking the lock, or lock only the update after it.`
   );
 }
 
@@ -229,7 +233,7 @@ export function describeLockWarning(event: LockEvent | LostUpdateEvent): string 
     case 'inversion':
       return inversionMessage(event.earlier, event.later);
     case 'longHold':
-      return longHoldMessage(event, event.resource, event.heldMs, event.thresholdMs);
+      return longHoldMessage(event, event.resource, event.heldMs, event.thresholdMs, 1, event.slowCall);
     case 'timeout':
       return timeoutMessage(event, event.resource, event.waitedMs, event.holders);
     case 'leaseLost':

@@ -144,6 +144,16 @@ export interface LockInversionEvent extends LockEventBase {
   readonly later: LockOrderSite;
 }
 
+/** What a long hold was spent awaiting: a call (not another lock) still pending in the holder's code when the hold passed its threshold. */
+export interface LockSlowCall {
+  /** `file:line:column` of the innermost awaited call in the holder's code. */
+  readonly location: string;
+  /** How long that call had been pending at the long-hold moment: this much of `heldMs` went to it. */
+  readonly awaitedMs: number;
+  /** The async stack at that call in the holder's code, innermost first, as `function (file:line:column)`. */
+  readonly frames: readonly string[];
+}
+
 /** A holder kept a resource longer than the threshold (held across a slow call?); fired once per hold, while still held. */
 export interface LockLongHoldEvent extends LockEventBase {
   readonly type: 'longHold';
@@ -151,6 +161,8 @@ export interface LockLongHoldEvent extends LockEventBase {
   readonly mode: LockMode;
   readonly heldMs: number;
   readonly thresholdMs: number;
+  /** The call the hold was awaiting, when the holder's awaits were traced (the resource had been seen holding long before). */
+  readonly slowCall?: LockSlowCall;
 }
 
 /** A holder's lease ran out before its work finished (Redis backend): its signal aborted; others may hold it now. */

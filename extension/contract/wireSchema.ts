@@ -5,6 +5,7 @@ import type {
   LockOrderSite,
   LockOwner,
   LockParty,
+  LockSlowCall,
   LockSnapshot,
   LostUpdateEvent,
   ResourceSnapshot,
@@ -87,6 +88,8 @@ const lockOrderSiteSchema = z.object({
 const eventBase = { seq: count, atMs: finiteNumber, chainId: count, owner: lockOwnerSchema.optional() };
 const onResource = { ...eventBase, resource: shortText, mode: lockModeSchema };
 
+const slowCallSchema = z.object({ location: shortText, awaitedMs: finiteNumber, frames: z.array(shortText).max(16) }) satisfies z.ZodType<LockSlowCall>;
+
 /** Schema of every lock event. */
 export const lockEventSchema = z.discriminatedUnion('type', [
   z.object({ ...onResource, type: z.literal('requested'), queueDepth: count }),
@@ -97,7 +100,7 @@ export const lockEventSchema = z.discriminatedUnion('type', [
   z.object({ ...onResource, type: z.literal('deadlock'), cycle: z.array(waitForEdgeSchema) }),
   z.object({ ...onResource, type: z.literal('reentrant') }),
   z.object({ ...eventBase, type: z.literal('inversion'), earlier: lockOrderSiteSchema, later: lockOrderSiteSchema }),
-  z.object({ ...onResource, type: z.literal('longHold'), heldMs: finiteNumber, thresholdMs: finiteNumber }),
+  z.object({ ...onResource, type: z.literal('longHold'), heldMs: finiteNumber, thresholdMs: finiteNumber, slowCall: slowCallSchema.optional() }),
   z.object({ ...onResource, type: z.literal('leaseLost'), heldMs: finiteNumber, leaseMs: finiteNumber, fencingToken: count }),
 ]) satisfies z.ZodType<LockEvent>;
 

@@ -83,7 +83,7 @@ export class WarningDetectors {
   longHold(sourceId: string, event: LockLongHoldEvent): void {
     const who = event.owner?.tool ?? event.owner?.label ?? '';
     this.upsertLongHold(`longHold:${sourceId}:${event.resource}:${who}`, sourceId, event, (occurrences) =>
-      longHoldMessage(event, event.resource, event.heldMs, event.thresholdMs, occurrences),
+      longHoldMessage(event, event.resource, event.heldMs, event.thresholdMs, occurrences, event.slowCall),
     );
   }
 

@@ -1,6 +1,6 @@
 import { ListenerFaultReporter } from './listenerFaultReporter';
 import { nowMs } from './nowMs';
-import type { LockEvent, LockOrderSite, LockParty, WaitForEdge } from '../contract/lockEvents';
+import type { LockEvent, LockOrderSite, LockParty, LockSlowCall, WaitForEdge } from '../contract/lockEvents';
 import type { LockCall } from './lockCall';
 import type { Hold, LockRequest } from './lockRequest';
 
@@ -82,11 +82,11 @@ export class LockEventPublisher {
     this.dispatch({ type: 'inversion', seq: ++this.lastSeq, atMs, chainId: request.chain.id, owner: request.owner, earlier, later });
   }
 
-  /** `hold` has lasted `heldMs` at `atMs`, beyond `thresholdMs`, and still goes on. */
-  longHold(hold: Hold, heldMs: number, thresholdMs: number, atMs: number): void {
+  /** `hold` has lasted `heldMs` at `atMs`, beyond `thresholdMs`, and still goes on, awaiting `slowCall` when known. */
+  longHold(hold: Hold, heldMs: number, thresholdMs: number, atMs: number, slowCall?: LockSlowCall): void {
     if (this.listeners.length === 0) return;
     const { request, entry } = hold;
-    this.dispatch({ type: 'longHold', seq: ++this.lastSeq, atMs, chainId: request.chain.id, owner: request.owner, resource: entry.id, mode: request.mode, heldMs, thresholdMs });
+    this.dispatch({ type: 'longHold', seq: ++this.lastSeq, atMs, chainId: request.chain.id, owner: request.owner, resource: entry.id, mode: request.mode, heldMs, thresholdMs, ...(slowCall === undefined ? {} : { slowCall }) });
   }
 
   /** Numbers and hands out an event a backend built itself (the Redis lock map); nothing happens while nobody listens. */

@@ -1,5 +1,7 @@
+import type { LockSlowCall } from '../contract/lockEvents';
 import type { LockCall } from './lockCall';
 import { nowMs } from './nowMs';
+import { SlowCallTracer } from './slowCallTracer';
 
 /** A hold the watchdog can watch: whose it is, since when, and its links in the watched list (`Self` is the backend's hold type). */
 export interface WatchedHold<Self> {
@@ -9,21 +11,37 @@ export interface WatchedHold<Self> {
   olderWatched: Self | undefined;
   newerWatched: Self | undefined;
   watched: boolean;
+  /** Set while the holder's awaits are traced (its resource was seen holding long before). */
+  traced?: boolean;
+}
+
+/** What a backend tells its watchdog. */
+export interface LongHoldWatchdogOptions<Hold> {
+  readonly thresholdMs: number;
+  /** The resource a hold is on. */
+  readonly resourceOf: (hold: Hold) => string;
+  /** Whether the holder's call chain waits for another lock now: then it is not awaiting a slow call. */
+  readonly waitsForLock: (hold: Hold) => boolean;
+  /** Called once per hold that outlasts the threshold, with the call it was awaiting when known. */
+  readonly onLongHold: (hold: Hold, heldMs: number, atMs: number, slowCall: LockSlowCall | undefined) => void;
 }
 
 /**
  * Watches holds for outlasting one threshold with a single timer: the watched holds form an intrusive list in
- * acquisition order, which is also deadline order since they share the threshold. Every lock backend uses it.
+ * acquisition order, which is also deadline order since they share the threshold. Every lock backend uses it. Once a
+ * resource has held long, later holds of it have their awaits traced until they end or pass the threshold, so
+ * their long-hold report names the call they were awaiting (SlowCallTracer).
  */
 export class LongHoldWatchdog<Hold extends WatchedHold<Hold>> {
   private oldestWatched: Hold | undefined = undefined;
   private newestWatched: Hold | undefined = undefined;
   private timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  private readonly thresholdMs: number;
+  private readonly slowCalls = new SlowCallTracer();
 
-  constructor(
-    private readonly thresholdMs: number,
-    private readonly onLongHold: (hold: Hold, heldMs: number, atMs: number) => void,
-  ) {}
+  constructor(private readonly options: LongHoldWatchdogOptions<Hold>) {
+    this.thresholdMs = options.thresholdMs;
+  }
 
   /** Starts watching a hold that has just begun; `onLongHold` runs once if it is still watched at the threshold. */
   watch(hold: Hold): void {
@@ -33,6 +51,10 @@ export class LongHoldWatchdog<Hold extends WatchedHold<Hold>> {
     else this.newestWatched.newerWatched = hold;
     this.newestWatched = hold;
     if (this.timer === undefined) this.arm(this.thresholdMs);
+    if (this.slowCalls.isSlow(this.options.resourceOf(hold))) {
+      hold.traced = true;
+      this.slowCalls.trace(hold.request);
+    }
   }
 
   /** Stops watching a hold: it ended, or it has been reported. */
@@ -44,6 +66,10 @@ export class LongHoldWatchdog<Hold extends WatchedHold<Hold>> {
     else hold.newerWatched.olderWatched = hold.olderWatched;
     hold.olderWatched = undefined;
     hold.newerWatched = undefined;
+    if (hold.traced === true) {
+      hold.traced = false;
+      this.slowCalls.untrace(hold.request);
+    }
   }
 
   private arm(delayMs: number): void {
@@ -62,8 +88,10 @@ export class LongHoldWatchdog<Hold extends WatchedHold<Hold>> {
         this.arm(this.thresholdMs - heldMs);
         return;
       }
+      const slowCall = hold.traced === true && !this.options.waitsForLock(hold) ? this.slowCalls.awaitedCall(hold.request, heldMs, now) : undefined;
       this.unwatch(hold);
-      this.onLongHold(hold, heldMs, now);
+      this.slowCalls.learn(this.options.resourceOf(hold));
+      this.options.onLongHold(hold, heldMs, now, slowCall);
     }
   }
 }

@@ -82,7 +82,12 @@ export class ResourceLockMap {
     this.longHoldWatchdog =
       longHoldMs === Infinity
         ? undefined
-        : new LongHoldWatchdog(longHoldMs, (hold, heldMs, atMs) => this.events.longHold(hold, heldMs, longHoldMs, atMs));
+        : new LongHoldWatchdog<Hold>({
+            thresholdMs: longHoldMs,
+            resourceOf: (hold) => hold.entry.id,
+            waitsForLock: (hold) => hold.request.chain.firstWaiting !== undefined,
+            onLongHold: (hold, heldMs, atMs, slowCall) => this.events.longHold(hold, heldMs, longHoldMs, atMs, slowCall),
+          });
     if (!Number.isInteger(maxOrderPairs) || maxOrderPairs < 0) {
       throw new RangeError(`maxOrderPairs must be a non-negative integer, got ${String(maxOrderPairs)}.`);
     }

@@ -119,7 +119,12 @@ export class RedisLockMap {
     this.longHoldWatchdog =
       longHoldMs === Infinity
         ? undefined
-        : new LongHoldWatchdog<RedisHold>(longHoldMs, (hold, heldMs) => this.emitOn(hold.request, 'longHold', hold.resource, { heldMs, thresholdMs: longHoldMs }));
+        : new LongHoldWatchdog<RedisHold>({
+            thresholdMs: longHoldMs,
+            resourceOf: (hold) => hold.resource,
+            waitsForLock: (hold) => [...this.waiting.values()].some((waiter) => waiter.chain === hold.request.chain),
+            onLongHold: (hold, heldMs, _atMs, slowCall) => this.emitOn(hold.request, 'longHold', hold.resource, { heldMs, thresholdMs: longHoldMs, ...(slowCall === undefined ? {} : { slowCall }) }),
+          });
     this.lockOrder = new LockOrderRecorder(maxOrderPairs, this.events);
     this.leases = new LeaseKeeper<RequestLease>(
       leaseMs,

@@ -1,0 +1,174 @@
+import { dirname, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promiseHooks } from 'node:v8';
+import type { LockSlowCall } from '../contract/lockEvents';
+import { currentLockFrame, type LockFrame } from './lockContext';
+import { nowMs } from './nowMs';
+
+// A traced hold records at most this many promises: a holder looping over thousands of awaits stays bounded.
+const MAX_RECORDS_PER_TRACE = 256;
+// Frames kept of the async stack, innermost first.
+const MAX_FRAMES = 6;
+// Each captured stack is read up to this deep: the holder's code lies under the awaited library's frames.
+const STACK_DEPTH = 24;
+// The awaited call is reported only when it took at least this share of the hold so far.
+const MIN_AWAITED_SHARE = 0.5;
+
+/** One promise created in a traced holder's code: when, and its stack (formatted only if it is reported). */
+interface AwaitRecord {
+  readonly createdMs: number;
+  readonly site: { stack?: string };
+  /** Order of creation within the trace: the newest wins among equally deep candidates. */
+  readonly order: number;
+}
+
+/** What is pending in one traced call: its unsettled promises, newest last. */
+interface AwaitTrace {
+  /** Holds of the call that asked for the trace (a `withLocks` call may trace several). */
+  holds: number;
+  recorded: number;
+  readonly pending: Set<AwaitRecord>;
+}
+
+const traces = new Map<LockFrame, AwaitTrace>();
+const recordOf = new WeakMap<Promise<unknown>, { trace: AwaitTrace; record: AwaitRecord }>();
+let stopHooks: (() => void) | undefined;
+
+/**
+ * Which call a long hold was spent awaiting. Nothing is traced until a resource has been seen holding long
+ * (`learn`); from then on, each hold of it traces its holder (`trace`): while any holder is traced, a promise hook
+ * captures the stack of every promise the holder's code creates and forgets it once settled, so when the hold passes
+ * its threshold the deepest promise still pending in the holder's own code is the awaited call. A holder whose chain
+ * waits for another lock is not awaiting a call. The hook is installed only while a traced hold lasts, so the
+ * uncontended path pays nothing, and a map whose holds are all short never installs it.
+ */
+export class SlowCallTracer {
+  /** Resources seen holding long, so their next holds are traced; bounded, oldest forgotten first. */
+  private readonly slowResources = new Set<string>();
+
+  constructor(private readonly maxResources = 1024) {}
+
+  /** Whether holds of `resource` are traced. */
+  isSlow(resource: string): boolean {
+    return this.slowResources.size !== 0 && this.slowResources.has(resource);
+  }
+
+  /** Remembers that `resource` was held long: its next holds are traced. */
+  learn(resource: string): void {
+    if (this.slowResources.has(resource)) return;
+    if (this.slowResources.size >= this.maxResources) this.slowResources.delete(this.slowResources.values().next().value as string);
+    this.slowResources.add(resource);
+  }
+
+  /** Starts tracing what the call running in `frame` awaits (counted: stop once per start). */
+  trace(frame: LockFrame): void {
+    const trace = traces.get(frame);
+    if (trace !== undefined) {
+      trace.holds++;
+      return;
+    }
+    traces.set(frame, { holds: 1, recorded: 0, pending: new Set() });
+    stopHooks ??= installHooks();
+  }
+
+  /** Stops one trace of `frame`; the hook goes once nothing is traced. */
+  untrace(frame: LockFrame): void {
+    const trace = traces.get(frame);
+    if (trace === undefined || --trace.holds > 0) return;
+    traces.delete(frame);
+    if (traces.size === 0 && stopHooks !== undefined) {
+      stopHooks();
+      stopHooks = undefined;
+    }
+  }
+
+  /** The call that `frame`'s code has been awaiting at `atMs` for most of a hold of `heldMs`, if its stack shows one. */
+  awaitedCall(frame: LockFrame, heldMs: number, atMs: number): LockSlowCall | undefined {
+    const trace = traces.get(frame);
+    if (trace === undefined) return undefined;
+    let best: { frames: string[]; locations: string[]; record: AwaitRecord } | undefined;
+    for (const record of trace.pending) {
+      if (atMs - record.createdMs < MIN_AWAITED_SHARE * heldMs) continue;
+      const frames = holderFrames(record.site.stack);
+      if (frames === undefined) continue;
+      if (best === undefined || frames.names.length > best.frames.length || (frames.names.length === best.frames.length && record.order > best.record.order)) {
+        best = { frames: frames.names, locations: frames.locations, record };
+      }
+    }
+    if (best === undefined) return undefined;
+    return { location: best.locations[0] as string, awaitedMs: atMs - best.record.createdMs, frames: best.frames.slice(0, MAX_FRAMES) };
+  }
+}
+
+function installHooks(): () => void {
+  const stop = promiseHooks.createHook({ init: onPromiseCreated, settled: onPromiseSettled });
+  return () => stop();
+}
+
+function onPromiseCreated(promise: Promise<unknown>): void {
+  for (let frame = currentLockFrame(); frame !== undefined; frame = frame.parent) {
+    const trace = traces.get(frame);
+    if (trace === undefined) continue;
+    if (trace.recorded >= MAX_RECORDS_PER_TRACE) return;
+    const site: { stack?: string } = {};
+    const depth = Error.stackTraceLimit;
+    Error.stackTraceLimit = STACK_DEPTH;
+    Error.captureStackTrace(site, onPromiseCreated);
+    Error.stackTraceLimit = depth;
+    const record: AwaitRecord = { createdMs: nowMs(), site, order: trace.recorded++ };
+    trace.pending.add(record);
+    recordOf.set(promise, { trace, record });
+    return;
+  }
+}
+
+function onPromiseSettled(promise: Promise<unknown>): void {
+  const recorded = recordOf.get(promise);
+  if (recorded === undefined) return;
+  recordOf.delete(promise);
+  recorded.trace.pending.delete(recorded.record);
+}
+
+const FRAME = /^\s*at (?:async )?(?:(.*?) \()?([^\s()]+):(\d+):(\d+)\)?\s*$/;
+// The lock library's own frames are not the holder's code: its source folder, or the bundle this module is in.
+const libraryFolder = libraryLocation(ownFile());
+
+/**
+ * The holder's frames of a captured stack, innermost first, as `name (file:line:column)`, from the first frame
+ * outside Node's internals and dependencies; undefined when the promise was made by the lock library itself (its
+ * waits and hand-overs) or shows no code of the holder.
+ */
+function holderFrames(stack: string | undefined): { names: string[]; locations: string[] } | undefined {
+  const names: string[] = [];
+  const locations: string[] = [];
+  let sawCode = false;
+  for (const line of (stack ?? '').split('\n').slice(1)) {
+    const match = FRAME.exec(line);
+    if (match === null) continue;
+    const [, name, rawFile, lineNumber, column] = match as unknown as [string, string | undefined, string, string, string];
+    if (rawFile.startsWith('node:') || rawFile === 'native') continue;
+    const file = rawFile.startsWith('file://') ? fileURLToPath(rawFile) : rawFile;
+    if (file.startsWith(libraryFolder)) {
+      if (!sawCode) return undefined;
+      break;
+    }
+    sawCode = true;
+    if (file.includes('/node_modules/')) continue;
+    const location = `${file}:${lineNumber}:${column}`;
+    names.push(name === undefined ? location : `${name} (${location})`);
+    locations.push(location);
+  }
+  return names.length === 0 ? undefined : { names, locations };
+}
+
+function libraryLocation(file: string): string {
+  return file.endsWith('.ts') ? `${dirname(file)}${sep}` : file;
+}
+
+function ownFile(): string {
+  const site: { stack?: string } = {};
+  Error.captureStackTrace(site);
+  const match = FRAME.exec(site.stack?.split('\n')[1] ?? '');
+  const file = match?.[2] ?? '';
+  return file.startsWith('file://') ? fileURLToPath(file) : file;
+}
