@@ -1,6 +1,16 @@
 import type { SourceInfo } from '../../extension/contract/inspectorSnapshot';
-import { describeSource } from '../../extension/contract/describe';
-import type { TimelineFilter, TimelineHeader, TimelineHostMessage, TimelineLaneOrder, TimelineViewState, TimelineWebviewMessage } from '../../extension/contract/webviewMessages';
+import { countOf, describeSource } from '../../extension/contract/describe';
+import type { LockOwner } from '../../extension/contract/lockEvents';
+import type {
+  TimelineColorBy,
+  TimelineFilter,
+  TimelineHeader,
+  TimelineHostMessage,
+  TimelineLaneGrouping,
+  TimelineLaneOrder,
+  TimelineViewState,
+  TimelineWebviewMessage,
+} from '../../extension/contract/webviewMessages';
 import { assertNever } from '../shared/assertNever';
 import { el, prefersReducedMotion, setText } from '../shared/dom';
 import { connectToHost, type HostBridge } from '../shared/hostBridge';
@@ -10,23 +20,28 @@ import { ToolPalette } from '../shared/toolPalette';
 import { visibleRows, type RowRange } from '../shared/virtualRange';
 import { DetailsPanel } from './detailsPanel';
 import { selectLanes } from './laneSelection';
+import { TimeCursor } from './timeCursor';
 import { describeItem, type ItemDescription } from './timelineDetails';
-import { itemTimeMs, TimelineInput } from './timelineInput';
+import { TimelineInput } from './timelineInput';
 import { LAYOUT, TimelineRenderer, type LanePick } from './timelineRenderer';
-import { TimelineStore, type Lane } from './timelineStore';
+import { TimelineStore, type LaneView } from './timelineStore';
 import { TimelineStatus } from './timelineStatus';
-import { TimelineToolbar, timelineLegend, toolLegend } from './timelineToolbar';
+import { colorLegend, TimelineToolbar, timelineLegend } from './timelineToolbar';
 import { TimelineViewport } from './timelineViewport';
 
 /** How often the lane list may be re-filtered and re-sorted while events stream in. */
 const LANE_REFRESH_MS = 250;
 /** While live and untouched, the view follows the clock at about 30 frames a second; data and input draw at once. */
 const LIVE_FRAME_MS = 33;
+/** While the cursor is dragged the host hears of it at most this often: each time it rebuilds the state at that instant from history. */
+const CURSOR_POST_INTERVAL_MS = 100;
 
 /** The lock timeline webview: swimlanes on a canvas, fed by the host's snapshot and streamed events. */
 class TimelineApp {
   readonly #store = new TimelineStore();
   readonly #palette = new ToolPalette();
+  /** Replicas get colours of their own, assigned in name order. */
+  readonly #replicaPalette = new ToolPalette();
   readonly #clock = new HostClock();
   readonly #host: HostBridge<TimelineWebviewMessage, TimelineViewState>;
   readonly #toolbar: TimelineToolbar;
@@ -41,12 +56,29 @@ class TimelineApp {
   readonly #status = new TimelineStatus(() => this.applyFilter({}));
   readonly #announcer: HTMLElement;
   readonly #reducedMotion = prefersReducedMotion();
+  readonly #cursor = new TimeCursor({
+    moved: () => {
+      this.#cursorUnposted = true;
+      this.requestFrame();
+    },
+  });
 
   #filter: TimelineFilter = {};
   #laneOrder: TimelineLaneOrder = 'name';
+  #colorBy: TimelineColorBy = 'tool';
+  #laneGrouping: TimelineLaneGrouping = 'source';
   #sources: readonly SourceInfo[] = [];
   #toolNames: readonly string[] = [];
-  #lanes: Lane[] = [];
+  /** What the colour legend lists now, so it is rebuilt only when that changes. */
+  #legendKey = '';
+  #lanes: LaneView[] = [];
+  /** The cursor moved since the host was last told; the next frame tells it, at most every CURSOR_POST_INTERVAL_MS. */
+  #cursorUnposted = false;
+  #cursorPostedAtMs = -Infinity;
+  #cursorPostTimer: number | undefined;
+  /** What the host was last told, and where the host's last header put the cursor. */
+  #cursorPosted: number | undefined;
+  #hostCursorMs: number | undefined;
   #lanesVersion = -1;
   #lanesSelectedAtMs = 0;
   #lanesStale = true;
@@ -66,7 +98,8 @@ class TimelineApp {
         tabindex: 0,
         role: 'application',
         'aria-roledescription': 'lock timeline',
-        'aria-label': 'Lock timeline. Up and Down move between resources, Left and Right between events, Enter opens the handler, plus and minus zoom, Space pauses.',
+        'aria-label':
+          'Lock timeline. Up and Down move between resources, Left and Right between events of one, Shift with Left and Right moves the time cursor event by event across all of them, Enter opens the code, Escape returns to now, plus and minus zoom, Space pauses.',
         'aria-describedby': 'timeline-announcer',
       },
       this.#spacer,
@@ -86,10 +119,21 @@ class TimelineApp {
         this.#laneOrder = order;
         this.lanesChanged();
       },
+      setColorBy: (colorBy) => {
+        this.#colorBy = colorBy;
+        this.lanesChanged();
+      },
+      setLaneGrouping: (grouping) => {
+        this.#laneGrouping = grouping;
+        this.#input.forgetItems();
+        this.#details.show(undefined);
+        this.lanesChanged();
+      },
     });
     this.#details = new DetailsPanel({
       describe: (pick) => this.describe(pick),
       revealTool: (tool) => this.revealTool(tool),
+      revealSource: (location) => this.revealSource(location),
       narrowFilter: (narrowing) => this.applyFilter({ ...this.#filter, ...narrowing }),
       close: () => this.#input.select(undefined),
       announce: (text) => this.announce(text),
@@ -98,14 +142,12 @@ class TimelineApp {
       store: this.#store,
       clock: this.#clock,
       viewport: this.#viewport,
+      cursor: this.#cursor,
       lanes: () => this.#lanes,
       describe: (pick) => this.describe(pick),
-      showDetails: (pick) => {
-        this.#details.show(pick);
-        // The selection is the time cursor: the sidebar shows the state at that event.
-        this.#host.post({ type: 'showStateAt', atMs: pick ? itemTimeMs(pick.item) : undefined });
-      },
+      showDetails: (pick) => this.#details.show(pick),
       revealTool: (tool) => this.revealTool(tool),
+      revealSource: (location) => this.revealSource(location),
       announce: (text) => this.announce(text),
       requestFrame: () => this.requestFrame(),
     });
@@ -116,15 +158,16 @@ class TimelineApp {
         'div',
         { class: 'timeline' },
         this.#toolbar.element,
-        el('div', { class: 'stage' }, canvas, this.#scroller, this.#status.overlay, this.#input.tooltip),
+        el('div', { class: 'stage' }, canvas, this.#scroller, this.#cursor.element, this.#status.overlay, this.#input.tooltip),
         this.#details.element,
         el('footer', { class: 'status' }, this.#status.statusLine, this.#toolLegend, timelineLegend()),
       ),
       this.#status.laneSummary,
       this.#announcer,
     );
-    this.#renderer = new TimelineRenderer(canvas, this.#palette);
+    this.#renderer = new TimelineRenderer(canvas);
     this.#toolbar.showFilter(this.#filter, this.#laneOrder);
+    this.#toolbar.showDisplay(this.#colorBy, this.#laneGrouping, false);
     onThemeChange(() => {
       this.#renderer.refreshTheme();
       this.requestFrame();
@@ -163,25 +206,52 @@ class TimelineApp {
 
   private applyHeader(header: TimelineHeader): void {
     this.#clock.sync(header.atMs);
+    // Somebody else took the cursor away (the sidebar's Escape, Show Live) after the host had caught up with ours.
+    if (header.cursorMs === undefined && this.#hostCursorMs !== undefined && this.#hostCursorMs === this.#cursorPosted && this.#cursor.atMs !== undefined) {
+      this.#cursorPosted = undefined;
+      this.#input.select(undefined);
+    }
+    this.#hostCursorMs = header.cursorMs;
     this.#sources = header.sources;
     if (header.tools.join('\u0000') !== this.#toolNames.join('\u0000')) {
       this.#toolNames = header.tools;
       this.#palette.update(header.toolColorSlots, header.tools);
-      this.#toolLegend.replaceChildren(...toolLegend(header.tools, this.#palette));
     }
     this.#toolbar.showChoices(this.#toolNames, this.#sources);
+  }
+
+  /** The colour legend and the colour and lane controls, as they are for what is drawn now. */
+  private showColors(): void {
+    const replicas = [...this.#store.replicas].sort();
+    const names = this.#colorBy === 'replica' ? replicas : this.#toolNames;
+    const key = `${this.#colorBy}\u0001${names.join('\u0000')}`;
+    if (key !== this.#legendKey) {
+      this.#legendKey = key;
+      this.#replicaPalette.update(undefined, replicas);
+      const palette = this.#colorBy === 'replica' ? this.#replicaPalette : this.#palette;
+      this.#toolLegend.replaceChildren(...colorLegend(names, palette));
+      this.#toolLegend.setAttribute('aria-label', this.#colorBy === 'replica' ? 'Replica colours' : 'Tool colours');
+    }
+    this.#toolbar.showDisplay(this.#colorBy, this.#laneGrouping, this.#sources.length > 1 || replicas.length > 0);
+  }
+
+  /** A call's colour slot: its replica's when colouring by replica, else its tool's. */
+  private slotOf(owner: LockOwner | undefined): number {
+    return this.#colorBy === 'replica' ? this.#replicaPalette.slotOf(owner?.replica) : this.#palette.slotOf(owner?.tool);
   }
 
   private restore(saved: Partial<TimelineViewState> | undefined): void {
     if (!saved) return;
     this.#filter = saved.filter ?? {};
     this.#laneOrder = saved.laneOrder ?? 'name';
+    this.#colorBy = saved.colorBy ?? 'tool';
+    this.#laneGrouping = saved.laneGrouping ?? 'source';
     // A restored panel starts live: what it was paused on is long gone.
     this.#viewport.restoreZoom(saved.msPerPixel);
   }
 
   private save(): void {
-    this.#host.saveState({ filter: this.#filter, msPerPixel: this.#viewport.msPerPixel, laneOrder: this.#laneOrder });
+    this.#host.saveState({ filter: this.#filter, msPerPixel: this.#viewport.msPerPixel, laneOrder: this.#laneOrder, colorBy: this.#colorBy, laneGrouping: this.#laneGrouping });
   }
 
   private setFilter(filter: TimelineFilter): void {
@@ -223,7 +293,9 @@ class TimelineApp {
     const now = performance.now();
     if (this.#lanesStale || (this.#lanesVersion !== this.#store.laneSetVersion && now - this.#lanesSelectedAtMs >= LANE_REFRESH_MS) || (this.#laneOrder === 'recent' && now - this.#lanesSelectedAtMs >= LANE_REFRESH_MS * 4)) {
       this.#lanesVersion = this.#store.laneSetVersion;
-      this.#lanes = selectLanes(this.#store.lanes.values(), this.#filter, this.#laneOrder);
+      const lanes = this.#laneGrouping === 'resource' ? this.#store.mergedLanes() : this.#store.lanes.values();
+      this.#lanes = selectLanes<LaneView>(lanes, this.#filter, this.#laneOrder, (sourceId) => this.sourceRank(sourceId));
+      this.showColors();
       this.#lanesSelectedAtMs = now;
       this.#lanesStale = false;
       this.#spacer.style.height = `${LAYOUT.axisHeight + this.#lanes.length * LAYOUT.laneHeight}px`;
@@ -249,8 +321,11 @@ class TimelineApp {
       focusedLane: this.#input.focusedLane,
       selected: this.#input.selected,
       hovered: this.#input.hovered,
-      sourceLabelOf: this.#sources.length > 1 ? (lane) => this.sourceLabel(lane.sourceId) : undefined,
+      sourceLabelOf: this.#sources.length > 1 ? (lane) => (lane.sourceIds.length === 1 ? this.sourceLabel(lane.sourceIds[0]!) : countOf(lane.sourceIds.length, 'source')) : undefined,
+      slotOf: (owner) => this.slotOf(owner),
     });
+    this.#cursor.place(window, this.#viewport.gutterWidth(), this.#clock.now());
+    if (this.#cursorUnposted) this.postCursor();
     if (this.#store.newestEventMs !== this.#renderedThroughMs) {
       this.#renderedThroughMs = this.#store.newestEventMs;
       // Tests and the benchmark read how current the drawing is from here.
@@ -263,12 +338,45 @@ class TimelineApp {
     this.#status.show({ store: this.#store, lanes: this.#lanes, rows, sources: this.#sources, paused, receivedAnything: this.#receivedAnything, nowMs: this.#clock.now(), frameMs: now });
   }
 
+  /** Tells the host where the cursor is (the sidebar shows the state then), unless it was told that last or was told too recently. */
+  private postCursor(): void {
+    const atMs = this.#cursor.atMs;
+    // Tests read where the cursor is from here.
+    if (atMs === undefined) delete this.#root.dataset['cursorMs'];
+    else this.#root.dataset['cursorMs'] = String(atMs);
+    const waitMs = this.#cursorPostedAtMs + CURSOR_POST_INTERVAL_MS - performance.now();
+    if (waitMs > 0 && atMs !== undefined) {
+      this.#cursorPostTimer ??= window.setTimeout(() => {
+        this.#cursorPostTimer = undefined;
+        this.postCursor();
+      }, waitMs);
+      return;
+    }
+    this.#cursorUnposted = false;
+    if (atMs === this.#cursorPosted) return;
+    this.#cursorPosted = atMs;
+    this.#cursorPostedAtMs = performance.now();
+    this.#host.post({ type: 'showStateAt', atMs });
+  }
+
   private visibleLaneRows(): RowRange {
     return visibleRows(this.#scroller.scrollTop, this.#scroller.clientHeight - LAYOUT.axisHeight, LAYOUT.laneHeight, this.#lanes.length, 2);
   }
 
   private describe(pick: LanePick): ItemDescription {
-    return describeItem(pick.item, pick.lane, this.#clock.now(), this.sourceLabel(pick.lane.sourceId));
+    const nowMs = this.#clock.now();
+    const sourceId = 'span' in pick.item ? pick.lane.sourceIdOf(pick.item.span, nowMs) : pick.item.marker.event.sourceId;
+    return describeItem(pick.item, pick.lane, nowMs, this.sourceLabel(sourceId));
+  }
+
+  /** Where a source's lanes go when lanes are ordered by source: in the order the sources connected. */
+  private sourceRank(sourceId: string): number {
+    const index = this.#sources.findIndex((source) => source.id === sourceId);
+    return index === -1 ? this.#sources.length : index;
+  }
+
+  private revealSource(location: string): void {
+    this.#host.post({ type: 'revealSource', location });
   }
 
   private sourceLabel(sourceId: string): string {

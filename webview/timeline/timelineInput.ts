@@ -1,8 +1,10 @@
 import { el } from '../shared/dom';
+import { formatClock } from '../shared/format';
 import type { HostClock } from '../shared/hostClock';
+import type { TimeCursor } from './timeCursor';
 import type { ItemDescription, TimelineItem } from './timelineDetails';
 import { LAYOUT, type LanePick } from './timelineRenderer';
-import type { Lane, TimelineStore } from './timelineStore';
+import type { LaneView, TimelineStore } from './timelineStore';
 import type { TimelineViewport } from './timelineViewport';
 import { timeToX, xToTime } from './timeScale';
 
@@ -16,24 +18,30 @@ export interface TimelineInputHost {
   readonly store: TimelineStore;
   readonly clock: HostClock;
   readonly viewport: TimelineViewport;
+  /** Where the sidebar shows the state; selecting an item moves it there. */
+  readonly cursor: TimeCursor;
   /** The lanes drawn now, top to bottom. */
-  lanes(): readonly Lane[];
+  lanes(): readonly LaneView[];
   describe(pick: LanePick): ItemDescription;
   /** Shows the selected item in the details panel, or hides it. */
   showDetails(pick: LanePick | undefined): void;
   revealTool(tool: string): void;
+  /** Opens a `file:line:column` location. */
+  revealSource(location: string): void;
   announce(text: string): void;
   requestFrame(): void;
 }
 
-/** Pointer, wheel and keyboard on the lanes: picking what is under the pointer, the tooltip, selection, lane focus, pan and zoom. */
+/** Pointer, wheel and keyboard on the lanes: picking what is under the pointer, the tooltip, selection, lane focus, pan, zoom and the time cursor. */
 export class TimelineInput {
   /** Follows the pointer over bars and markers; the timeline places it over the canvas. */
   readonly tooltip: HTMLElement = el('div', { class: 'tooltip', role: 'tooltip', hidden: true });
-  #focusedLane: Lane | undefined;
+  #focusedLane: LaneView | undefined;
   #selected: LanePick | undefined;
   #hovered: LanePick | undefined;
   #drag: { readonly startX: number; readonly lastX: number; moved: boolean } | undefined;
+  /** A press on the cursor line or the axis drags the cursor until it is let go. */
+  #draggingCursor = false;
 
   constructor(
     private readonly scroller: HTMLElement,
@@ -43,7 +51,7 @@ export class TimelineInput {
   }
 
   /** The lane the keyboard is on. */
-  get focusedLane(): Lane | undefined {
+  get focusedLane(): LaneView | undefined {
     return this.#focusedLane;
   }
 
@@ -62,6 +70,8 @@ export class TimelineInput {
     this.#selected = pick;
     if (pick) this.#focusedLane = pick.lane;
     this.host.showDetails(pick);
+    // The selection is the time cursor: the sidebar shows the state at that event.
+    this.host.cursor.set(pick ? itemTimeMs(pick.item) : undefined);
     if (pick && reveal) this.host.viewport.reveal(itemTimeMs(pick.item));
     this.host.requestFrame();
   }
@@ -81,7 +91,7 @@ export class TimelineInput {
   }
 
   /** Drops the lane focus when that lane is no longer drawn. */
-  keepFocusWithin(lanes: readonly Lane[]): void {
+  keepFocusWithin(lanes: readonly LaneView[]): void {
     if (this.#focusedLane && !lanes.includes(this.#focusedLane)) this.#focusedLane = undefined;
   }
 
@@ -105,10 +115,21 @@ export class TimelineInput {
     );
     scroller.addEventListener('pointerdown', (event) => {
       if (event.button !== 0) return;
-      this.#drag = { startX: event.clientX, lastX: event.clientX, moved: false };
       scroller.setPointerCapture(event.pointerId);
+      const bounds = scroller.getBoundingClientRect();
+      const onAxis = event.clientY - bounds.top < LAYOUT.axisHeight && event.clientX - bounds.left >= host.viewport.gutterWidth();
+      if (onAxis || host.cursor.isOn(event.clientX)) {
+        this.#draggingCursor = true;
+        host.viewport.setPaused(true);
+        this.hideTooltip();
+        this.moveCursorTo(event.clientX);
+        return;
+      }
+      this.#drag = { startX: event.clientX, lastX: event.clientX, moved: false };
     });
     scroller.addEventListener('pointermove', (event) => {
+      if (this.#draggingCursor) return this.moveCursorTo(event.clientX);
+      scroller.classList.toggle('on-cursor', host.cursor.isOn(event.clientX));
       const drag = this.#drag;
       if (drag) {
         if (!drag.moved && Math.abs(event.clientX - drag.startX) > DRAG_THRESHOLD_PX) drag.moved = true;
@@ -122,6 +143,12 @@ export class TimelineInput {
       this.hover(event);
     });
     scroller.addEventListener('pointerup', (event) => {
+      if (this.#draggingCursor) {
+        this.#draggingCursor = false;
+        const atMs = host.cursor.atMs;
+        if (atMs !== undefined) host.announce(`Time cursor at ${formatClock(atMs)}. The sidebar shows the state then; Escape returns to now.`);
+        return;
+      }
       const drag = this.#drag;
       this.#drag = undefined;
       if (drag && !drag.moved) this.select(this.pick(event.clientX, event.clientY));
@@ -129,6 +156,47 @@ export class TimelineInput {
     scroller.addEventListener('pointerleave', () => this.hideTooltip());
     scroller.addEventListener('dblclick', (event) => this.revealToolOf(this.pick(event.clientX, event.clientY)));
     scroller.addEventListener('keydown', (event) => this.onKey(event));
+  }
+
+  /** Puts the cursor at the time under `clientX`, within the time area. */
+  private moveCursorTo(clientX: number): void {
+    const window = this.host.viewport.timeWindow();
+    const x = clientX - this.scroller.getBoundingClientRect().left - this.host.viewport.gutterWidth();
+    this.host.cursor.set(xToTime(window, Math.min(window.widthPx, Math.max(0, x))));
+    this.host.requestFrame();
+  }
+
+  /**
+   * Moves the cursor to the previous or next moment anything happened on any drawn lane (a bar began or ended, a
+   * marker), from where it is, else from the right edge of the view; says what happened there.
+   */
+  private stepCursor(direction: 1 | -1): boolean {
+    const fromMs = this.host.cursor.atMs ?? (direction === 1 ? -Infinity : this.host.viewport.timeWindow().endMs);
+    let best: { atMs: number; pick: LanePick } | undefined;
+    const consider = (atMs: number, lane: LaneView, item: TimelineItem): void => {
+      if (direction === 1 ? atMs <= fromMs : atMs >= fromMs) return;
+      if (!best || (direction === 1 ? atMs < best.atMs : atMs > best.atMs)) best = { atMs, pick: { lane, item } };
+    };
+    const nowMs = this.host.clock.now();
+    for (const lane of this.host.lanes()) {
+      lane.forEachSpanIn(-Infinity, Infinity, (span) => {
+        consider(span.startMs, lane, { span });
+        consider(span.endMs, lane, { span });
+      });
+      for (const span of lane.openSpans(nowMs)) consider(span.startMs, lane, { span });
+      lane.forEachMarkerIn(-Infinity, Infinity, (marker) => {
+        consider(marker.startMs, lane, { marker });
+        if (marker.event.type === 'lostUpdate') consider(marker.event.overwritten.atMs, lane, { marker });
+        consider(marker.atMs, lane, { marker });
+      });
+    }
+    if (!best) return true;
+    const { atMs, pick } = best;
+    this.host.cursor.set(atMs);
+    this.host.viewport.reveal(atMs);
+    this.host.announce(`${formatClock(atMs)}: ${this.host.describe(pick).title}`);
+    this.host.requestFrame();
+    return true;
   }
 
   /** The bar or marker at a point of the page, markers first (they sit on top). */
@@ -148,11 +216,14 @@ export class TimelineInput {
     return span ? { lane, item: { span } } : undefined;
   }
 
-  /** Asks the host to open the handler of the item's tool; false when the item names none. */
+  /** Opens the code of the item: the last site it names (a lost update's stale write), else its tool's handler; false when it names neither. */
   private revealToolOf(pick: LanePick | undefined): boolean {
-    const tool = pick && ('span' in pick.item ? pick.item.span.owner?.tool : pick.item.marker.event.owner?.tool);
-    if (tool) this.host.revealTool(tool);
-    return tool !== undefined;
+    if (!pick) return false;
+    const { sites, tool } = this.host.describe(pick);
+    const site = sites?.at(-1);
+    if (site) this.host.revealSource(site.location);
+    else if (tool) this.host.revealTool(tool);
+    return site !== undefined || tool !== undefined;
   }
 
   private hover(event: PointerEvent): void {
@@ -169,7 +240,7 @@ export class TimelineInput {
       tooltip.replaceChildren(
         el('strong', {}, description.title),
         el('span', {}, description.facts.slice(0, 3).map(([label, value]) => `${label}: ${value}`).join(' · ')),
-        el('span', { class: 'tooltip-hint' }, 'Click for details, double-click to open the handler'),
+        el('span', { class: 'tooltip-hint' }, description.sites?.length ? 'Click for details and the code of each step, double-click to open the stale write' : 'Click for details, double-click to open the handler'),
       );
       this.host.requestFrame();
     }
@@ -207,9 +278,9 @@ export class TimelineInput {
         case 'End':
           return this.focusLane(lanes.length - 1);
         case 'ArrowRight':
-          return this.step(1);
+          return event.shiftKey ? this.stepCursor(1) : this.step(1);
         case 'ArrowLeft':
-          return this.step(-1);
+          return event.shiftKey ? this.stepCursor(-1) : this.step(-1);
         case 'Enter':
           return this.revealToolOf(this.#selected);
         case 'Escape':
@@ -246,7 +317,7 @@ export class TimelineInput {
     const viewHeight = scroller.clientHeight - LAYOUT.axisHeight;
     if (top < scroller.scrollTop) scroller.scrollTop = top;
     else if (top + LAYOUT.laneHeight > scroller.scrollTop + viewHeight) scroller.scrollTop = top + LAYOUT.laneHeight - viewHeight;
-    const waiting = lane.waiters.size;
+    const waiting = lane.waitingCount;
     this.host.announce(`${lane.resource}, resource ${clamped + 1} of ${lanes.length}${waiting ? `, ${waiting} waiting` : ''}${lane.incidents ? `, ${lane.incidents} incidents` : ''}`);
     this.host.requestFrame();
     return true;
@@ -258,9 +329,9 @@ export class TimelineInput {
     if (!lane) return false;
     this.#focusedLane = lane;
     const items: TimelineItem[] = [];
-    for (let index = lane.spanHead; index < lane.spans.length; index++) items.push({ span: lane.spans[index]! });
+    lane.forEachSpanIn(-Infinity, Infinity, (span) => items.push({ span }));
     for (const span of lane.openSpans(this.host.clock.now())) items.push({ span });
-    for (let index = lane.markerHead; index < lane.markers.length; index++) items.push({ marker: lane.markers[index]! });
+    lane.forEachMarkerIn(-Infinity, Infinity, (marker) => items.push({ marker }));
     if (items.length === 0) return true;
     items.sort((a, b) => itemTimeMs(a) - itemTimeMs(b));
     const selected = this.#selected;

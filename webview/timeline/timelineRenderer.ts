@@ -1,11 +1,12 @@
 import { countOf } from '../../extension/contract/describe';
+import type { LockOwner, LostUpdateEvent } from '../../extension/contract/lockEvents';
 import { fitMiddle } from '../shared/format';
 import { CssColorResolver } from '../shared/themeColors';
-import { TOOL_COLOR_COUNT, type ToolPalette } from '../shared/toolPalette';
+import { TOOL_COLOR_COUNT } from '../shared/toolPalette';
 import type { RowRange } from '../shared/virtualRange';
-import type { TimelineItem } from './timelineDetails';
+import { spanLabel, type TimelineItem } from './timelineDetails';
 import { formatTick, tickStep, ticksIn, timeToX, type TimeWindow } from './timeScale';
-import type { Lane, Marker, Span } from './timelineStore';
+import type { LaneView, Marker, Span } from './timelineStore';
 
 /** Fixed geometry of the canvas, in CSS pixels. */
 export const LAYOUT = { axisHeight: 26, laneHeight: 26, minGutterWidth: 120, maxGutterWidth: 240 } as const;
@@ -16,9 +17,15 @@ const HOLD_HEIGHT = 13;
 const WAIT_TOP = 18;
 const WAIT_HEIGHT = 6;
 
+/** A lost update's stale writer and read ride the hold row, the other call's write the wait row. */
+const LOST_UPDATE_STALE_Y = HOLD_TOP + HOLD_HEIGHT / 2;
+const LOST_UPDATE_OTHER_Y = WAIT_TOP + WAIT_HEIGHT / 2;
+/** A bar gets its call written on it when at least this wide. */
+const MIN_LABELLED_BAR_PX = 48;
+
 /** An item and the lane it is on. */
 export interface LanePick {
-  readonly lane: Lane;
+  readonly lane: LaneView;
   readonly item: TimelineItem;
 }
 
@@ -29,18 +36,20 @@ export interface TimelineFrame {
   readonly gutterPx: number;
   /** The time area, right of the gutter. */
   readonly window: TimeWindow;
-  readonly lanes: readonly Lane[];
+  readonly lanes: readonly LaneView[];
   readonly rows: RowRange;
   readonly scrollTop: number;
   readonly nowMs: number;
   readonly live: boolean;
   /** Bars of other tools are dimmed. */
   readonly focusTool?: string;
-  readonly focusedLane?: Lane;
+  readonly focusedLane?: LaneView;
   readonly selected?: LanePick;
   readonly hovered?: LanePick;
   /** Shown after the resource id when several servers report. */
-  readonly sourceLabelOf?: (lane: Lane) => string;
+  readonly sourceLabelOf?: (lane: LaneView) => string;
+  /** The colour slot of a call's bars: by its tool, or by its replica. */
+  readonly slotOf: (owner: LockOwner | undefined) => number;
 }
 
 interface TimelineTheme {
@@ -57,6 +66,8 @@ interface TimelineTheme {
   readonly warning: string;
   readonly aborted: string;
   readonly tools: readonly string[];
+  /** Text that reads on each tool colour. */
+  readonly toolText: readonly string[];
   readonly waitPatterns: readonly (CanvasPattern | string)[];
   readonly fontFamily: string;
 }
@@ -67,10 +78,7 @@ export class TimelineRenderer {
   #theme: TimelineTheme;
   readonly #labelCache = new Map<string, string>();
 
-  constructor(
-    private readonly canvas: HTMLCanvasElement,
-    private readonly palette: ToolPalette,
-  ) {
+  constructor(private readonly canvas: HTMLCanvasElement) {
     const context = canvas.getContext('2d', { alpha: false, desynchronized: true });
     if (!context) throw new Error('The timeline needs a 2D canvas, and this webview could not create one.');
     this.#context = context;
@@ -130,12 +138,12 @@ export class TimelineRenderer {
     let lastHoldSlot = -1;
     let lastWaitPixel = -1;
     const drawSpan = (span: Span): void => {
-      const slot = this.palette.slotOf(span.owner?.tool);
+      const slot = frame.slotOf(span.owner);
       const x0 = Math.max(left, left + timeToX(frame.window, span.startMs));
       const x1 = Math.min(right, left + timeToX(frame.window, span.endMs));
       if (x1 < left || x0 > right) return;
       const pixel = Math.floor(x1);
-      if (span.kind === 'hold') {
+      if (span.kind !== 'wait') {
         if (pixel === lastHoldPixel && slot === lastHoldSlot && x1 - x0 < 1) return;
         lastHoldPixel = pixel;
         lastHoldSlot = slot;
@@ -146,12 +154,16 @@ export class TimelineRenderer {
       const dimmed = frame.focusTool !== undefined && span.owner?.tool !== frame.focusTool;
       context.globalAlpha = dimmed ? 0.2 : span.kind === 'hold' && span.mode === 'read' ? 0.7 : 1;
       this.fillSpan(span, slot, x0, Math.max(x1 - x0, 1), top);
+      if (span.kind !== 'wait' && x1 - x0 >= MIN_LABELLED_BAR_PX) this.labelSpan(span, slot, x0, x1 - x0, top, frame.nowMs);
       context.globalAlpha = 1;
     };
     lane.forEachSpanIn(fromMs, toMs, drawSpan);
     for (const span of lane.openSpans(frame.nowMs)) drawSpan(span);
-    lane.gaps.forEachIn(fromMs, toMs, (atMs) => this.drawGap(left + timeToX(frame.window, atMs), top));
-    lane.forEachMarkerIn(fromMs - frame.window.msPerPixel * 6, toMs, (marker) => this.drawMarker(marker, left + timeToX(frame.window, marker.atMs), top, left));
+    lane.forEachGapIn(fromMs, toMs, (atMs) => this.drawGap(left + timeToX(frame.window, atMs), top));
+    lane.forEachMarkerIn(fromMs - frame.window.msPerPixel * 6, toMs, (marker) => {
+      if (marker.event.type === 'lostUpdate') this.drawLostUpdate(frame, marker.event, top);
+      else this.drawMarker(marker, left + timeToX(frame.window, marker.atMs), top, left);
+    });
 
     for (const [pick, color, width] of [
       [frame.hovered, theme.muted, 1],
@@ -160,10 +172,11 @@ export class TimelineRenderer {
       if (!pick || pick.lane !== lane) continue;
       if ('span' in pick.item) this.outlineSpan(frame, pick.item.span, top, color, width);
       else {
-        const x = left + timeToX(frame.window, pick.item.marker.atMs);
+        const x0 = left + timeToX(frame.window, pick.item.marker.startMs);
+        const x1 = left + timeToX(frame.window, pick.item.marker.atMs);
         context.strokeStyle = color;
         context.lineWidth = width;
-        context.strokeRect(x - 8, top + 1.5, 16, LAYOUT.laneHeight - 3);
+        context.strokeRect(x0 - 8, top + 1.5, x1 - x0 + 16, LAYOUT.laneHeight - 3);
       }
     }
   }
@@ -171,6 +184,17 @@ export class TimelineRenderer {
   private fillSpan(span: Span, slot: number, x: number, width: number, top: number): void {
     const context = this.#context;
     const theme = this.#theme;
+    if (span.kind === 'lease') {
+      // Nobody holds it, yet nobody can take it: the replica's colour hatched, outlined dashed in the failure colour.
+      context.fillStyle = theme.waitPatterns[slot]!;
+      context.fillRect(x, top + HOLD_TOP, width, HOLD_HEIGHT);
+      context.strokeStyle = theme.failure;
+      context.lineWidth = 1;
+      context.setLineDash([3, 2]);
+      context.strokeRect(x + 0.5, top + HOLD_TOP + 0.5, Math.max(width - 1, 0), HOLD_HEIGHT - 1);
+      context.setLineDash([]);
+      return;
+    }
     if (span.kind === 'hold') {
       context.fillStyle = theme.tools[slot]!;
       // A hairline gap keeps back-to-back holds of one tool apart.
@@ -189,6 +213,73 @@ export class TimelineRenderer {
     context.fillRect(x, top + WAIT_TOP, width, WAIT_HEIGHT - 1.5);
     context.fillStyle = span.outcome === 'timeout' || span.outcome === 'aborted' ? theme.failure : theme.tools[slot]!;
     context.fillRect(x, top + WAIT_TOP + WAIT_HEIGHT - 1.5, width, 1.5);
+  }
+
+  /** Writes the bar's call on it (and a task's age), cut to fit. */
+  private labelSpan(span: Span, slot: number, x: number, width: number, top: number, nowMs: number): void {
+    const context = this.#context;
+    context.font = `10px ${this.#theme.fontFamily}`;
+    context.textBaseline = 'middle';
+    const label = this.fitLabel(spanLabel(span, nowMs), width - 8);
+    if (label === '…') return;
+    context.fillStyle = span.kind === 'lease' ? this.#theme.foreground : this.#theme.toolText[slot]!;
+    context.fillText(label, x + 4, top + HOLD_TOP + HOLD_HEIGHT / 2 + 0.5);
+  }
+
+  /**
+   * A lost update: the stale call's read (a ring) and its stale write (a failure-coloured square) joined by an
+   * arrow along the hold row, the other call's write in between (a dot on the wait row), and an arrow from that
+   * write to the stale write that overwrote it.
+   */
+  private drawLostUpdate(frame: TimelineFrame, event: LostUpdateEvent, top: number): void {
+    const context = this.#context;
+    const theme = this.#theme;
+    const left = frame.gutterPx;
+    const xOf = (atMs: number): number => left + timeToX(frame.window, atMs);
+    const [readX, otherX, staleX] = [xOf(event.read.atMs), xOf(event.overwritten.atMs), xOf(event.atMs)];
+    if (staleX < left - 8 || readX > frame.widthPx + 8) return;
+    const staleY = top + LOST_UPDATE_STALE_Y;
+    const otherY = top + LOST_UPDATE_OTHER_Y;
+    const staleColor = theme.tools[frame.slotOf(event.owner)]!;
+    const otherColor = theme.tools[frame.slotOf(event.overwritten.owner)]!;
+    context.save();
+    context.beginPath();
+    context.rect(left, top, frame.widthPx - left, LAYOUT.laneHeight);
+    context.clip();
+    context.lineWidth = 1.5;
+    if (staleX - readX > 12) {
+      context.strokeStyle = staleColor;
+      arrow(context, readX + 4.5, staleY, staleX - 5, staleY);
+    }
+    if (Math.hypot(staleX - otherX, staleY - otherY) > 10) {
+      context.strokeStyle = theme.failure;
+      arrow(context, otherX + 2, otherY - 2, staleX - 4, staleY + 4);
+    }
+    context.fillStyle = theme.background;
+    context.strokeStyle = staleColor;
+    context.lineWidth = 2;
+    context.beginPath();
+    context.arc(readX, staleY, 3.5, 0, Math.PI * 2);
+    context.fill();
+    context.stroke();
+    context.fillStyle = otherColor;
+    context.strokeStyle = theme.background;
+    context.lineWidth = 1;
+    context.beginPath();
+    context.arc(otherX, otherY, 3.5, 0, Math.PI * 2);
+    context.fill();
+    context.stroke();
+    context.fillStyle = theme.failure;
+    context.fillRect(staleX - 4.5, staleY - 4.5, 9, 9);
+    context.strokeStyle = theme.background;
+    context.lineWidth = 1.5;
+    context.beginPath();
+    context.moveTo(staleX - 2, staleY - 2);
+    context.lineTo(staleX + 2, staleY + 2);
+    context.moveTo(staleX + 2, staleY - 2);
+    context.lineTo(staleX - 2, staleY + 2);
+    context.stroke();
+    context.restore();
   }
 
   /** Events of this lane's source are missing before `x`: a dashed line across the lane, broken like a torn page at the top. */
@@ -230,7 +321,7 @@ export class TimelineRenderer {
     const context = this.#context;
     context.strokeStyle = color;
     context.lineWidth = lineWidth;
-    const [barTop, barHeight] = span.kind === 'hold' ? [HOLD_TOP, HOLD_HEIGHT] : [WAIT_TOP, WAIT_HEIGHT];
+    const [barTop, barHeight] = span.kind === 'wait' ? [WAIT_TOP, WAIT_HEIGHT] : [HOLD_TOP, HOLD_HEIGHT];
     context.strokeRect(x0 - 1.5, top + barTop - 1.5, Math.max(x1 - x0, 1) + 3, barHeight + 3);
   }
 
@@ -302,7 +393,7 @@ export class TimelineRenderer {
     for (let row = frame.rows.first; row < frame.rows.end; row++) {
       const lane = frame.lanes[row]!;
       const middle = LAYOUT.axisHeight + row * LAYOUT.laneHeight - frame.scrollTop + LAYOUT.laneHeight / 2;
-      const waiting = lane.waiters.size;
+      const waiting = lane.waitingCount;
       let available = frame.gutterPx - 16;
       if (waiting > 0) {
         const badge = `${waiting}`;
@@ -320,7 +411,8 @@ export class TimelineRenderer {
       }
       const source = frame.sourceLabelOf?.(lane);
       context.fillStyle = lane === frame.focusedLane ? theme.foreground : lane.contended ? theme.foreground : theme.muted;
-      const label = this.fitLabel(source ? `${lane.resource} · ${source}` : lane.resource, available);
+      const name = lane.sharedState ? `${lane.sharedState === 'file' ? 'file' : 'state'} ${lane.resource}` : lane.resource;
+      const label = this.fitLabel(source ? `${name} · ${source}` : name, available);
       context.fillText(label, 10, middle + 0.5);
     }
     if (frame.focusedLane) {
@@ -388,6 +480,7 @@ export class TimelineRenderer {
       warning: colors.variable('--marker-warning', 'rgb(204, 167, 0)'),
       aborted: colors.variable('--marker-aborted', 'rgb(150, 150, 150)'),
       tools,
+      toolText: tools.map(readableOn),
       waitPatterns: tools.map((color) => this.hatch(color)),
       fontFamily: style.getPropertyValue('--vscode-font-family').trim() || 'sans-serif',
     };
@@ -411,6 +504,24 @@ export class TimelineRenderer {
     context.stroke();
     return this.#context.createPattern(tile, 'repeat') ?? color;
   }
+}
+
+/** Black or white, whichever reads on `color` (an `rgb()` string). */
+function readableOn(color: string): string {
+  const [red = 128, green = 128, blue = 128] = (color.match(/[\d.]+/g) ?? []).map(Number);
+  return 0.2126 * red + 0.7152 * green + 0.0722 * blue > 140 ? 'rgb(0, 0, 0)' : 'rgb(255, 255, 255)';
+}
+
+/** A line from one point to another with an arrowhead at the second. */
+function arrow(context: CanvasRenderingContext2D, fromX: number, fromY: number, toX: number, toY: number): void {
+  const angle = Math.atan2(toY - fromY, toX - fromX);
+  context.beginPath();
+  context.moveTo(fromX, fromY);
+  context.lineTo(toX, toY);
+  context.moveTo(toX - 5 * Math.cos(angle - 0.5), toY - 5 * Math.sin(angle - 0.5));
+  context.lineTo(toX, toY);
+  context.lineTo(toX - 5 * Math.cos(angle + 0.5), toY - 5 * Math.sin(angle + 0.5));
+  context.stroke();
 }
 
 function roundedRect(context: CanvasRenderingContext2D, x: number, y: number, width: number, height: number, radius: number): void {

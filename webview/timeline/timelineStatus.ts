@@ -3,7 +3,7 @@ import type { SourceInfo } from '../../extension/contract/inspectorSnapshot';
 import { el, iconButton, setText } from '../shared/dom';
 import { formatCount } from '../shared/format';
 import type { RowRange } from '../shared/virtualRange';
-import type { Lane, TimelineStore } from './timelineStore';
+import type { LaneView, TimelineStore } from './timelineStore';
 
 /** How often the screen-reader summary of the visible lanes is refreshed. */
 const SUMMARY_REFRESH_MS = 1000;
@@ -12,7 +12,7 @@ const SUMMARY_REFRESH_MS = 1000;
 export interface StatusFrame {
   readonly store: TimelineStore;
   /** The lanes drawn, top to bottom, and which of them are in view. */
-  readonly lanes: readonly Lane[];
+  readonly lanes: readonly LaneView[];
   readonly rows: RowRange;
   readonly sources: readonly SourceInfo[];
   readonly paused: boolean;
@@ -83,7 +83,7 @@ export class TimelineStatus {
       const holders = lane.openSpans(nowMs).filter((span) => span.kind === 'hold');
       const parts = [
         holders.length === 0 ? 'idle' : `held by ${holders.map((span) => `${describeOwner(span.owner, span.chainId)} for ${formatDuration(nowMs - span.startMs)}`).join(', ')}`,
-        ...(lane.waiters.size > 0 ? [`${lane.waiters.size} waiting`] : []),
+        ...(lane.waitingCount > 0 ? [`${lane.waitingCount} waiting`] : []),
         ...(lane.incidents > 0 ? [`${lane.incidents} timeouts or deadlocks`] : []),
       ];
       items.push(el('li', { 'data-resource': lane.resource }, `${lane.resource}: ${parts.join('; ')}`));

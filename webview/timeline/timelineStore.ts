@@ -1,22 +1,35 @@
-import type { LockOwner } from '../../extension/contract/lockEvents';
+import type { LockOwner, SharedStateKind } from '../../extension/contract/lockEvents';
 import type { ResourceView, SourcedEvent } from '../../extension/contract/inspectorSnapshot';
 import { emptyParties, endAllParties, isResourceLockEvent, reduceLockEvent, type LockInterval, type OpenInterval, type ResourceParties } from '../../extension/contract/lockIntervals';
 
-/** A bar on a swimlane: a call holding the resource, or waiting for it; `endMs` of an open bar grows with the clock. */
-export interface Span extends Omit<LockInterval, 'outcome'> {
-  /** How it ended: holds `released`, waits `acquired`, `timeout` or `aborted`, either `sourceGone` when its process went away; bars still growing are `open`. */
-  readonly outcome: 'released' | 'acquired' | 'timeout' | 'aborted' | 'sourceGone' | 'open';
+/**
+ * A bar on a swimlane: a call holding the resource, or waiting for it, or (`lease`) the lease a replica that went
+ * away still had on it, running out; `endMs` of an open bar grows with the clock.
+ */
+export interface Span extends Omit<LockInterval, 'outcome' | 'kind'> {
+  readonly kind: LockInterval['kind'] | 'lease';
+  /**
+   * How it ended: holds `released`, waits `acquired`, `timeout` or `aborted`, either `sourceGone` when its process
+   * went away; a lease `lapsed` when another replica took the resource; bars still growing are `open`.
+   */
+  readonly outcome: 'released' | 'acquired' | 'timeout' | 'aborted' | 'sourceGone' | 'lapsed' | 'open';
+  /** Leases only: who took the resource once the lease ran out. */
+  readonly takenBy?: LockOwner;
 }
 
 /** The interval outcomes drawn as closed bars. */
-const DRAWN_OUTCOMES: ReadonlySet<LockInterval['outcome']> = new Set(['released', 'acquired', 'timeout', 'aborted', 'sourceGone']);
+const DRAWN_OUTCOMES: ReadonlySet<LockInterval['outcome'] | Span['outcome']> = new Set(['released', 'acquired', 'timeout', 'aborted', 'sourceGone', 'lapsed']);
 
 /** The events drawn as markers. */
-export type MarkerEvent = Extract<SourcedEvent, { readonly type: 'timeout' | 'aborted' | 'deadlock' | 'reentrant' | 'longHold' }>;
+export type MarkerEvent = Extract<SourcedEvent, { readonly type: 'timeout' | 'aborted' | 'deadlock' | 'reentrant' | 'longHold' | 'lostUpdate' }>;
 
-/** A point on a swimlane where something went wrong or took too long. */
+/**
+ * A point on a swimlane where something went wrong or took too long; a lost update spans from the stale call's
+ * read (`startMs`) to its stale write (`atMs`), with the other call's write in between.
+ */
 export interface Marker {
   readonly kind: MarkerEvent['type'];
+  readonly startMs: number;
   readonly atMs: number;
   readonly event: MarkerEvent;
 }
@@ -65,9 +78,35 @@ export class SourceGaps {
 
 /** Below this a wait is the lock's own overhead, not contention. */
 const CONTENDED_WAIT_MS = 1;
+/** A lease left by a replica that went away is drawn running out until another replica takes the resource, at most this long. */
+const MAX_LEASE_SHOWN_MS = 120_000;
+
+/** What the renderer, the input and the filters read of a swimlane: one resource of one source, or of several merged. */
+export interface LaneView {
+  readonly key: string;
+  /** The lock's resource id, or the shared-state key of a lane of lost updates. */
+  readonly resource: string;
+  /** Set on a lane of a shared-state key (lost updates) rather than a lock. */
+  readonly sharedState: SharedStateKind | undefined;
+  /** The sources whose events it draws. */
+  readonly sourceIds: readonly string[];
+  readonly contended: boolean;
+  readonly tools: ReadonlySet<string>;
+  readonly lastActivityMs: number;
+  readonly waitedTotalMs: number;
+  readonly incidents: number;
+  /** How many wait for it now. */
+  readonly waitingCount: number;
+  forEachSpanIn(fromMs: number, toMs: number, visit: (span: Span) => void): void;
+  forEachMarkerIn(fromMs: number, toMs: number, visit: (marker: Marker) => void): void;
+  forEachGapIn(fromMs: number, toMs: number, visit: (atMs: number, count: number) => void): void;
+  openSpans(nowMs: number): Span[];
+  /** The source that reported `span`, one of `sourceIds`. */
+  sourceIdOf(span: Span, nowMs: number): string;
+}
 
 /** One swimlane: a resource of one source, its closed bars (ordered by end), open bars and markers. */
-export class Lane implements ResourceParties {
+export class Lane implements ResourceParties, LaneView {
   /** Closed spans ordered by `endMs`; entries before `spanHead` are forgotten. */
   spans: Span[] = [];
   spanHead = 0;
@@ -75,6 +114,10 @@ export class Lane implements ResourceParties {
   longestSpanMs = 0;
   markers: Marker[] = [];
   markerHead = 0;
+  /** Longest marker (a lost update's read to its stale write), so a time-window query finds one that started before it. */
+  longestMarkerMs = 0;
+  /** Leases running out after this lane's replica went away holding them, by chain id. */
+  readonly orphanLeases = new Map<number, Span>();
   /** Open holds and waits, by chain id: the bars still growing. */
   readonly holders: Map<number, OpenInterval>;
   readonly waiters: Map<number, OpenInterval>;
@@ -91,8 +134,24 @@ export class Lane implements ResourceParties {
     readonly resource: string,
     /** Where its source's history has holes. */
     readonly gaps: SourceGaps = new SourceGaps(),
+    readonly sharedState: SharedStateKind | undefined = undefined,
   ) {
     ({ holders: this.holders, waiters: this.waiters } = emptyParties());
+    this.sourceIds = [sourceId];
+  }
+
+  readonly sourceIds: readonly string[];
+
+  get waitingCount(): number {
+    return this.waiters.size;
+  }
+
+  sourceIdOf(): string {
+    return this.sourceId;
+  }
+
+  forEachGapIn(fromMs: number, toMs: number, visit: (atMs: number, count: number) => void): void {
+    this.gaps.forEachIn(fromMs, toMs, visit);
   }
 
   /** Calls `visit` for each closed span that overlaps `[fromMs, toMs]`, oldest end first. */
@@ -105,13 +164,13 @@ export class Lane implements ResourceParties {
     }
   }
 
-  /** Calls `visit` for each marker in `[fromMs, toMs]`. */
+  /** Calls `visit` for each marker that overlaps `[fromMs, toMs]`, by time. */
   forEachMarkerIn(fromMs: number, toMs: number, visit: (marker: Marker) => void): void {
     const markers = this.markers;
     for (let index = firstIndexAtOrAfter(markers, this.markerHead, fromMs, (marker) => marker.atMs); index < markers.length; index++) {
       const marker = markers[index]!;
-      if (marker.atMs > toMs) break;
-      visit(marker);
+      if (marker.atMs - this.longestMarkerMs > toMs) break;
+      if (marker.startMs <= toMs) visit(marker);
     }
   }
 
@@ -120,12 +179,13 @@ export class Lane implements ResourceParties {
     const open: Span[] = [];
     for (const wait of this.waiters.values()) open.push(openSpan('wait', wait, nowMs));
     for (const hold of this.holders.values()) open.push(openSpan('hold', hold, nowMs));
+    for (const lease of this.orphanLeases.values()) open.push({ ...lease, endMs: Math.max(nowMs, lease.startMs) });
     return open;
   }
 
   /** Spans retained (closed and open). */
   get spanCount(): number {
-    return this.spans.length - this.spanHead + this.holders.size + this.waiters.size;
+    return this.spans.length - this.spanHead + this.holders.size + this.waiters.size + this.orphanLeases.size;
   }
 
   addSpan(span: Span): void {
@@ -139,6 +199,7 @@ export class Lane implements ResourceParties {
   }
 
   addMarker(marker: Marker): void {
+    this.longestMarkerMs = Math.max(this.longestMarkerMs, marker.atMs - marker.startMs);
     const markers = this.markers;
     let index = markers.length;
     while (index > this.markerHead && markers[index - 1]!.atMs > marker.atMs) index--;
@@ -162,6 +223,76 @@ export class Lane implements ResourceParties {
       this.markers = this.markers.slice(this.markerHead);
       this.markerHead = 0;
     }
+  }
+}
+
+/** One resource's lanes of several sources drawn as one: replicas that share one lock (the Redis backend) hand it over on one lane. */
+export class MergedLane implements LaneView {
+  readonly #parts: Lane[] = [];
+
+  constructor(
+    readonly key: string,
+    readonly resource: string,
+    readonly sharedState: SharedStateKind | undefined,
+  ) {}
+
+  /** Adds the lane of one more source. */
+  add(lane: Lane): void {
+    this.#parts.push(lane);
+  }
+
+  get sourceIds(): readonly string[] {
+    return this.#parts.map((part) => part.sourceId);
+  }
+
+  get contended(): boolean {
+    return this.#parts.some((part) => part.contended);
+  }
+
+  get tools(): ReadonlySet<string> {
+    return new Set(this.#parts.flatMap((part) => [...part.tools]));
+  }
+
+  get lastActivityMs(): number {
+    return Math.max(...this.#parts.map((part) => part.lastActivityMs));
+  }
+
+  get waitedTotalMs(): number {
+    return this.#parts.reduce((sum, part) => sum + part.waitedTotalMs, 0);
+  }
+
+  get incidents(): number {
+    return this.#parts.reduce((sum, part) => sum + part.incidents, 0);
+  }
+
+  get waitingCount(): number {
+    return this.#parts.reduce((sum, part) => sum + part.waitingCount, 0);
+  }
+
+  forEachSpanIn(fromMs: number, toMs: number, visit: (span: Span) => void): void {
+    for (const part of this.#parts) part.forEachSpanIn(fromMs, toMs, visit);
+  }
+
+  forEachMarkerIn(fromMs: number, toMs: number, visit: (marker: Marker) => void): void {
+    for (const part of this.#parts) part.forEachMarkerIn(fromMs, toMs, visit);
+  }
+
+  forEachGapIn(fromMs: number, toMs: number, visit: (atMs: number, count: number) => void): void {
+    for (const part of this.#parts) part.forEachGapIn(fromMs, toMs, visit);
+  }
+
+  openSpans(nowMs: number): Span[] {
+    return this.#parts.flatMap((part) => part.openSpans(nowMs));
+  }
+
+  sourceIdOf(span: Span, nowMs: number): string {
+    const same = (other: Span): boolean => other === span || (other.chainId === span.chainId && other.kind === span.kind && other.startMs === span.startMs);
+    const part = this.#parts.find((candidate) => {
+      let found = candidate.openSpans(nowMs).some(same);
+      if (!found) candidate.forEachSpanIn(span.startMs, span.endMs, (other) => (found ||= same(other)));
+      return found;
+    });
+    return (part ?? this.#parts[0]!).sourceId;
   }
 }
 
@@ -213,15 +344,22 @@ export class TimelineStore {
   eventsIngested = 0;
   /** Bumped when lanes appear or change what filters see (contended, tools), so the lane list is recomputed only then. */
   laneSetVersion = 0;
+  /** Every replica seen on a call's owner, in the order seen. */
+  readonly replicas = new Set<string>();
   readonly #spanQueue = new RetentionQueue();
   readonly #markerQueue = new RetentionQueue();
   readonly #gapsBySource = new Map<string, SourceGaps>();
+  /** One merged lane per resource (and per shared-state key), across sources. */
+  readonly #merged = new Map<string, MergedLane>();
+  /** Lanes with leases running out, by resource: the next replica to take the resource ends them. */
+  readonly #orphanLeases = new Map<string, Set<Lane>>();
 
   constructor(private readonly limits: RetentionLimits = { maxSpans: 250_000, maxMarkers: 50_000 }) {}
 
   /** Applies events in arrival order; events without a resource (calls, inversions) do not draw on lanes. */
   ingest(events: readonly SourcedEvent[]): void {
     for (const event of events) this.ingestOne(event);
+    this.forgetStaleLeases();
     this.#spanQueue.trimTo(this.limits.maxSpans, (lane) => lane.forgetOldestSpan());
     this.#markerQueue.trimTo(this.limits.maxMarkers, (lane) => lane.forgetOldestMarker());
   }
@@ -257,13 +395,21 @@ export class TimelineStore {
     this.#spanQueue.clear();
     this.#markerQueue.clear();
     this.#gapsBySource.clear();
+    this.#merged.clear();
+    this.#orphanLeases.clear();
+    this.replicas.clear();
     this.newestEventMs = 0;
     this.eventsIngested = 0;
     this.laneSetVersion++;
   }
 
+  /** Every resource's lanes merged across sources, one lane each (in the order they appeared). */
+  mergedLanes(): IterableIterator<MergedLane> {
+    return this.#merged.values();
+  }
+
   /** The span under time `atMs` on `lane` (within `toleranceMs`), preferring holds over waits and the nearest. */
-  spanAt(lane: Lane, atMs: number, toleranceMs: number, nowMs: number): Span | undefined {
+  spanAt(lane: LaneView, atMs: number, toleranceMs: number, nowMs: number): Span | undefined {
     let best: Span | undefined;
     let bestScore = Infinity;
     const consider = (span: Span): void => {
@@ -280,21 +426,33 @@ export class TimelineStore {
     return best;
   }
 
-  /** The marker nearest `atMs` on `lane`, within `toleranceMs`. */
-  markerNear(lane: Lane, atMs: number, toleranceMs: number): Marker | undefined {
+  /** The marker nearest `atMs` on `lane`, within `toleranceMs` (a lost update anywhere from its read to its stale write). */
+  markerNear(lane: LaneView, atMs: number, toleranceMs: number): Marker | undefined {
     let best: Marker | undefined;
+    let bestDistance = Infinity;
     lane.forEachMarkerIn(atMs - toleranceMs, atMs + toleranceMs, (marker) => {
-      if (!best || Math.abs(marker.atMs - atMs) < Math.abs(best.atMs - atMs)) best = marker;
+      const distance = atMs < marker.startMs ? marker.startMs - atMs : Math.max(0, atMs - marker.atMs);
+      // A point marker on top of a lost update's span is the one pointed at.
+      const score = distance + (marker.startMs < marker.atMs ? toleranceMs / 4 : 0);
+      if (distance <= toleranceMs && score < bestDistance) {
+        best = marker;
+        bestDistance = score;
+      }
     });
     return best;
   }
 
-  private laneFor(sourceId: string, resource: string): Lane {
-    const key = `${sourceId}\u0000${resource}`;
+  /** The lane of a lock resource, or with `sharedState` of a shared-state key, of one source. */
+  private laneFor(sourceId: string, resource: string, sharedState?: SharedStateKind): Lane {
+    const key = `${sourceId}${sharedState ? '\u0001' : '\u0000'}${resource}`;
     let lane = this.lanes.get(key);
     if (!lane) {
-      lane = new Lane(key, sourceId, resource, this.gapsOf(sourceId));
+      lane = new Lane(key, sourceId, resource, this.gapsOf(sourceId), sharedState);
       this.lanes.set(key, lane);
+      const mergedKey = key.slice(sourceId.length);
+      let merged = this.#merged.get(mergedKey);
+      if (!merged) this.#merged.set(mergedKey, (merged = new MergedLane(mergedKey, resource, sharedState)));
+      merged.add(lane);
       this.laneSetVersion++;
     }
     return lane;
@@ -305,6 +463,7 @@ export class TimelineStore {
     if (event.atMs > this.newestEventMs) this.newestEventMs = event.atMs;
     if (event.type === 'sourceGone') return this.endSource(event.sourceId, event.atMs);
     if (event.type === 'eventsDropped') return this.gapsOf(event.sourceId).add(event.atMs, event.count);
+    if (event.type === 'lostUpdate') return this.addLostUpdate(event);
     if (!isResourceLockEvent(event)) return;
     const lane = this.laneFor(event.sourceId, event.resource);
     lane.lastActivityMs = Math.max(lane.lastActivityMs, event.atMs);
@@ -321,6 +480,7 @@ export class TimelineStore {
           this.markContended(lane);
         }
         this.noteTool(lane, event.owner);
+        this.endOrphanLeases(lane, event.atMs, event.owner);
         return;
       case 'released':
         this.closeSpan(lane, interval);
@@ -336,7 +496,7 @@ export class TimelineStore {
         this.addIncident(lane, event);
         return;
       case 'longHold':
-        this.addMarker(lane, { kind: 'longHold', atMs: event.atMs, event });
+        this.addMarker(lane, { kind: 'longHold', startMs: event.atMs, atMs: event.atMs, event });
         return;
       case 'leaseLost':
         // The hold's bar still ends at its `released`; the lapse itself reaches the view as a warning.
@@ -352,15 +512,59 @@ export class TimelineStore {
     return gaps;
   }
 
-  /** Ends the bars of a source that went away at that moment: nobody will report their end. */
+  /**
+   * Ends the bars of a source that went away at that moment: nobody will report their end. A replica's holds
+   * (owners with a `replica`, whose locks are leases in Redis) stay taken until their lease runs out, so each
+   * goes on as a lease running out until another source takes the resource.
+   */
   private endSource(sourceId: string, atMs: number): void {
     for (const lane of this.lanes.values()) {
       if (lane.sourceId !== sourceId) continue;
-      for (const interval of endAllParties(lane, atMs, 'sourceGone')) this.closeSpan(lane, interval);
+      for (const interval of endAllParties(lane, atMs, 'sourceGone')) {
+        this.closeSpan(lane, interval);
+        if (interval.kind !== 'hold' || interval.owner?.replica === undefined) continue;
+        lane.orphanLeases.set(interval.chainId, { kind: 'lease', outcome: 'open', chainId: interval.chainId, owner: interval.owner, mode: interval.mode, startMs: atMs, endMs: atMs });
+        let lanes = this.#orphanLeases.get(lane.resource);
+        if (!lanes) this.#orphanLeases.set(lane.resource, (lanes = new Set()));
+        lanes.add(lane);
+      }
     }
   }
 
-  private closeSpan(lane: Lane, interval: LockInterval | undefined): void {
+  /** Another source took the resource of `lane`: the leases left on it by replicas that went away ran out by then. */
+  private endOrphanLeases(lane: Lane, atMs: number, takenBy: LockOwner | undefined): void {
+    const orphaned = this.#orphanLeases.get(lane.resource);
+    if (!orphaned) return;
+    for (const other of orphaned) {
+      if (other.sourceId === lane.sourceId) continue;
+      for (const lease of other.orphanLeases.values()) this.closeSpan(other, { ...lease, outcome: 'lapsed', endMs: Math.max(atMs, lease.startMs), takenBy });
+      other.orphanLeases.clear();
+      orphaned.delete(other);
+    }
+    if (orphaned.size === 0) this.#orphanLeases.delete(lane.resource);
+  }
+
+  /** Leases nobody took for a long time are not drawn on: when they ran out is not known. */
+  private forgetStaleLeases(): void {
+    for (const [resource, lanes] of this.#orphanLeases) {
+      for (const lane of lanes) {
+        for (const [chainId, lease] of lane.orphanLeases) if (this.newestEventMs - lease.startMs > MAX_LEASE_SHOWN_MS) lane.orphanLeases.delete(chainId);
+        if (lane.orphanLeases.size === 0) lanes.delete(lane);
+      }
+      if (lanes.size === 0) this.#orphanLeases.delete(resource);
+    }
+  }
+
+  /** A lost update goes on the lane of its shared-state key, drawn from the stale call's read to its stale write. */
+  private addLostUpdate(event: Extract<SourcedEvent, { readonly type: 'lostUpdate' }>): void {
+    const lane = this.laneFor(event.sourceId, event.key, event.keyKind);
+    lane.lastActivityMs = Math.max(lane.lastActivityMs, event.atMs);
+    this.noteTool(lane, event.owner);
+    this.noteTool(lane, event.overwritten.owner);
+    this.addIncident(lane, event);
+  }
+
+  private closeSpan(lane: Lane, interval: LockInterval | Span | undefined): void {
     if (interval === undefined || !DRAWN_OUTCOMES.has(interval.outcome)) return;
     lane.addSpan(interval as Span);
     this.#spanQueue.push(lane);
@@ -372,7 +576,7 @@ export class TimelineStore {
   }
 
   private addIncident(lane: Lane, event: MarkerEvent): void {
-    this.addMarker(lane, { kind: event.type, atMs: event.atMs, event });
+    this.addMarker(lane, { kind: event.type, startMs: event.type === 'lostUpdate' ? Math.min(event.read.atMs, event.atMs) : event.atMs, atMs: event.atMs, event });
     lane.incidents++;
     this.markContended(lane);
   }
@@ -384,6 +588,10 @@ export class TimelineStore {
   }
 
   private noteTool(lane: Lane, owner: LockOwner | undefined): void {
+    if (owner?.replica !== undefined && !this.replicas.has(owner.replica)) {
+      this.replicas.add(owner.replica);
+      this.laneSetVersion++;
+    }
     if (!owner?.tool || lane.tools.has(owner.tool)) return;
     lane.tools.add(owner.tool);
     this.laneSetVersion++;

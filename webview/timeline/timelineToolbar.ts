@@ -1,5 +1,5 @@
 import type { SourceInfo } from '../../extension/contract/inspectorSnapshot';
-import type { TimelineFilter, TimelineLaneOrder } from '../../extension/contract/webviewMessages';
+import type { TimelineColorBy, TimelineFilter, TimelineLaneGrouping, TimelineLaneOrder } from '../../extension/contract/webviewMessages';
 import { codicon } from '../shared/codicons';
 import { el, iconButton, setText } from '../shared/dom';
 import { formatDuration } from '../../extension/contract/describe';
@@ -12,12 +12,25 @@ export interface TimelineToolbarActions {
   fit(): void;
   setFilter(filter: TimelineFilter): void;
   setLaneOrder(order: TimelineLaneOrder): void;
+  setColorBy(colorBy: TimelineColorBy): void;
+  setLaneGrouping(grouping: TimelineLaneGrouping): void;
 }
 
 const LANE_ORDERS: readonly (readonly [TimelineLaneOrder, string])[] = [
   ['name', 'Name'],
   ['contention', 'Most contended'],
   ['recent', 'Recently active'],
+  ['source', 'Source / replica'],
+];
+
+const COLOR_BY: readonly (readonly [TimelineColorBy, string])[] = [
+  ['tool', 'Tool'],
+  ['replica', 'Replica'],
+];
+
+const LANE_GROUPINGS: readonly (readonly [TimelineLaneGrouping, string])[] = [
+  ['source', 'One per source'],
+  ['resource', 'One per resource'],
 ];
 
 /** The controls above the swimlanes: live/pause, zoom, filters, lane order and the legend. */
@@ -30,6 +43,10 @@ export class TimelineToolbar {
   readonly #resourceInput: HTMLInputElement;
   readonly #contendedBox: HTMLInputElement;
   readonly #orderSelect: HTMLSelectElement;
+  readonly #colorSelect: HTMLSelectElement;
+  readonly #groupingSelect: HTMLSelectElement;
+  /** Colour and lane grouping matter only with several sources or replicas. */
+  readonly #sourceControls: HTMLElement;
   #filter: TimelineFilter = {};
   #toolsKey = '';
   #sourcesKey = '';
@@ -42,12 +59,26 @@ export class TimelineToolbar {
     this.#resourceInput = el('input', { type: 'search', placeholder: 'Filter resources', 'aria-label': 'Filter resources by id', spellcheck: 'false' });
     this.#contendedBox = el('input', { type: 'checkbox', id: 'only-contended' });
     this.#orderSelect = el('select', { 'aria-label': 'Order lanes by' }, ...LANE_ORDERS.map(([value, label]) => el('option', { value }, label)));
+    this.#colorSelect = el('select', { 'aria-label': 'Colour bars by' }, ...COLOR_BY.map(([value, label]) => el('option', { value }, label)));
+    this.#groupingSelect = el(
+      'select',
+      { 'aria-label': 'Lanes', title: 'One lane per resource puts every source on it: replicas that share a lock hand it over on one lane' },
+      ...LANE_GROUPINGS.map(([value, label]) => el('option', { value }, label)),
+    );
+    this.#sourceControls = el(
+      'div',
+      { class: 'toolbar-group source-controls', hidden: true },
+      el('label', { class: 'select-label' }, 'Colour', this.#colorSelect),
+      el('label', { class: 'select-label' }, 'Lanes', this.#groupingSelect),
+    );
 
     this.#toolSelect.addEventListener('change', () => this.emitFilter({ ...this.#filter, tool: this.#toolSelect.value || undefined }));
     this.#sourceSelect.addEventListener('change', () => this.emitFilter({ ...this.#filter, sourceId: this.#sourceSelect.value || undefined }));
     this.#resourceInput.addEventListener('input', () => this.emitFilter({ ...this.#filter, resource: this.#resourceInput.value || undefined }));
     this.#contendedBox.addEventListener('change', () => this.emitFilter({ ...this.#filter, onlyContended: this.#contendedBox.checked || undefined }));
     this.#orderSelect.addEventListener('change', () => actions.setLaneOrder(this.#orderSelect.value as TimelineLaneOrder));
+    this.#colorSelect.addEventListener('change', () => actions.setColorBy(this.#colorSelect.value as TimelineColorBy));
+    this.#groupingSelect.addEventListener('change', () => actions.setLaneGrouping(this.#groupingSelect.value as TimelineLaneGrouping));
 
     this.element = el(
       'header',
@@ -71,7 +102,15 @@ export class TimelineToolbar {
         el('label', { class: 'checkbox' }, this.#contendedBox, 'Only contended'),
         el('label', { class: 'select-label' }, 'Order', this.#orderSelect),
       ),
+      this.#sourceControls,
     );
+  }
+
+  /** Reflects how bars are coloured and lanes grouped; shows those controls once there are several sources or replicas to tell apart. */
+  showDisplay(colorBy: TimelineColorBy, grouping: TimelineLaneGrouping, severalSources: boolean): void {
+    this.#colorSelect.value = colorBy;
+    this.#groupingSelect.value = grouping;
+    this.#sourceControls.hidden = !severalSources && colorBy === 'tool' && grouping === 'source';
   }
 
   /** Shows live or paused, and how much time the window spans. */
@@ -130,10 +169,10 @@ function ensureOption(select: HTMLSelectElement, value: string | undefined): voi
   if (value && ![...select.options].some((option) => option.value === value)) select.append(el('option', { value }, value));
 }
 
-/** Which colour is which tool, in the footer beside the shape legend; rebuilt when the set of tools changes. */
-export function toolLegend(tools: readonly string[], palette: ToolPalette): HTMLElement[] {
-  return tools.map((tool) =>
-    el('span', { class: 'legend-item tool-legend-item' }, el('span', { class: 'tool-swatch', 'data-slot': palette.slotOf(tool), 'aria-hidden': 'true' }), tool),
+/** Which colour is which tool (or replica), in the footer beside the shape legend; rebuilt when the set of names changes. */
+export function colorLegend(names: readonly string[], palette: ToolPalette): HTMLElement[] {
+  return names.map((name) =>
+    el('span', { class: 'legend-item tool-legend-item' }, el('span', { class: 'tool-swatch', 'data-slot': palette.slotOf(name), 'aria-hidden': 'true' }), name),
   );
 }
 
@@ -150,5 +189,7 @@ export function timelineLegend(): HTMLElement {
     item('aborted', 'cancelled'),
     item('long-hold', 'long hold'),
     item('gap', 'events not delivered'),
+    item('lost-update', 'lost update: read, other write, stale write'),
+    item('lease', 'lease running out'),
   );
 }

@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
-import type { InspectorModelReader } from '../../contract/inspectorSnapshot';
 import type { TimelineFilter, TimelineHostMessage, TimelineWebviewMessage } from '../../contract/webviewMessages';
 import { Disposable } from '../dispose';
 import { COMMANDS } from '../commands/commandIds';
 import { assertNever, handleCommonMessage, runViewCommand } from './hostActions';
 import { parseTimelineFilter } from './timelineFilter';
-import { timelineChangeMessage, timelineSnapshotMessages } from './timelineMessages';
+import { timelineChangeMessage, timelineSnapshotMessages, type TimelineModel } from './timelineMessages';
 import { WebviewChannel } from './webviewChannel';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -18,13 +17,13 @@ export class TimelinePanel extends Disposable {
   #unsubscribeModel: (() => void) | undefined;
 
   /** Opens a new timeline panel beside the active editor. */
-  static create(extensionUri: vscode.Uri, model: InspectorModelReader): TimelinePanel {
+  static create(extensionUri: vscode.Uri, model: TimelineModel): TimelinePanel {
     const panel = vscode.window.createWebviewPanel(TimelinePanel.viewType, 'Lock Timeline', vscode.ViewColumn.Active, webviewOptions(extensionUri));
     return new TimelinePanel(panel, extensionUri, model);
   }
 
   /** Adopts a panel VS Code restored after a reload. */
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, model: InspectorModelReader): TimelinePanel {
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, model: TimelineModel): TimelinePanel {
     panel.webview.options = webviewOptions(extensionUri);
     return new TimelinePanel(panel, extensionUri, model);
   }
@@ -32,7 +31,7 @@ export class TimelinePanel extends Disposable {
   private constructor(
     readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
-    private readonly model: InspectorModelReader,
+    private readonly model: TimelineModel,
   ) {
     super();
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'lock.svg');
@@ -63,7 +62,7 @@ export class TimelinePanel extends Disposable {
 
   private start(): void {
     for (const message of timelineSnapshotMessages(this.model)) this.#channel.post(message);
-    this.#unsubscribeModel = this.model.subscribe((change) => this.#channel.post(timelineChangeMessage(change)));
+    this.#unsubscribeModel = this.model.subscribe((change) => this.#channel.post(timelineChangeMessage(change, this.model.cursorMs)));
   }
 
   private stop(): void {
@@ -92,7 +91,7 @@ export interface TimelineOpener {
 }
 
 /** Registers the timeline's serializer and returns the function that opens it; everything goes with `context`. */
-export function registerTimelinePanel(context: vscode.ExtensionContext, model: InspectorModelReader): TimelineOpener {
+export function registerTimelinePanel(context: vscode.ExtensionContext, model: TimelineModel): TimelineOpener {
   let current: TimelinePanel | undefined;
   const adopt = (timeline: TimelinePanel): TimelinePanel => {
     current?.dispose();

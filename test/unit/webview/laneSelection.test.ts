@@ -43,3 +43,15 @@ test('filters by tool, resource text, source and contention', () => {
   assert.deepEqual(names(selectLanes(lanes, { onlyContended: true }, 'name')), ['account:2']);
   assert.deepEqual(names(selectLanes(lanes, { tool: 'audit', onlyContended: true, resource: 'cache' }, 'name')), []);
 });
+
+test("source order keeps each source's (replica's) lanes together, in the sources' order, by name within", () => {
+  const lanes = [...storeWithLanes().lanes.values()];
+  const rank = (sourceId: string): number => ['s2', 's1'].indexOf(sourceId);
+  assert.deepEqual(names(selectLanes(lanes, {}, 'source', rank)), ['cache', 'account:2', 'account:10']);
+});
+
+test('merged lanes match a source filter when any of their sources is that one', () => {
+  const store = storeWithLanes();
+  store.ingest(fromSource('s2', new LockEventFactory().call('account:2', 9, 40, 1, { tool: 'audit' })));
+  assert.deepEqual(names(selectLanes(store.mergedLanes(), { sourceId: 's2' }, 'name')), ['account:2', 'cache']);
+});

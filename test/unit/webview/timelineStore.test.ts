@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import type { ResourceView, SourcedEvent } from '../../../extension/contract/inspectorSnapshot';
 import type { InspectorEvent } from '../../../extension/contract/wireFormat';
-import { TimelineStore, type Lane, type Span } from '../../../webview/timeline/timelineStore';
+import { TimelineStore, type Lane, type MarkerEvent, type Span } from '../../../webview/timeline/timelineStore';
 import { fromSource, LockEventFactory } from '../../support/lockEvents';
 
 const transfer = { tool: 'transfer', requestId: 1 };
@@ -16,7 +16,7 @@ function onlyLane(store: TimelineStore): Lane {
   return [...store.lanes.values()][0]!;
 }
 
-function spansIn(lane: Lane, fromMs: number, toMs: number): Span[] {
+function spansIn(lane: Pick<Lane, "forEachSpanIn">, fromMs: number, toMs: number): Span[] {
   const spans: Span[] = [];
   lane.forEachSpanIn(fromMs, toMs, (span) => spans.push(span));
   return spans;
@@ -167,4 +167,101 @@ test('a source that could not deliver events gets a gap mark on each of its lane
   store.clear();
   store.ingest(reported(make.call('account:A', 4, 20_000, 5)));
   assert.deepEqual(gapsOn('account:A', 0, 30_000), [], 'clearing forgets them');
+});
+
+const alice = { tool: 'add_item', requestId: 3 };
+const bob = { tool: 'add_item', requestId: 4 };
+
+test('a lost update gets a lane of its shared-state key, drawn from the stale read to the stale write', () => {
+  const store = new TimelineStore();
+  const make = new LockEventFactory();
+  store.ingest(reported([...make.call('account:A', 1, 0, 5, transfer), make.lostUpdate('/srv/items.json', 7, 1000, alice, bob)]));
+  const lane = store.lanes.get('source-1\u0001/srv/items.json')!;
+  assert.equal(lane.sharedState, 'file');
+  assert.equal(lane.resource, '/srv/items.json');
+  assert.equal(store.lanes.get('source-1\u0000account:A')!.sharedState, undefined, 'lock lanes stay lock lanes');
+  const markers: string[] = [];
+  lane.forEachMarkerIn(0, 2000, (marker) => markers.push(`${marker.kind} ${marker.startMs}-${marker.atMs}`));
+  assert.deepEqual(markers, ['lostUpdate 980-1000']);
+  assert.equal(lane.contended, true);
+  assert.equal(lane.incidents, 1);
+  assert.deepEqual([...lane.tools], ['add_item']);
+  const seen: number[] = [];
+  lane.forEachMarkerIn(970, 985, (marker) => seen.push(marker.atMs));
+  assert.deepEqual(seen, [1000], 'a window that holds only the read still finds it');
+  assert.equal(store.markerNear(lane, 990, 2)?.kind, 'lostUpdate', 'pointing between the read and the stale write finds it');
+  assert.equal(store.markerNear(lane, 1010, 2), undefined);
+});
+
+test('a point marker on top of a lost update is the one pointed at', () => {
+  const store = new TimelineStore();
+  const make = new LockEventFactory();
+  store.ingest(reported([make.lostUpdate('state', 7, 1000, alice, bob, 'state')]));
+  const lane = onlyLane(store);
+  // A lost update of tracked state, and a long hold the lane's owner had reported in the middle of it.
+  lane.addMarker({ kind: 'longHold', startMs: 990, atMs: 990, event: { ...make.longHold('state', 7, 990, 1000, alice), sourceId: 'source-1' } as MarkerEvent });
+  assert.equal(store.markerNear(lane, 990.5, 2)?.kind, 'longHold');
+  assert.equal(store.markerNear(lane, 984, 2)?.kind, 'lostUpdate');
+});
+
+const onReplica = (replica: string, requestId: number) => ({ tool: 'transfer', requestId, replica });
+
+test('a replica that dies holding a lock: its hold ends when it went, its lease runs out until the next replica takes the resource', () => {
+  const store = new TimelineStore();
+  const make = new LockEventFactory();
+  store.ingest(fromSource('r1', [make.requested('account:A', 1, 0, onReplica('r1', 1)), make.acquired('account:A', 1, 0, 0, onReplica('r1', 1))]));
+  store.ingest(fromSource('r2', [make.requested('account:A', 1, 500, onReplica('r2', 9), 'write', 1)]));
+  store.ingest([{ type: 'sourceGone', atMs: 1000, sourceId: 'r1' }]);
+  const dead = store.lanes.get('r1\u0000account:A')!;
+  assert.deepEqual(spansIn(dead, 0, 10_000).map(({ kind, startMs, endMs, outcome }) => ({ kind, startMs, endMs, outcome })), [{ kind: 'hold', startMs: 0, endMs: 1000, outcome: 'sourceGone' }]);
+  assert.deepEqual(dead.openSpans(3000).map(({ kind, startMs, endMs, outcome }) => ({ kind, startMs, endMs, outcome })), [{ kind: 'lease', startMs: 1000, endMs: 3000, outcome: 'open' }], 'running out, up to now');
+
+  store.ingest(fromSource('r2', [make.acquired('account:A', 1, 6000, 5500, onReplica('r2', 9))]));
+  assert.deepEqual(dead.openSpans(7000), [], 'the lease ended when r2 took it');
+  const lease = spansIn(dead, 0, 10_000).find((span) => span.kind === 'lease');
+  assert.deepEqual(lease && { startMs: lease.startMs, endMs: lease.endMs, outcome: lease.outcome, takenBy: lease.takenBy }, { startMs: 1000, endMs: 6000, outcome: 'lapsed', takenBy: onReplica('r2', 9) });
+  const next = store.lanes.get('r2\u0000account:A')!;
+  assert.deepEqual(next.openSpans(7000).map(({ kind, startMs }) => ({ kind, startMs })), [{ kind: 'hold', startMs: 6000 }], "the next holder's bar starts where the lease ended");
+});
+
+test('holds of a process without replicas end when it goes: no lease, nothing for the next source to end', () => {
+  const store = new TimelineStore();
+  const make = new LockEventFactory();
+  store.ingest(fromSource('s1', [make.requested('account:A', 1, 0, transfer), make.acquired('account:A', 1, 0, 0, transfer)]));
+  store.ingest([{ type: 'sourceGone', atMs: 1000, sourceId: 's1' }]);
+  assert.deepEqual(store.lanes.get('s1\u0000account:A')!.openSpans(5000), []);
+});
+
+test('a lease nobody takes is not drawn on for ever: when it ran out is not known', () => {
+  const store = new TimelineStore();
+  const make = new LockEventFactory();
+  store.ingest(fromSource('r1', [make.requested('account:A', 1, 0, onReplica('r1', 1)), make.acquired('account:A', 1, 0, 0, onReplica('r1', 1))]));
+  store.ingest([{ type: 'sourceGone', atMs: 1000, sourceId: 'r1' }]);
+  const dead = store.lanes.get('r1\u0000account:A')!;
+  assert.equal(dead.openSpans(2000).length, 1);
+  store.ingest(fromSource('r2', make.call('other', 1, 200_000, 1, onReplica('r2', 2))));
+  assert.deepEqual(dead.openSpans(200_001), []);
+});
+
+test('merged lanes: one per resource across sources, with every source on it', () => {
+  const store = new TimelineStore();
+  const make = new LockEventFactory();
+  store.ingest(fromSource('r1', [...make.call('account:A', 1, 0, 10, onReplica('r1', 1)), make.requested('account:A', 2, 20, onReplica('r1', 2))]));
+  store.ingest(fromSource('r2', [...make.call('account:A', 1, 10, 10, onReplica('r2', 1)), ...make.call('account:B', 2, 0, 1, onReplica('r2', 3))]));
+  store.ingest(fromSource('r2', [make.lostUpdate('account:A', 5, 100, onReplica('r2', 7), onReplica('r1', 8), 'state')]));
+  const merged = [...store.mergedLanes()];
+  assert.deepEqual(merged.map((lane) => [lane.resource, lane.sharedState, lane.sourceIds]), [
+    ['account:A', undefined, ['r1', 'r2']],
+    ['account:B', undefined, ['r2']],
+    ['account:A', 'state', ['r2']],
+  ]);
+  const accountA = merged[0]!;
+  const holds = spansIn(accountA, 0, 100).map((span) => `${span.owner?.replica} ${span.startMs}-${span.endMs}`);
+  assert.deepEqual(holds.sort(), ['r1 0-10', 'r2 10-20']);
+  assert.equal(accountA.waitingCount, 1);
+  const r2Hold = spansIn(accountA, 0, 100).find((span) => span.owner?.replica === 'r2')!;
+  assert.equal(accountA.sourceIdOf(r2Hold, 100), 'r2');
+  assert.equal(accountA.sourceIdOf(accountA.openSpans(100)[0]!, 100), 'r1');
+  assert.deepEqual([...store.replicas].sort(), ['r1', 'r2']);
+  assert.equal([...store.mergedLanes()][0], accountA, 'the same lane object every time, so focus and selection survive');
 });
