@@ -24,7 +24,7 @@ import { TimeCursor } from './timeCursor';
 import { describeItem, type ItemDescription } from './timelineDetails';
 import { TimelineInput } from './timelineInput';
 import { LAYOUT, TimelineRenderer, type LanePick } from './timelineRenderer';
-import { TimelineStore, type LaneView } from './timelineStore';
+import { replicaSourceOf, TimelineStore, type LaneView } from './timelineStore';
 import { TimelineStatus } from './timelineStatus';
 import { colorLegend, TimelineToolbar, timelineLegend } from './timelineToolbar';
 import { TimelineViewport } from './timelineViewport';
@@ -181,8 +181,9 @@ class TimelineApp {
     switch (message.type) {
       case 'didSnapshot':
         this.#store.clear();
+        this.noteLeases(message.header.sources);
         this.#store.ingest(message.events);
-        this.#store.reconcileBusy(message.busy);
+        this.#store.reconcileBusy(message.busy, replicaSourceOf(message.header.sources));
         this.applyHeader(message.header);
         break;
       case 'didChangeLocks':
@@ -190,6 +191,7 @@ class TimelineApp {
           this.#store.clear();
           this.#input.forgetItems();
         }
+        this.noteLeases(message.header.sources);
         this.#store.ingest(message.events);
         this.applyHeader(message.header);
         break;
@@ -238,6 +240,11 @@ class TimelineApp {
   /** A call's colour slot: its replica's when colouring by replica, else its tool's. */
   private slotOf(owner: LockOwner | undefined): number {
     return this.#colorBy === 'replica' ? this.#replicaPalette.slotOf(owner?.replica) : this.#palette.slotOf(owner?.tool);
+  }
+
+  /** Tells the store how long each replica's holds outlive it, before it reads a replica going away. */
+  private noteLeases(sources: readonly SourceInfo[]): void {
+    for (const source of sources) if (source.leaseMs !== undefined) this.#store.leaseMsBySource.set(source.id, source.leaseMs);
   }
 
   private restore(saved: Partial<TimelineViewState> | undefined): void {

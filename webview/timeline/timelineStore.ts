@@ -1,5 +1,5 @@
 import type { LockOwner, SharedStateKind } from '../../extension/contract/lockEvents';
-import type { ResourceView, SourcedEvent } from '../../extension/contract/inspectorSnapshot';
+import { REPLICAS_SOURCE_ID, type PartyView, type ResourceView, type SourceInfo, type SourcedEvent } from '../../extension/contract/inspectorSnapshot';
 import { emptyParties, endAllParties, isResourceLockEvent, reduceLockEvent, type LockInterval, type OpenInterval, type ResourceParties } from '../../extension/contract/lockIntervals';
 
 /**
@@ -78,8 +78,16 @@ export class SourceGaps {
 
 /** Below this a wait is the lock's own overhead, not contention. */
 const CONTENDED_WAIT_MS = 1;
-/** A lease left by a replica that went away is drawn running out until another replica takes the resource, at most this long. */
+/** A lease left by a replica whose lease length is not known is drawn running out until another replica takes the resource, at most this long. */
 const MAX_LEASE_SHOWN_MS = 120_000;
+
+/** A hold of a replica that went away, still taken in Redis until its lease runs out or another replica takes it. */
+interface OrphanLease {
+  readonly span: Span;
+  /** When it runs out at the latest: gone + the replica's lease, or MAX_LEASE_SHOWN_MS when that is not known. */
+  readonly endsByMs: number;
+  readonly leaseKnown: boolean;
+}
 
 /** What the renderer, the input and the filters read of a swimlane: one resource of one source, or of several merged. */
 export interface LaneView {
@@ -117,7 +125,7 @@ export class Lane implements ResourceParties, LaneView {
   /** Longest marker (a lost update's read to its stale write), so a time-window query finds one that started before it. */
   longestMarkerMs = 0;
   /** Leases running out after this lane's replica went away holding them, by chain id. */
-  readonly orphanLeases = new Map<number, Span>();
+  readonly orphanLeases = new Map<number, OrphanLease>();
   /** Open holds and waits, by chain id: the bars still growing. */
   readonly holders: Map<number, OpenInterval>;
   readonly waiters: Map<number, OpenInterval>;
@@ -179,7 +187,7 @@ export class Lane implements ResourceParties, LaneView {
     const open: Span[] = [];
     for (const wait of this.waiters.values()) open.push(openSpan('wait', wait, nowMs));
     for (const hold of this.holders.values()) open.push(openSpan('hold', hold, nowMs));
-    for (const lease of this.orphanLeases.values()) open.push({ ...lease, endMs: Math.max(nowMs, lease.startMs) });
+    for (const { span, endsByMs } of this.orphanLeases.values()) open.push({ ...span, endMs: Math.min(endsByMs, Math.max(nowMs, span.startMs)) });
     return open;
   }
 
@@ -346,6 +354,8 @@ export class TimelineStore {
   laneSetVersion = 0;
   /** Every replica seen on a call's owner, in the order seen. */
   readonly replicas = new Set<string>();
+  /** The Redis lease of each replica source that said (SourceInfo.leaseMs): how long its holds outlive it at most. */
+  readonly leaseMsBySource = new Map<string, number>();
   readonly #spanQueue = new RetentionQueue();
   readonly #markerQueue = new RetentionQueue();
   readonly #gapsBySource = new Map<string, SourceGaps>();
@@ -368,16 +378,20 @@ export class TimelineStore {
    * Reconciles open bars with the resources busy right now: adds holders and waiters whose start fell out of
    * history, and closes bars the history left open but nobody holds any more.
    */
-  reconcileBusy(busy: readonly ResourceView[]): void {
+  reconcileBusy(busy: readonly ResourceView[], sourceOfParty: (resource: ResourceView, party: PartyView) => string = (resource) => resource.sourceId): void {
     const busyParties = new Set<string>();
     for (const resource of busy) {
-      const lane = this.laneFor(resource.sourceId, resource.id);
+      const laneOf = (party: PartyView): Lane => this.laneFor(sourceOfParty(resource, party), resource.id);
       for (const holder of resource.holders) {
+        // A gone replica's hold is drawn from history, as its lease running out.
+        if (holder.leaseEndsByMs !== undefined) continue;
+        const lane = laneOf(holder);
         busyParties.add(`${lane.key}\u0000h${holder.chainId}`);
         if (!lane.holders.has(holder.chainId)) lane.holders.set(holder.chainId, holder);
         this.noteTool(lane, holder.owner);
       }
       for (const waiter of resource.waiters) {
+        const lane = laneOf(waiter);
         busyParties.add(`${lane.key}\u0000w${waiter.chainId}`);
         if (!lane.waiters.has(waiter.chainId)) lane.waiters.set(waiter.chainId, waiter);
         this.noteTool(lane, waiter.owner);
@@ -523,7 +537,9 @@ export class TimelineStore {
       for (const interval of endAllParties(lane, atMs, 'sourceGone')) {
         this.closeSpan(lane, interval);
         if (interval.kind !== 'hold' || interval.owner?.replica === undefined) continue;
-        lane.orphanLeases.set(interval.chainId, { kind: 'lease', outcome: 'open', chainId: interval.chainId, owner: interval.owner, mode: interval.mode, startMs: atMs, endMs: atMs });
+        const leaseMs = this.leaseMsBySource.get(sourceId);
+        const span: Span = { kind: 'lease', outcome: 'open', chainId: interval.chainId, owner: interval.owner, mode: interval.mode, startMs: atMs, endMs: atMs };
+        lane.orphanLeases.set(interval.chainId, { span, endsByMs: atMs + (leaseMs ?? MAX_LEASE_SHOWN_MS), leaseKnown: leaseMs !== undefined });
         let lanes = this.#orphanLeases.get(lane.resource);
         if (!lanes) this.#orphanLeases.set(lane.resource, (lanes = new Set()));
         lanes.add(lane);
@@ -537,18 +553,22 @@ export class TimelineStore {
     if (!orphaned) return;
     for (const other of orphaned) {
       if (other.sourceId === lane.sourceId) continue;
-      for (const lease of other.orphanLeases.values()) this.closeSpan(other, { ...lease, outcome: 'lapsed', endMs: Math.max(atMs, lease.startMs), takenBy });
+      for (const { span, endsByMs } of other.orphanLeases.values()) this.closeSpan(other, { ...span, outcome: 'lapsed', endMs: Math.min(endsByMs, Math.max(atMs, span.startMs)), takenBy });
       other.orphanLeases.clear();
       orphaned.delete(other);
     }
     if (orphaned.size === 0) this.#orphanLeases.delete(lane.resource);
   }
 
-  /** Leases nobody took for a long time are not drawn on: when they ran out is not known. */
+  /** Leases past their end: one of known length ran out then; one of unknown length nobody took is not drawn on. */
   private forgetStaleLeases(): void {
     for (const [resource, lanes] of this.#orphanLeases) {
       for (const lane of lanes) {
-        for (const [chainId, lease] of lane.orphanLeases) if (this.newestEventMs - lease.startMs > MAX_LEASE_SHOWN_MS) lane.orphanLeases.delete(chainId);
+        for (const [chainId, { span, endsByMs, leaseKnown }] of lane.orphanLeases) {
+          if (this.newestEventMs <= endsByMs) continue;
+          if (leaseKnown) this.closeSpan(lane, { ...span, outcome: 'lapsed', endMs: endsByMs });
+          lane.orphanLeases.delete(chainId);
+        }
         if (lane.orphanLeases.size === 0) lanes.delete(lane);
       }
       if (lanes.size === 0) this.#orphanLeases.delete(resource);
@@ -596,6 +616,15 @@ export class TimelineStore {
     lane.tools.add(owner.tool);
     this.laneSetVersion++;
   }
+}
+
+/**
+ * Which source's lane a busy party goes on: the model merges replicas into one row (REPLICAS_SOURCE_ID) whose
+ * parties name their replica; the timeline draws each on the lane of that replica's source (the newest of that name).
+ */
+export function replicaSourceOf(sources: readonly SourceInfo[]): (resource: ResourceView, party: PartyView) => string {
+  const sourceOfReplica = new Map(sources.flatMap((source) => (source.replica !== undefined ? [[source.replica, source.id] as const] : [])));
+  return (resource, party) => (resource.sourceId === REPLICAS_SOURCE_ID && party.owner?.replica !== undefined ? (sourceOfReplica.get(party.owner.replica) ?? resource.sourceId) : resource.sourceId);
 }
 
 function openSpan(kind: Span['kind'], party: OpenInterval, nowMs: number): Span {

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import type { ResourceView, SourcedEvent } from '../../../extension/contract/inspectorSnapshot';
 import type { InspectorEvent } from '../../../extension/contract/wireFormat';
-import { TimelineStore, type Lane, type MarkerEvent, type Span } from '../../../webview/timeline/timelineStore';
+import { replicaSourceOf, TimelineStore, type Lane, type MarkerEvent, type Span } from '../../../webview/timeline/timelineStore';
+import { REPLICAS_SOURCE_ID, type SourceInfo } from '../../../extension/contract/inspectorSnapshot';
 import { fromSource, LockEventFactory } from '../../support/lockEvents';
 
 const transfer = { tool: 'transfer', requestId: 1 };
@@ -264,4 +265,42 @@ test('merged lanes: one per resource across sources, with every source on it', (
   assert.equal(accountA.sourceIdOf(accountA.openSpans(100)[0]!, 100), 'r1');
   assert.deepEqual([...store.replicas].sort(), ['r1', 'r2']);
   assert.equal([...store.mergedLanes()][0], accountA, 'the same lane object every time, so focus and selection survive');
+});
+
+test("a replica's lease of known length runs out then, when nobody takes the resource", () => {
+  const store = new TimelineStore();
+  const make = new LockEventFactory();
+  store.leaseMsBySource.set('r1', 2000);
+  store.ingest(fromSource('r1', [make.requested('account:A', 1, 0, onReplica('r1', 1)), make.acquired('account:A', 1, 0, 0, onReplica('r1', 1))]));
+  store.ingest([{ type: 'sourceGone', atMs: 1000, sourceId: 'r1' }]);
+  const dead = store.lanes.get('r1\u0000account:A')!;
+  assert.deepEqual(dead.openSpans(2500).map(({ kind, endMs }) => ({ kind, endMs })), [{ kind: 'lease', endMs: 2500 }]);
+  assert.deepEqual(dead.openSpans(9000).map(({ kind, endMs }) => ({ kind, endMs })), [{ kind: 'lease', endMs: 3000 }], 'never past the lease');
+  store.ingest(fromSource('r2', make.call('other', 1, 4000, 1, onReplica('r2', 2))));
+  assert.deepEqual(dead.openSpans(9000), []);
+  assert.deepEqual(spansIn(dead, 0, 10_000).map(({ kind, endMs, outcome }) => `${kind} ${endMs} ${outcome}`), ['hold 1000 sourceGone', 'lease 3000 lapsed']);
+});
+
+test("busy parties of the model's merged replica rows go on the lanes of their replicas' sources", () => {
+  const store = new TimelineStore();
+  const party = (chainId: number, replica: string, leaseEndsByMs?: number) => ({ chainId, owner: onReplica(replica, chainId), mode: 'write' as const, sinceMs: 0, ...(leaseEndsByMs !== undefined && { leaseEndsByMs }) });
+  const stats = { count: 0, p50: 0, p95: 0, max: 0 };
+  const merged: ResourceView = {
+    key: `${REPLICAS_SOURCE_ID}\u0000account:A`,
+    sourceId: REPLICAS_SOURCE_ID,
+    id: 'account:A',
+    holders: [party(1, 'r1'), party(4, 'r3', 5000)],
+    waiters: [party(2, 'r2')],
+    acquisitions: 0,
+    timeouts: 0,
+    aborts: 0,
+    deadlocks: 0,
+    wait: stats,
+    hold: stats,
+  };
+  const source = (id: string, replica: string): SourceInfo => ({ id, label: `replica '${replica}'`, kind: 'external', pid: 1, connected: true, connectedAtMs: 0, eventsReceived: 0, eventsDroppedBySource: 0, linesRejected: 0, partiesRefused: 0, replica, leaseMs: 2000 });
+  store.reconcileBusy([merged], replicaSourceOf([source('old-r1', 'r1'), source('s-r2', 'r2'), source('s-r1', 'r1')]));
+  assert.deepEqual([...store.lanes.keys()].sort(), ['s-r1\u0000account:A', 's-r2\u0000account:A'], 'no lane for the merged row itself, none for the gone replica r3 (its lease is drawn from history)');
+  assert.deepEqual([...store.lanes.get('s-r1\u0000account:A')!.holders.keys()], [1]);
+  assert.deepEqual([...store.lanes.get('s-r2\u0000account:A')!.waiters.keys()], [2]);
 });
