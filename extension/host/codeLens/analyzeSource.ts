@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import {
   DECLARATION_KINDS,
+  type FunctionNode,
   type ModuleReader,
   MAX_RESOLUTION_DEPTH,
   SourceResolver,
@@ -42,6 +43,11 @@ export interface ToolRegistration {
   readonly range: SourceRange;
   /** Arguments built from a literal zod input shape, when the registration has one the analysis can read. */
   readonly sampleArguments?: Readonly<Record<string, unknown>>;
+  /**
+   * Resource id patterns of the locks the handler takes through the functions and methods it calls (helpers, `this`,
+   * `manager.method()` of an instance, here or in imported modules), not in its own body, where their own lenses are.
+   */
+  readonly reachedLockPatterns?: readonly string[];
 }
 
 /** A `withLock` / `withLocks` call whose resource ids the source spells out, at least in part. */
@@ -102,6 +108,9 @@ const RELEVANT_WORDS = ['tool', TOOL_CALL_SCHEMA_NAME, 'withLock'];
 /** Methods that reorder or filter a list of resource ids without changing which kinds of ids it holds. */
 const LIST_PRESERVING_METHODS = new Set(['sort', 'filter', 'slice', 'reverse', 'toSorted', 'toReversed']);
 
+/** Calls are followed from a handler into functions and methods at most this deep. */
+const MAX_FOLLOWED_CALLS = 4;
+
 /** Patterns known for names in the current evaluation: a called function's parameters bound to its arguments. */
 type PatternBindings = ReadonlyMap<string, string>;
 
@@ -123,8 +132,8 @@ class SourceAnalyzer {
   private readonly pendingRegistrations: PendingRegistration[] = [];
   private readonly pendingLockSites: PendingLockSite[] = [];
   private readonly pendingCallToolHandlers: PendingCallToolHandler[] = [];
-  /** Calls of a plain name, `helper(...)`: candidates for following from a handler into a helper of this file. */
-  private readonly callsByName: ts.CallExpression[] = [];
+  /** Per tool: the patterns of the lock calls its handler reaches through calls. */
+  private readonly reachedLockPatterns = new Map<string, string[]>();
 
   constructor(
     private readonly sourceFile: ts.SourceFile,
@@ -137,9 +146,14 @@ class SourceAnalyzer {
     for (const pending of this.pendingRegistrations) this.resolveToolRegistration(pending);
     for (const pending of this.pendingCallToolHandlers) this.analyzeCallToolHandler(pending);
     for (const { tool, body } of this.pendingToolScopes) this.addToolScope(tool, body);
-    this.followLocalCallsFromToolScopes();
+    for (const { tool, body } of this.pendingToolScopes) this.followCallsOf(tool, body);
     const lockSites = this.pendingLockSites.flatMap((pending) => this.resolveLockSite(pending));
-    const registrations = this.registrations.sort((a, b) => a.pos - b.pos).map(({ registration }) => registration);
+    const registrations = this.registrations
+      .sort((a, b) => a.pos - b.pos)
+      .map(({ registration }) => {
+        const reached = registration.tool === undefined ? undefined : this.reachedLockPatterns.get(registration.tool);
+        return reached?.length ? { ...registration, reachedLockPatterns: reached } : registration;
+      });
     return { registrations, lockSites };
   }
 
@@ -151,7 +165,6 @@ class SourceAnalyzer {
   };
 
   private noteCall(node: ts.CallExpression): void {
-    if (ts.isIdentifier(node.expression)) this.callsByName.push(node);
     const callee = unwrapExpression(node.expression);
     const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : ts.isIdentifier(callee) ? callee : undefined;
     if (!nameNode) return;
@@ -270,22 +283,58 @@ class SourceAnalyzer {
     this.pendingToolScopes.push({ tool, body });
   }
 
-  /** A handler that calls a helper function of this file runs that helper for its tool too (one level deep). */
-  private followLocalCallsFromToolScopes(): void {
-    const directScopes = [...this.toolScopes];
-    if (directScopes.length === 0) return;
-    for (const call of this.callsByName) {
-      const scope = innermostScope(directScopes, call.pos);
-      const callee = scope && this.resolver.resolveFunction(call.expression);
-      if (scope && callee && this.resolver.isInAnalysedFile(callee)) this.toolScopes.push({ tool: scope.tool, pos: callee.pos, end: callee.end, direct: false });
-    }
+  /**
+   * Follows the calls of a handler (or branch) into the functions and methods they reach: helpers, `this.method()`,
+   * `instance.method()` of a class instance, in this file or imported ones. Each one of this file runs for the tool
+   * too (so its lock sites are the tool's), and the locks taken there are the registration's reached locks.
+   */
+  private followCallsOf(tool: string, body: ts.Node): void {
+    const start = ts.isIdentifier(body) ? this.resolver.resolveFunction(body) : body;
+    if (!start) return;
+    const followed = new Set<ts.Node>([start]);
+    const patterns: string[] = [];
+    const walk = (node: ts.Node, thisClass: ts.ClassLikeDeclaration | undefined, viaCall: boolean, depth: number): void => {
+      if (ts.isCallExpression(node)) {
+        const callee = unwrapExpression(node.expression);
+        const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+        if ((name === 'withLock' || name === 'withLocks') && node.arguments.length >= 2) {
+          if (viaCall) patterns.push(...this.patternsOfLockCall(name, node.arguments[0]!));
+        } else if (depth < MAX_FOLLOWED_CALLS) {
+          const target = this.calleeOf(callee, thisClass);
+          if (target?.fn.body && !followed.has(target.fn)) {
+            followed.add(target.fn);
+            if (this.resolver.isInAnalysedFile(target.fn)) this.toolScopes.push({ tool, pos: target.fn.pos, end: target.fn.end, direct: false });
+            walk(target.fn.body, target.thisClass, true, depth + 1);
+          }
+        }
+      }
+      ts.forEachChild(node, (child) => walk(child, thisClass, viaCall, depth));
+    };
+    walk(isFunctionNode(start) && start.body ? start.body : start, undefined, false, 0);
+    const known = this.reachedLockPatterns.get(tool) ?? [];
+    this.reachedLockPatterns.set(tool, [...new Set([...known, ...patterns])]);
   }
 
-  private resolveLockSite({ method, resourceArgument, node, nameNode }: PendingLockSite): LockSite[] {
+  /** The function or method a call reaches: a function by name (imports too), `this.method`, or a method of an instance's class. */
+  private calleeOf(callee: ts.Expression, thisClass: ts.ClassLikeDeclaration | undefined): { fn: FunctionNode; thisClass: ts.ClassLikeDeclaration | undefined } | undefined {
+    const fn = ts.isIdentifier(callee) || ts.isPropertyAccessExpression(callee) ? this.resolver.resolveFunction(callee) : undefined;
+    if (fn) return { fn, thisClass: undefined };
+    if (!ts.isPropertyAccessExpression(callee)) return undefined;
+    const owner = callee.expression.kind === ts.SyntaxKind.ThisKeyword ? thisClass : this.resolver.classOfInstance(callee.expression);
+    const method = owner?.members.find((member): member is ts.MethodDeclaration => ts.isMethodDeclaration(member) && member.name !== undefined && propertyNameText(member.name) === callee.name.text);
+    return method && owner ? { fn: method, thisClass: owner } : undefined;
+  }
+
+  /** The id patterns of a `withLock(id, ...)` or `withLocks(ids, ...)`, without the ones that are wildcards only. */
+  private patternsOfLockCall(method: 'withLock' | 'withLocks', resourceArgument: ts.Expression): string[] {
     const noBindings: PatternBindings = new Map();
     const patterns = method === 'withLocks' ? this.patternsOfList(resourceArgument, 0, noBindings) : [this.patternOf(resourceArgument, 0, noBindings)];
     // A pattern that is nothing but wildcards says nothing a lens could show.
-    const resourcePatterns = [...new Set(patterns)].filter((pattern) => pattern.replaceAll(WILDCARD, '') !== '');
+    return [...new Set(patterns)].filter((pattern) => pattern.replaceAll(WILDCARD, '') !== '');
+  }
+
+  private resolveLockSite({ method, resourceArgument, node, nameNode }: PendingLockSite): LockSite[] {
+    const resourcePatterns = this.patternsOfLockCall(method, resourceArgument);
     if (resourcePatterns.length === 0) return [];
     const tool = this.toolAt(node.pos);
     return [{ method, resourcePatterns, range: this.rangeFrom(nameNode, node), ...(tool !== undefined && { tool }) }];

@@ -16,8 +16,16 @@ export interface LensContent {
   readonly arguments: readonly unknown[];
 }
 
-/** The lenses over one tool registration: live figures once it has calls, otherwise a way to get some. */
+/**
+ * The lenses over one tool registration: live figures once it has calls, otherwise a way to get some; and the
+ * contention on the locks its handler takes through the functions and methods it calls.
+ */
 export function toolLenses(registration: ToolRegistration, snapshot: InspectorSnapshot): LensContent[] {
+  const reached = registration.reachedLockPatterns?.length ? lockLenses(registration.range, registration.reachedLockPatterns, snapshot, 0) : [];
+  return [...registrationLenses(registration, snapshot), ...reached];
+}
+
+function registrationLenses(registration: ToolRegistration, snapshot: InspectorSnapshot): LensContent[] {
   const { tool, range } = registration;
   if (tool === undefined) return [callToolHandlerLens(range, snapshot)];
   const view = snapshot.tools.find((candidate) => candidate.tool === tool);
@@ -71,15 +79,20 @@ function callToolHandlerLens(range: SourceRange, snapshot: InspectorSnapshot): L
 
 /** The lens over one `withLock` site: contention on the resources its patterns match; none while nothing reports. */
 export function lockSiteLenses(site: LockSite, snapshot: InspectorSnapshot, warningCount: number): LensContent[] {
-  const resources = snapshot.resources.filter((resource) => matchesAnyResourcePattern(site.resourcePatterns, resource.id));
+  return lockLenses(site.range, site.resourcePatterns, snapshot, warningCount);
+}
+
+/** Contention on the resources that match `patterns`, as one lens at `range`; none while nothing reports. */
+function lockLenses(range: SourceRange, patterns: readonly string[], snapshot: InspectorSnapshot, warningCount: number): LensContent[] {
+  const resources = snapshot.resources.filter((resource) => matchesAnyResourcePattern(patterns, resource.id));
   if (resources.length === 0 && !hasConnectedSource(snapshot)) return [];
   // Codicons, not emoji: lens titles render `$(name)` as VS Code's own icons, which every font setup can show.
-  const label = `$(lock) ${site.resourcePatterns.join(' + ')}`;
-  const parts = [label, ...(resources.length === 0 ? ['not taken yet'] : describeContention(resources, site.resourcePatterns))];
+  const label = `$(lock) ${patterns.join(' + ')}`;
+  const parts = [label, ...(resources.length === 0 ? ['not taken yet'] : describeContention(resources, patterns))];
   if (warningCount > 0) parts.push(`$(warning) ${count(warningCount, 'warning')}`);
-  const [firstPattern = ''] = site.resourcePatterns;
+  const [firstPattern = ''] = patterns;
   const filter = { resource: longestLiteralPart(firstPattern) };
-  return [{ range: site.range, title: parts.join(' · '), tooltip: `Open the lock timeline filtered to resources like ${firstPattern}`, command: COMMANDS.showTimeline, arguments: [filter] }];
+  return [{ range, title: parts.join(' · '), tooltip: `Open the lock timeline filtered to resources like ${firstPattern}`, command: COMMANDS.showTimeline, arguments: [filter] }];
 }
 
 function describeContention(resources: readonly ResourceView[], patterns: readonly string[]): string[] {

@@ -35,7 +35,7 @@ const MAX_CALL_DEPTH = 4;
 const FILE_READS = new Set(['readFile', 'readFileSync']);
 const FILE_WRITES = new Set(['writeFile', 'writeFileSync']);
 const LOCK_METHODS = new Set(['withLock', 'withLocks']);
-const TOOL_REGISTRATIONS = new Set(['registerTool', 'tool', 'setRequestHandler']);
+const TOOL_REGISTRATIONS = new Set(['registerTool', 'registerToolTask', 'tool', 'setRequestHandler']);
 
 interface ReadEvent {
   readonly kind: 'read';
@@ -152,12 +152,15 @@ class RaceAnalyzer {
   run(scope: FileScope): LostUpdateRisk[] {
     const handlers = (node: ts.Node): void => {
       if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && TOOL_REGISTRATIONS.has(node.expression.name.text)) {
-        const handler = [...node.arguments].reverse().map((argument) => functionOf(scope, unwrap(argument))).find((fn) => fn !== undefined);
-        if (handler) {
-          const first = node.arguments[0];
-          this.tool = node.expression.name.text !== 'setRequestHandler' && first && ts.isStringLiteralLike(first) ? first.text : undefined;
+        const last = node.arguments.at(-1);
+        // A task tool's handler is an object of functions (createTask, getTask, getTaskResult), each a call of its own.
+        const taskHandlers = node.expression.name.text === 'registerToolTask' && last && ts.isObjectLiteralExpression(unwrap(last)) ? taskHandlerFunctions(scope, unwrap(last) as ts.ObjectLiteralExpression) : undefined;
+        const handler = taskHandlers ? undefined : [...node.arguments].reverse().map((argument) => functionOf(scope, unwrap(argument))).find((fn) => fn !== undefined);
+        const first = node.arguments[0];
+        this.tool = node.expression.name.text !== 'setRequestHandler' && first && ts.isStringLiteralLike(first) ? first.text : undefined;
+        for (const fn of taskHandlers ?? (handler ? [handler] : [])) {
           this.events = [];
-          this.follow(handler, undefined, scope, 0, new Set(), [], []);
+          this.follow(fn, undefined, scope, 0, new Set(), [], []);
         }
       }
       ts.forEachChild(node, handlers);
@@ -444,6 +447,15 @@ function anchors(read: ReadEvent, write: ts.Node, writePath: readonly ts.Node[])
   let common = 0;
   while (common < read.path.length && common < writePath.length && read.path[common] === writePath[common]) common++;
   return [read.path[common] ?? read.node, writePath[common] ?? write];
+}
+
+/** The functions of a task tool's handler object: its methods and the functions its properties are or name. */
+function taskHandlerFunctions(scope: FileScope, handlers: ts.ObjectLiteralExpression): ts.FunctionLikeDeclaration[] {
+  return handlers.properties.flatMap((property) => {
+    if (ts.isMethodDeclaration(property)) return [property];
+    const value = ts.isPropertyAssignment(property) ? functionOf(scope, unwrap(property.initializer)) : ts.isShorthandPropertyAssignment(property) ? scope.functions.get(property.name.text) : undefined;
+    return value ? [value] : [];
+  });
 }
 
 /** The function an argument is or names (`registerTool('bad', {}, badHandler)`). */

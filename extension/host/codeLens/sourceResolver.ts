@@ -28,12 +28,15 @@ export const MAX_RESOLUTION_DEPTH = 8;
 export const DECLARATION_KINDS: ReadonlySet<ts.SyntaxKind> = new Set([
   ts.SyntaxKind.VariableDeclarationList,
   ts.SyntaxKind.FunctionDeclaration,
+  ts.SyntaxKind.ClassDeclaration,
   ts.SyntaxKind.ImportDeclaration,
 ]);
 
 /** The names one file declares and imports, looked up by name without regard to block scope (cheap and good enough here). */
 class ModuleScope {
   readonly declarations = new Map<string, Declaration>();
+  /** Classes by name; `default` for the one `export default class` declares. */
+  readonly classes = new Map<string, ts.ClassDeclaration>();
   readonly imports = new Map<string, ImportBinding>();
 
   constructor(readonly fileName: string) {}
@@ -45,11 +48,15 @@ class ModuleScope {
       for (const declaration of node.declarations) this.noteVariable(declaration, isConst);
     } else if (ts.isFunctionDeclaration(node) && node.name) {
       this.declare(node.name.text, node);
-    } else if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && node.importClause?.namedBindings) {
+    } else if (ts.isClassDeclaration(node)) {
+      if (node.name) this.classes.set(node.name.text, node);
+      if (node.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.DefaultKeyword)) this.classes.set('default', node);
+    } else if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && node.importClause) {
       const specifier = node.moduleSpecifier.text;
-      const bindings = node.importClause.namedBindings;
-      if (ts.isNamespaceImport(bindings)) this.imports.set(bindings.name.text, { specifier, importedName: '*' });
-      else for (const element of bindings.elements) this.imports.set(element.name.text, { specifier, importedName: (element.propertyName ?? element.name).text });
+      const { name, namedBindings: bindings } = node.importClause;
+      if (name) this.imports.set(name.text, { specifier, importedName: 'default' });
+      if (bindings && ts.isNamespaceImport(bindings)) this.imports.set(bindings.name.text, { specifier, importedName: '*' });
+      else if (bindings) for (const element of bindings.elements) this.imports.set(element.name.text, { specifier, importedName: (element.propertyName ?? element.name).text });
     }
   }
 
@@ -144,6 +151,14 @@ export class SourceResolver {
     return resolved && isFunctionNode(resolved) ? resolved : undefined;
   }
 
+  /** The class an instance expression was made from: a `const` holding `new Store()`, here or in a module that exports it. */
+  classOfInstance(expression: ts.Expression): ts.ClassDeclaration | undefined {
+    const created = this.resolveExpression(expression);
+    if (!created || !ts.isNewExpression(created)) return undefined;
+    const className = unwrapExpression(created.expression);
+    return ts.isIdentifier(className) ? this.lookupClass(this.scopeOf(className), className.text, 0) : undefined;
+  }
+
   /** False for nodes of imported modules, whose positions mean nothing in the analysed file. */
   isInAnalysedFile(node: ts.Node): boolean {
     return !this.scopeOfNode.has(node);
@@ -161,6 +176,15 @@ export class SourceResolver {
     if (!binding || binding.importedName === '*' || depth > MAX_RESOLUTION_DEPTH) return undefined;
     const module = this.load(scope, binding.specifier);
     return module && this.lookup(module, binding.importedName, depth + 1);
+  }
+
+  private lookupClass(scope: ModuleScope, name: string, depth: number): ts.ClassDeclaration | undefined {
+    const declared = scope.classes.get(name);
+    if (declared) return declared;
+    const binding = scope.imports.get(name);
+    if (!binding || binding.importedName === '*' || depth > MAX_RESOLUTION_DEPTH) return undefined;
+    const module = this.load(scope, binding.specifier);
+    return module && this.lookupClass(module, binding.importedName, depth + 1);
   }
 
   private namespaceOf(identifier: ts.Identifier): ModuleScope | undefined {

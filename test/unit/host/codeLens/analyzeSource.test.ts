@@ -103,6 +103,22 @@ describe('analyzeSource: awkward spellings', () => {
     assert.deepEqual(sampleOf(analysis, 'deposit'), { account: 'alice', amount: 1 });
   });
 
+  it('follows handlers into methods of class instances: this file\'s (through this), an imported class made here, an instance another module exports', () => {
+    const analysis = analyzeFixture('classInstances.ts');
+    // The lock site inside Inventory.take is reserve's, reached through inventory.reserve() and this.take().
+    assert.deepEqual(lockSitesOf(analysis), ['sku:*@15 by reserve']);
+    assert.deepEqual(
+      analysis.registrations.map((registration) => [registration.tool, registration.reachedLockPatterns]),
+      [
+        ['reserve', ['sku:*']],
+        ['create_entities', ['graph:*', 'audit-log']],
+      ],
+    );
+    // Without a module reader, only what this file shows is known.
+    const alone = analyzeSource(join(fixturesDir, 'classInstances.ts'), readFileSync(join(fixturesDir, 'classInstances.ts'), 'utf8'));
+    assert.deepEqual(alone.registrations.map((registration) => registration.reachedLockPatterns), [['sku:*'], undefined]);
+  });
+
   it('reports each of several nested withLock calls at its own line', () => {
     const analysis = analyzeFixture('nestedLocks.ts');
     assert.deepEqual(lockSitesOf(analysis), ['shelf:*@4 by move_item', 'shelf:*@5 by move_item', 'item:*:meta@6 by move_item']);

@@ -42,6 +42,20 @@ describe('toolLenses', () => {
     assert.deepEqual(lenses[0]!.range, range);
   });
 
+  it('adds the contention on the locks the handler reaches through methods it calls (manager.createEntities() into graph:*)', () => {
+    const createEntities: ToolRegistration = { tool: 'create_entities', kind: 'registerTool', range, reachedLockPatterns: ['graph:*', 'audit-log'] };
+    const resources = [resourceView('graph:memory.json', { holders: [{ chainId: 1, mode: 'write', sinceMs: 0 }], waiters: [{ chainId: 2, mode: 'write', sinceMs: 0 }] })];
+    const lenses = toolLenses(createEntities, snapshotWith({ connected: true, resources }));
+    assert.deepEqual(lenses.map((lens) => lens.title), [
+      'create_entities · no calls yet',
+      'Fire 20 parallel calls',
+      '$(lock) graph:* + audit-log · graph:memory.json · 1 held · queue 1 now · 0 timeouts',
+    ]);
+    assert.deepEqual(lenses[2]!.range, range, 'on the registration');
+    assert.deepEqual(lenses[2]!.arguments, [{ resource: 'graph:' }]);
+    assert.deepEqual(toolLenses(createEntities, snapshotWith({})).map((lens) => lens.title), ['▶ Start server', 'Fire 20 parallel calls'], 'nothing to say before a server reports');
+  });
+
   it('fires with {} when the schema could not be read', () => {
     const [, fire] = toolLenses({ tool: 'audit', kind: 'tool', range }, snapshotWith({}));
     assert.deepEqual(fire!.arguments, [{ tool: 'audit', arguments: {}, count: 20, concurrency: 10 }]);
