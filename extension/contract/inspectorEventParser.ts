@@ -87,6 +87,12 @@ function argumentFingerprints(value: unknown): unknown {
   return copy;
 }
 
+const annotationsShape = shape(
+  {},
+  Object.fromEntries(['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'].map((hint) => [hint, keep((value) => typeof value === 'boolean')])),
+);
+const annotations = (value: unknown) => copyShape(value, annotationsShape);
+
 const onResource = { seq: count, atMs: finite, chainId: count, resource: text, mode: oneOf('read', 'write') };
 
 // The events every tool call reports (its boundaries and one uncontended lock); the rarer ones go to zod directly.
@@ -94,7 +100,7 @@ const HOT_SHAPES: ReadonlyMap<string, Shape> = new Map([
   ['requested', shape({ ...onResource, type: literal('requested'), queueDepth: count }, { owner })],
   ['acquired', shape({ ...onResource, type: literal('acquired'), waitedMs: finite }, { owner })],
   ['released', shape({ ...onResource, type: literal('released'), heldMs: finite }, { owner })],
-  ['callStarted', shape({ type: literal('callStarted'), seq: count, atMs: finite, owner }, { arguments: argumentFingerprints })],
+  ['callStarted', shape({ type: literal('callStarted'), seq: count, atMs: finite, owner }, { arguments: argumentFingerprints, annotations })],
   [
     'callEnded',
     shape({ type: literal('callEnded'), seq: count, atMs: finite, owner, durationMs: finite, outcome: oneOf('ok', 'error', 'cancelled') }, { errorCode: text }),

@@ -25,6 +25,14 @@ export type SourceKind = 'launched' | 'chat' | 'debug' | 'external' | 'redis';
 /** Largest line, in bytes, the hub accepts; longer lines are counted and dropped. */
 export const MAX_LINE_BYTES = 1024 * 1024;
 
+/** The hints of MCP tool annotations that say what a tool does to shared state, as the server lists them. */
+export interface ToolAnnotationHints {
+  readonly readOnlyHint?: boolean;
+  readonly destructiveHint?: boolean;
+  readonly idempotentHint?: boolean;
+  readonly openWorldHint?: boolean;
+}
+
 /** A tool call began (emitted by the server instrumentation, not the lock map). */
 export interface CallStartedEvent {
   readonly type: 'callStarted';
@@ -33,6 +41,8 @@ export interface CallStartedEvent {
   readonly owner: LockOwner;
   /** Fingerprints of the call's arguments (never their values), so advice can tell calls on different keys apart. */
   readonly arguments?: ArgumentFingerprints;
+  /** The tool's annotation hints, as the server's `tools/list` answered them; absent when it listed none. */
+  readonly annotations?: ToolAnnotationHints;
 }
 
 /** A tool call finished; `outcome` says how. */

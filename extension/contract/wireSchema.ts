@@ -127,6 +127,9 @@ const callStartedSchema = z.object({
     .record(z.string().max(64), z.string().max(16))
     .refine((fingerprints) => Object.keys(fingerprints).length <= MAX_FINGERPRINTED_ARGUMENTS, `at most ${MAX_FINGERPRINTED_ARGUMENTS} arguments`)
     .optional(),
+  annotations: z
+    .object({ readOnlyHint: z.boolean().optional(), destructiveHint: z.boolean().optional(), idempotentHint: z.boolean().optional(), openWorldHint: z.boolean().optional() })
+    .optional(),
 }) satisfies z.ZodType<CallStartedEvent>;
 
 const callEndedSchema = z.object({

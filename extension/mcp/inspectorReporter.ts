@@ -145,13 +145,18 @@ export class InspectorReporter {
     });
   }
 
-  /** Queues one event for the hub; O(1), never throws, never waits. */
+  /**
+   * Queues one event for the hub; O(1), never throws, never waits. Until the first connection is made (a server that
+   * connects its reporter with its first request), tool-call boundaries and lost updates wait for it; lock events do
+   * not, as the snapshot that starts every connection shows what they did.
+   */
   report(event: InspectorEvent): void {
-    if (!this.connected || this.bufferedCount() >= this.maxBufferedEvents) {
+    if (!(this.connected || (this.beforeFirstConnection() && !isLockEvent(event))) || this.bufferedCount() >= this.maxBufferedEvents) {
       this.drop(1);
       return;
     }
     const buffered = this.buffer.push(event) - this.bufferHead;
+    if (!this.connected) return;
     if (buffered >= this.maxBatchEvents) {
       this.flushImmediate ??= setImmediate(() => this.sendScheduled());
     } else if (buffered === 1) {
@@ -161,7 +166,7 @@ export class InspectorReporter {
 
   /** Queues a tool-call boundary, numbering it in the reporter's own call sequence. */
   reportCall(event: CallEventFields): void {
-    if (!this.connected) {
+    if (!this.connected && !this.beforeFirstConnection()) {
       this.drop(1);
       return;
     }
@@ -268,7 +273,14 @@ export class InspectorReporter {
         this.droppedSinceLastBatch = 0;
         this.write(`${JSON.stringify(lost)}\n`);
       }
+      // What waited for this first connection.
+      if (this.bufferedCount() > 0) this.sendScheduled();
     });
+  }
+
+  /** Whether the reporter is still making its first connection: no connection made or failed yet. */
+  private beforeFirstConnection(): boolean {
+    return this.counters.connections === 0 && this.failedAttempts === 0 && !this.closed;
   }
 
   private onHubLine(line: string): void {
@@ -372,6 +384,11 @@ export class InspectorReporter {
     // unsent data the hub is not keeping up, so stop writing until it drains and let the event buffer absorb or drop.
     if (socket.writableLength >= MAX_UNSENT_BYTES) this.waitingForDrain = true;
   }
+}
+
+/** Whether an event comes from the lock map (so a connection's first snapshot covers it), not from the instrumentation. */
+function isLockEvent(event: InspectorEvent): boolean {
+  return event.type !== 'callStarted' && event.type !== 'callEnded' && event.type !== 'lostUpdate';
 }
 
 /** Writes `bytes` to a non-blocking descriptor synchronously, retrying while it is full, for at most `budgetMs`. */

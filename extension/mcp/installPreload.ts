@@ -6,11 +6,16 @@ import { instrumentToolCalls } from './instrumentToolCalls';
 
 /** Where the hook that SDK copies call lives: the global symbol registry, so any copy of the SDK, ESM or CommonJS, finds it. */
 const HOOK_PROTOCOL = Symbol.for('mcp-lock-inspector.hookProtocol');
-/** The SDK 1.x module that defines `Protocol`, the base of every low-level `Server` (and so of every `McpServer`). */
-const PROTOCOL_MODULE = /[\\/]@modelcontextprotocol[\\/]sdk[\\/]dist[\\/](esm|cjs)[\\/]shared[\\/]protocol\.js$/;
+/**
+ * The modules that have `Protocol`, the base of every low-level `Server` (and so of every `McpServer`), in scope and
+ * among their exports: SDK 1.x's `shared/protocol.js`, and the entry of SDK 2.x's `@modelcontextprotocol/server`
+ * (whose other files are bundler chunks with hashed names).
+ */
+const PROTOCOL_MODULE =
+  /[\\/]@modelcontextprotocol[\\/](?:sdk[\\/]dist[\\/](?:esm|cjs)[\\/]shared[\\/]protocol\.js|server[\\/]dist[\\/]index\.(?:mjs|cjs))$/;
 
-// Runs in Node's module-hooks thread: appends, to each ESM copy of the SDK's protocol module, a call that hands its
-// Protocol class to the hook above. Plain JavaScript in a data: URL, so the preload is one file.
+// Runs in Node's module-hooks thread: appends, to each ESM copy of those modules, a call that hands its Protocol class
+// to the hook above. Plain JavaScript in a data: URL, so the preload is one file.
 const ESM_HOOKS = `
 const protocolModule = ${PROTOCOL_MODULE.toString()};
 export async function load(url, context, nextLoad) {
@@ -24,8 +29,9 @@ type ProtocolClass = { prototype: { connect(transport: unknown): Promise<void> }
 
 /**
  * The zero-code instrumentation (`node --import mcp-lock-inspector/register server.js`, or `--require`): when the
- * environment names an inspector, hooks every copy of the MCP SDK 1.x the process loads, ESM or CommonJS, from any
- * `node_modules`, so that each server's tool calls run in owned, cancellable call contexts reported to the inspector;
+ * environment names an inspector, hooks every copy of the MCP SDK (1.x `@modelcontextprotocol/sdk`, 2.x
+ * `@modelcontextprotocol/server`) the process loads, ESM or CommonJS, from any `node_modules`, so that each server's
+ * tool calls run in owned, cancellable call contexts reported to the inspector (see instrumentToolCalls);
  * tracks file reads and writes for lost updates; enables source maps for their sites. Without that environment it
  * does nothing at all. Installing twice (both `--import` and `--require`) installs once.
  */
@@ -35,15 +41,20 @@ export function installPreload(env: NodeJS.ProcessEnv = process.env): boolean {
   if (globals[HOOK_PROTOCOL] !== undefined) return false;
   let reporter: InspectorReporter | undefined;
   const hookedClasses = new WeakSet<object>();
+  const connectionIds = new WeakMap<object, string>();
+  let connections = 0;
   globals[HOOK_PROTOCOL] = (Protocol) => {
     if (hookedClasses.has(Protocol)) return;
     hookedClasses.add(Protocol);
     const connect = Protocol.prototype.connect;
     Protocol.prototype.connect = function (this: object, transport: unknown) {
-      // Clients share the Protocol base; only servers answer tools/call.
+      // Clients share the Protocol base; only servers answer tools/call. With SDK 2.x's createMcpHandler, each request
+      // connects a fresh server, which is instrumented like any other and leaves nothing behind.
       if (typeof (this as { getClientVersion?: unknown }).getClientVersion === 'function') {
         reporter ??= InspectorReporter.fromEnvironment(new ResourceLockMap(), { env, server: serverInfoOf(this) });
-        instrumentToolCalls(this, reporter);
+        connectionIds.set(this, String(++connections));
+        const protocol = this;
+        instrumentToolCalls(protocol, { reporter, sessionLabel: 'stdio', connectionId: () => connectionIds.get(protocol) });
       }
       return connect.call(this, transport);
     };

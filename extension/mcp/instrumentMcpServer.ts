@@ -1,16 +1,11 @@
-import { currentLockFrame, describeLockWarning, runWithLockContext, sharedStateTracker, type LockFrame, type ResourceLockMap } from 'mcp-lock-inspector/locks';
+import { describeLockWarning, sharedStateTracker, type ResourceLockMap } from 'mcp-lock-inspector/locks';
 import type { LockEvent, LockOwner, LostUpdateEvent } from '../contract/lockEvents';
-import type { CallEndedEvent } from '../contract/wireFormat';
-import { argumentFingerprints } from '../contract/argumentFingerprints';
-import { callerIdentity } from './callerIdentity';
 import { breakOnContention } from './breakOnContention';
 import { InspectorReporter } from './inspectorReporter';
-import { taskLockOwners } from './taskLockOwners';
-import { INSTRUMENTED } from './instrumentToolCalls';
+import { instrumentToolCalls, isInstrumented, type HandlerWrapper } from './instrumentToolCalls';
 import {
   MCP_LOGGING_LEVELS,
   type InstrumentableMcpServer,
-  type McpHandlerContext,
   type McpLoggingLevel,
   type McpRawRequest,
   type McpRawRequestHandler,
@@ -43,8 +38,6 @@ export interface LockInstrumentation {
   dispose(): void;
 }
 
-type HandlerWrapper = (inner: McpRawRequestHandler) => McpRawRequestHandler;
-type ToolResult = { [key: string]: unknown };
 
 const FAILURE_CODES: Partial<Record<LockEvent['type'], string>> = {
   timeout: 'E_LOCK_TIMEOUT',
@@ -73,6 +66,7 @@ let connectionsOpened = 0;
 /** A tool call in flight on one server: the lock error that failed it, and (SDK 2.x) how to log to its client. */
 interface ActiveCall {
   failureCode?: string;
+  end(): void;
   readonly log: ((level: McpLoggingLevel, data: unknown, logger?: string) => Promise<void>) | undefined;
 }
 
@@ -91,8 +85,7 @@ export function instrumentMcpServer(server: InstrumentableMcpServer, locks: Inst
     throw new Error('instrumentMcpServer must run before server.connect(): it declares capabilities, which MCP fixes at connection.');
   }
   const protocol = server.server;
-  // The preload (mcp-lock-inspector/register) leaves a server alone that its own code instrumented.
-  (protocol as unknown as { [INSTRUMENTED]?: boolean })[INSTRUMENTED] = true;
+  if (isInstrumented(protocol)) throw new Error('This McpServer is already instrumented; call instrumentMcpServer once per server.');
   const reporter = options.reporter === undefined ? sharedReporter(locks) : (options.reporter ?? undefined);
   // Under Debug Server, lockInspector.breakOn pauses where contention happens: once per lock map, whoever reports.
   if (!breakOnInstalled.has(locks)) {
@@ -110,22 +103,6 @@ export function instrumentMcpServer(server: InstrumentableMcpServer, locks: Inst
   let connectionId: string | undefined;
 
   const wrappers = new Map<string, HandlerWrapper>([
-    ['tools/call', (inner) => (request, context) => runToolCall(inner, request, context)],
-    [
-      'tasks/cancel',
-      (inner) => async (request, context) => {
-        taskLockOwners.cancel(request.params?.taskId);
-        return inner(request, context);
-      },
-    ],
-    [
-      'tasks/get',
-      (inner) => async (request, context) => {
-        const result = await inner(request, context);
-        taskLockOwners.observe(result);
-        return result;
-      },
-    ],
     [
       'resources/subscribe',
       (inner) => async (request, context) => {
@@ -149,8 +126,25 @@ export function instrumentMcpServer(server: InstrumentableMcpServer, locks: Inst
       },
     ],
   ]);
-  const handlers = interceptRequestHandlers(server, wrappers);
-
+  const handlers = instrumentToolCalls(
+    protocol,
+    {
+      reporter,
+      sessionLabel: options.sessionLabel,
+      connectionId: () => connectionId,
+      track: (owner, context) => {
+        const call: ActiveCall = { log: context.mcpReq?.log, end: () => activeCalls.delete(owner) };
+        activeCalls.set(owner, call);
+        return call;
+      },
+    },
+    wrappers,
+  );
+  if (handlers === undefined) {
+    throw new Error(
+      'instrumentMcpServer needs @modelcontextprotocol/sdk 1.x or @modelcontextprotocol/server 2.x: this SDK version keeps its request handlers differently.',
+    );
+  }
   server.registerResource(
     'lock-snapshot',
     LOCK_SNAPSHOT_URI,
@@ -230,50 +224,6 @@ export function instrumentMcpServer(server: InstrumentableMcpServer, locks: Inst
     };
   };
 
-  async function runToolCall(inner: McpRawRequestHandler, request: McpRawRequest, context: McpHandlerContext): Promise<ToolResult> {
-    const sessionId = context.sessionId ?? options.sessionLabel;
-    const signal = context.signal ?? context.mcpReq?.signal;
-    // Without a session and without HTTP (stdio, memory), the connection tells one client's calls from another's.
-    const overConnection = context.sessionId === undefined && context.http === undefined && context.requestInfo === undefined;
-    const owner: LockOwner = {
-      tool: String(request.params?.name),
-      requestId: context.requestId ?? context.mcpReq?.id ?? request.id,
-      ...(sessionId === undefined ? {} : { sessionId }),
-      ...(overConnection && connectionId !== undefined ? { connectionId } : {}),
-      ...callerIdentity(request, context, protocol.getClientVersion()),
-    };
-    const startedMs = reporter ? nowMs() : 0;
-    reporter?.reportCall({ type: 'callStarted', atMs: startedMs, owner, arguments: argumentFingerprints(request.params?.['arguments']) });
-    const call: ActiveCall = { log: context.mcpReq?.log };
-    activeCalls.set(owner, call);
-    let outcome: CallEndedEvent['outcome'] = 'error';
-    try {
-      let frame: LockFrame | undefined;
-      const result = await runWithLockContext({ owner, signal }, () => {
-        frame = currentLockFrame();
-        return inner(request, context);
-      });
-      // A call that returned a task hands its lock context to the task's work, which goes on running in it.
-      taskLockOwners.handOver(frame, owner, result);
-      outcome = result.isError === true ? 'error' : 'ok';
-      return outcome === 'error' && call.failureCode !== undefined ? withLockErrorCode(result, call.failureCode) : result;
-    } finally {
-      activeCalls.delete(owner);
-      if (signal?.aborted === true) outcome = 'cancelled';
-      if (reporter) {
-        const endedMs = nowMs();
-        reporter.reportCall({
-          type: 'callEnded',
-          atMs: endedMs,
-          owner,
-          durationMs: endedMs - startedMs,
-          outcome,
-          ...(outcome !== 'ok' && call.failureCode !== undefined ? { errorCode: call.failureCode } : {}),
-        });
-      }
-    }
-  }
-
   return {
     reporter,
     dispose() {
@@ -288,14 +238,6 @@ function sharedReporter(locks: InstrumentedLockMap): InspectorReporter | undefin
   return sharedReporters.get(locks);
 }
 
-/** Adds the lock error's stable code to a tool error, and for contention (timeout, deadlock) that a retry is worth it: clients and models read this text. */
-function withLockErrorCode(result: ToolResult, errorCode: string): ToolResult {
-  const content: unknown[] = Array.isArray(result.content) ? result.content : [];
-  const temporary = errorCode === 'E_LOCK_TIMEOUT' || errorCode === 'E_DEADLOCK';
-  const text = temporary ? `${errorCode}: this failure comes from lock contention and is temporary: retry the call.` : `Lock error code: ${errorCode}.`;
-  return { ...result, content: [...content, { type: 'text', text }] };
-}
-
 function uriOf(request: McpRawRequest): unknown {
   return request.params?.uri;
 }
@@ -304,42 +246,7 @@ function isLoggingLevel(value: unknown): value is McpLoggingLevel {
   return LEVEL_SEVERITY.has(value as McpLoggingLevel);
 }
 
-function nowMs(): number {
-  return performance.timeOrigin + performance.now();
-}
-
 function sendQuietly(send: () => Promise<void>): void {
   // A client that left, or a transport between sessions, must never turn a lock event into a crash.
   send().catch(() => undefined);
-}
-
-/**
- * Makes the SDK wrap the handlers of `wrappers`' methods, those registered already and those registered later,
- * by swapping its request-handler map for one that wraps on `set`. The map is private to the SDK (in both lines),
- * so this is the one place that depends on its shape; it fails loudly if a future SDK changes it.
- */
-function interceptRequestHandlers(server: InstrumentableMcpServer, wrappers: ReadonlyMap<string, HandlerWrapper>): Map<string, McpRawRequestHandler> {
-  const internals = server.server as unknown as { _requestHandlers?: unknown };
-  const current = internals._requestHandlers;
-  if (!(current instanceof Map)) {
-    throw new Error(
-      'instrumentMcpServer needs @modelcontextprotocol/sdk 1.x or @modelcontextprotocol/server 2.x: this SDK version keeps its request handlers differently.',
-    );
-  }
-  if (current instanceof WrappingHandlerMap) throw new Error('This McpServer is already instrumented; call instrumentMcpServer once per server.');
-  const replacement = new WrappingHandlerMap(wrappers);
-  for (const [method, handler] of current as Map<string, McpRawRequestHandler>) replacement.set(method, handler);
-  internals._requestHandlers = replacement;
-  return replacement;
-}
-
-class WrappingHandlerMap extends Map<string, McpRawRequestHandler> {
-  constructor(private readonly wrappers: ReadonlyMap<string, HandlerWrapper>) {
-    super();
-  }
-
-  override set(method: string, handler: McpRawRequestHandler): this {
-    const wrap = this.wrappers.get(method);
-    return super.set(method, wrap ? wrap(handler) : handler);
-  }
 }

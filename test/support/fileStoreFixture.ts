@@ -34,10 +34,13 @@ export function fileStoreServerFolder(): Promise<string> {
     }
     cpSync(fixtureSource, folder, { recursive: true });
     const library = join(folder, 'node_modules/mcp-lock-inspector');
-    await buildBundles(['locksEsm', 'locksCjs'], { outdir: join(library, 'dist') });
+    await buildBundles(['locksEsm', 'locksCjs', 'mcpEsm'], { outdir: join(library, 'dist') });
     writeFileSync(
       join(library, 'package.json'),
-      JSON.stringify({ name: 'mcp-lock-inspector', exports: { './locks': { import: './dist/locks.mjs', require: './dist/locks.cjs' } } }),
+      JSON.stringify({
+        name: 'mcp-lock-inspector',
+        exports: { './locks': { import: './dist/locks.mjs', require: './dist/locks.cjs' }, './mcp': { import: './dist/mcp.mjs' } },
+      }),
     );
     return folder;
   })();

@@ -38,7 +38,17 @@ const hotEvent = fc.oneof(
   fc.record({ type: fc.constant('acquired'), ...onResource, waitedMs: finite }, { requiredKeys: ['type', 'seq', 'atMs', 'chainId', 'resource', 'mode'] }),
   fc.record({ type: fc.constant('released'), ...onResource, heldMs: finite }, { requiredKeys: ['type', 'seq', 'atMs', 'resource', 'mode', 'heldMs'] }),
   fc.record(
-    { type: fc.constant('callStarted'), seq: count, atMs: finite, owner, arguments: fc.dictionary(fc.string({ maxLength: 70 }), fc.string({ maxLength: 20 }), { maxKeys: 18 }) },
+    {
+      type: fc.constant('callStarted'),
+      seq: count,
+      atMs: finite,
+      owner,
+      arguments: fc.dictionary(fc.string({ maxLength: 70 }), fc.string({ maxLength: 20 }), { maxKeys: 18 }),
+      annotations: fc.record(
+        { readOnlyHint: fc.boolean(), destructiveHint: fc.boolean(), idempotentHint: fc.oneof(fc.boolean(), fc.constant('yes')), openWorldHint: fc.boolean() },
+        { requiredKeys: [] },
+      ),
+    },
     { requiredKeys: ['type', 'seq', 'atMs', 'owner'] },
   ),
   fc.record(
@@ -50,7 +60,7 @@ const hotEvent = fc.oneof(
 const candidate = fc.oneof(
   hotEvent,
   fc.tuple(hotEvent, fc.string({ maxLength: 10 }), fc.anything()).map(([event, key, value]) => ({ ...event, [key]: value })),
-  fc.tuple(hotEvent, fc.constantFrom('owner', 'seq', 'type', 'atMs', 'arguments'), fc.anything()).map(([event, key, value]) => ({ ...event, [key]: value })),
+  fc.tuple(hotEvent, fc.constantFrom('owner', 'seq', 'type', 'atMs', 'arguments', 'annotations'), fc.anything()).map(([event, key, value]) => ({ ...event, [key]: value })),
   fc.anything(),
 );
 

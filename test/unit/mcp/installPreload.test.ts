@@ -19,9 +19,10 @@ describe('the preload', () => {
   it('leaves a server alone that its own code instrumented, and instruments any other once', () => {
     const instrumented = new McpServer({ name: 'own', version: '1.0.0' });
     instrumentMcpServer(instrumented, new ResourceLockMap(), { reporter: null });
-    assert.equal(instrumentToolCalls(instrumented.server, undefined), false);
+    const scope = { reporter: undefined, connectionId: () => undefined };
+    assert.equal(instrumentToolCalls(instrumented.server, scope), undefined);
     const plain = new McpServer({ name: 'plain', version: '1.0.0' });
-    assert.equal(instrumentToolCalls(plain.server, undefined), true);
-    assert.equal(instrumentToolCalls(plain.server, undefined), false);
+    assert.ok(instrumentToolCalls(plain.server, scope) instanceof Map);
+    assert.equal(instrumentToolCalls(plain.server, scope), undefined);
   });
 });
