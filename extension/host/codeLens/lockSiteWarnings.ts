@@ -65,7 +65,9 @@ export function warningsAtSites(fileName: string, sites: readonly LockSite[], wa
         for (const site of sitesForResource(sites, warning.resource, warning.kind === 'longHold' ? warning.owner : undefined)) add(site, warning, warning.resource);
         break;
       case 'advice':
-        // A coarse lock is advised at the sites that take it; a tool's budget or annotation at its first lock site.
+        // A coarse lock is advised at the sites that take it; a tool's budget at its first lock site. A read-only hint
+        // goes to the tool's registration, where its quick fix writes the annotation (readOnlyAnnotation.ts).
+        if (warning.advice === 'readOnlyHint') break;
         if (warning.resource !== undefined) for (const site of sitesForResource(sites, warning.resource, undefined)) add(site, warning, warning.resource);
         else for (const site of sites.filter((candidate) => candidate.tool === warning.tool).slice(0, 1)) add(site, warning, undefined);
         break;

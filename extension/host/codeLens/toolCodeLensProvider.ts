@@ -7,6 +7,7 @@ import { AnalysisCache } from './analysisCache';
 import { analyzeDocumentText, preloadAnalyzer } from './analyzeDocumentText';
 import { type LensContent, lockSiteLenses, toolLenses } from './lensContent';
 import { type SiteWarning, warningsAtSites } from './lockSiteWarnings';
+import { ANNOTATE_READ_ONLY_TITLE, type ReadOnlyHintSite, readOnlyHintSites } from './readOnlyAnnotation';
 import { Throttle } from '../../inspector/throttle';
 import { LENS_REFRESH_INTERVAL_MS } from '../views/viewCadence';
 import { revealTool } from './revealTool';
@@ -21,6 +22,9 @@ export const ANALYSED_LANGUAGES: vscode.DocumentSelector = [
 
 const DIAGNOSTIC_SOURCE = 'Lock Inspector';
 
+/** The `code` of the diagnostic at a registration the inspector saw taking only read locks. */
+export const READ_ONLY_HINT_DIAGNOSTIC_CODE = 'readOnlyHint';
+
 /** How long lenses of an edited file wait for its new analysis before placeholders stand in for them. */
 const PLACEHOLDER_AFTER_MS = 150;
 
@@ -32,13 +36,15 @@ export const PLACEHOLDER_LENS_TITLE = '$(sync~spin) Lock Inspector: reading this
 
 /**
  * Code lenses over MCP tool registrations and `withLock` sites, showing the model's live figures, and the
- * model's lock warnings as diagnostics at the sites they concern, with quick fixes that open the timeline.
+ * model's lock warnings as diagnostics at the sites they concern, with quick fixes that open the timeline; a tool
+ * seen taking only read locks gets a diagnostic at its registration whose quick fix annotates it `readOnlyHint`.
  */
 export class ToolCodeLensProvider extends Disposable implements vscode.CodeLensProvider, vscode.CodeActionProvider {
   private readonly analyses = new AnalysisCache<Promise<SourceAnalysis | undefined>>();
   private readonly didChangeCodeLenses = this._register(new vscode.EventEmitter<void>());
   private readonly diagnostics = this._register(vscode.languages.createDiagnosticCollection('lockInspector'));
   private readonly siteWarningsByUri = new Map<string, SiteWarning[]>();
+  private readonly readOnlyHintsByUri = new Map<string, ReadOnlyHintSite[]>();
   private readonly refresh = new Throttle(LENS_REFRESH_INTERVAL_MS, () => this.refreshNow());
 
   /** Fires, coalesced, when the model's figures change. */
@@ -53,6 +59,7 @@ export class ToolCodeLensProvider extends Disposable implements vscode.CodeLensP
       vscode.workspace.onDidCloseTextDocument((document) => {
         this.analyses.delete(document.uri.toString());
         this.siteWarningsByUri.delete(document.uri.toString());
+        this.readOnlyHintsByUri.delete(document.uri.toString());
         this.diagnostics.delete(document.uri);
       }),
     );
@@ -84,9 +91,14 @@ export class ToolCodeLensProvider extends Disposable implements vscode.CodeLensP
 
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const siteWarnings = this.siteWarningsByUri.get(document.uri.toString()) ?? [];
+    const readOnlyHints = this.readOnlyHintsByUri.get(document.uri.toString()) ?? [];
     return context.diagnostics
       .filter((diagnostic) => diagnostic.source === DIAGNOSTIC_SOURCE)
       .flatMap((diagnostic) => {
+        if (codeValue(diagnostic) === READ_ONLY_HINT_DIAGNOSTIC_CODE) {
+          const hint = readOnlyHints.find((candidate) => toRange(candidate.range).isEqual(diagnostic.range));
+          return hint ? [annotateReadOnly(document, hint, diagnostic)] : [];
+        }
         const siteWarning = siteWarnings.find((candidate) => toRange(candidate.site.range).start.isEqual(diagnostic.range.start) && candidate.kind === codeValue(diagnostic));
         return siteWarning ? quickFixes(siteWarning, diagnostic) : [];
       });
@@ -108,8 +120,10 @@ export class ToolCodeLensProvider extends Disposable implements vscode.CodeLensP
 
   private updateDiagnostics(document: vscode.TextDocument, analysis: SourceAnalysis, snapshot: InspectorSnapshot): SiteWarning[] {
     const siteWarnings = warningsAtSites(document.fileName, analysis.lockSites, snapshot.warnings);
+    const readOnlyHints = readOnlyHintSites(document.fileName, () => document.getText(), analysis.registrations, snapshot.warnings);
     this.siteWarningsByUri.set(document.uri.toString(), siteWarnings);
-    this.diagnostics.set(document.uri, siteWarnings.map(toDiagnostic));
+    this.readOnlyHintsByUri.set(document.uri.toString(), readOnlyHints);
+    this.diagnostics.set(document.uri, [...siteWarnings.map(toDiagnostic), ...readOnlyHints.map(readOnlyHintDiagnostic)]);
     return siteWarnings;
   }
 }
@@ -168,6 +182,23 @@ function toDiagnostic(siteWarning: SiteWarning): vscode.Diagnostic {
     ];
   }
   return diagnostic;
+}
+
+/** The advice that a tool may be annotated read-only, as information at its registration. */
+function readOnlyHintDiagnostic(hint: ReadOnlyHintSite): vscode.Diagnostic {
+  const diagnostic = new vscode.Diagnostic(toRange(hint.range), hint.message, vscode.DiagnosticSeverity.Information);
+  diagnostic.source = DIAGNOSTIC_SOURCE;
+  diagnostic.code = READ_ONLY_HINT_DIAGNOSTIC_CODE;
+  return diagnostic;
+}
+
+function annotateReadOnly(document: vscode.TextDocument, hint: ReadOnlyHintSite, diagnostic: vscode.Diagnostic): vscode.CodeAction {
+  const action = new vscode.CodeAction(ANNOTATE_READ_ONLY_TITLE, vscode.CodeActionKind.QuickFix);
+  action.diagnostics = [diagnostic];
+  action.isPreferred = true;
+  action.edit = new vscode.WorkspaceEdit();
+  action.edit.replace(document.uri, toRange(hint.edit.range), hint.edit.newText);
+  return action;
 }
 
 function codeValue(diagnostic: vscode.Diagnostic): string | undefined {

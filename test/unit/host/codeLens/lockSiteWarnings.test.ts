@@ -37,9 +37,13 @@ describe('warningsAtSites', () => {
     assert.deepEqual(warnings[0]!.timelineFilter, { tool: 'charge_fee', resource: 'account:fees' });
   });
 
-  it('puts a coarse-lock advice at the sites that take the resource, and a tool\'s advice at its first lock site', () => {
-    const advice = (id: string, about: { resource: string } | { tool: string }): WarningView => ({ id, kind: 'advice', advice: 'resource' in about ? 'granularity' : 'readOnlyHint', sourceId: 's1', atMs: 5, message: id, ...about });
-    const warnings = warningsAtSites(fileName, sites, [advice('coarse', { resource: 'account:fees' }), advice('read-only', { tool: 'refund_fee' })]);
+  it('puts a coarse-lock advice at the sites that take the resource, a tool\'s budget at its first lock site, and no read-only hint at a lock site', () => {
+    const advice = (id: string, about: { resource: string } | { tool: string }, kind: 'granularity' | 'timeoutBudget' | 'readOnlyHint'): WarningView => ({ id, kind: 'advice', advice: kind, sourceId: 's1', atMs: 5, message: id, ...about });
+    const warnings = warningsAtSites(fileName, sites, [
+      advice('coarse', { resource: 'account:fees' }, 'granularity'),
+      advice('budget', { tool: 'refund_fee' }, 'timeoutBudget'),
+      advice('read-only', { tool: 'charge_fee' }, 'readOnlyHint'),
+    ]);
     assert.deepEqual(warnings.map((warning) => [warning.site, warning.kind, warning.message]), [
       [chargeInner, 'advice', 'coarse'],
       [refundOuter, 'advice', 'coarse'],
