@@ -31,6 +31,7 @@ export { LockCall, type LockCallSettings } from './lockCall';
 export { LockEventPublisher, type UnnumberedLockEvent } from './lockEventPublisher';
 export { LongHoldWatchdog, type WatchedHold } from './longHoldWatchdog';
 export { LockOrderRecorder } from './lockOrderRecorder';
+export { setLockPauses, rethrowLockFailure, type LockPauses, type LongHoldPause } from './lockPauses';
 export { DEFAULT_MAX_ORDER_PAIRS } from './lockOrderGraph';
 export { checkDuration, checkLockCall, describeAbortReason, describeValue, sortedLockIds } from './lockArguments';
 export { nowMs } from './nowMs';

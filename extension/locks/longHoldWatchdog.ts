@@ -1,5 +1,6 @@
 import type { LockSlowCall } from '../contract/lockEvents';
 import type { LockCall } from './lockCall';
+import { lockPauses } from './lockPauses';
 import { nowMs } from './nowMs';
 import { SlowCallTracer } from './slowCallTracer';
 
@@ -11,7 +12,7 @@ export interface WatchedHold<Self> {
   olderWatched: Self | undefined;
   newerWatched: Self | undefined;
   watched: boolean;
-  /** Set while the holder's awaits are traced (its resource was seen holding long before). */
+  /** Set while the holder's awaits are traced (its resource was seen holding long before, or breakOn waits for it to resume). */
   traced?: boolean;
 }
 
@@ -60,16 +61,21 @@ export class LongHoldWatchdog<Hold extends WatchedHold<Hold>> {
   /** Stops watching a hold: it ended, or it has been reported. */
   unwatch(hold: Hold): void {
     hold.watched = false;
+    // A reported hold stays watched (out of the list) only while breakOn waits for its holder to resume.
+    if (hold.olderWatched !== undefined || this.oldestWatched === hold) this.unlink(hold);
+    if (hold.traced === true) {
+      hold.traced = false;
+      this.slowCalls.untrace(hold.request);
+    }
+  }
+
+  private unlink(hold: Hold): void {
     if (hold.olderWatched === undefined) this.oldestWatched = hold.newerWatched;
     else hold.olderWatched.newerWatched = hold.newerWatched;
     if (hold.newerWatched === undefined) this.newestWatched = hold.olderWatched;
     else hold.newerWatched.olderWatched = hold.olderWatched;
     hold.olderWatched = undefined;
     hold.newerWatched = undefined;
-    if (hold.traced === true) {
-      hold.traced = false;
-      this.slowCalls.untrace(hold.request);
-    }
   }
 
   private arm(delayMs: number): void {
@@ -88,9 +94,19 @@ export class LongHoldWatchdog<Hold extends WatchedHold<Hold>> {
         this.arm(this.thresholdMs - heldMs);
         return;
       }
+      const resource = this.options.resourceOf(hold);
       const slowCall = hold.traced === true && !this.options.waitsForLock(hold) ? this.slowCalls.awaitedCall(hold.request, heldMs, now) : undefined;
-      this.unwatch(hold);
-      this.slowCalls.learn(this.options.resourceOf(hold));
+      const pause = lockPauses().longHold;
+      if (pause === undefined) this.unwatch(hold);
+      else {
+        // lockInspector.breakOn: pause in the holder's own code when it next runs; its release ends the wait.
+        this.unlink(hold);
+        if (hold.traced !== true) this.slowCalls.trace(hold.request);
+        hold.traced = true;
+        const owner = hold.request.owner;
+        this.slowCalls.pauseAtResumption(hold.request, () => pause({ resource, owner, heldMs }));
+      }
+      this.slowCalls.learn(resource);
       this.options.onLongHold(hold, heldMs, now, slowCall);
     }
   }

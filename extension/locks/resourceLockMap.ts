@@ -18,6 +18,7 @@ import type {
 import { LockEventPublisher, type LockListener } from './lockEventPublisher';
 import { DEFAULT_MAX_ORDER_PAIRS } from './lockOrderGraph';
 import { LockOrderRecorder } from './lockOrderRecorder';
+import { rethrowLockFailure } from './lockPauses';
 import { isAncestorOrSelf, LockRequest, type Hold, type ResourceEntry } from './lockRequest';
 import { LongHoldWatchdog } from './longHoldWatchdog';
 import { nowMs } from './nowMs';
@@ -179,7 +180,7 @@ export class ResourceLockMap {
       return Promise.reject(error);
     }
     if (acquiredAll) return this.run(request, fn);
-    return this.wait(request).then(() => this.run(request, fn));
+    return this.wait(request).then(() => this.run(request, fn), rethrowLockFailure);
   }
 
   /** Takes the request's resources in order while they are free; returns false once it had to queue. Throws on refusal. */

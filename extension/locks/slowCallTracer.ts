@@ -28,6 +28,8 @@ interface AwaitTrace {
   holds: number;
   recorded: number;
   readonly pending: Set<AwaitRecord>;
+  /** breakOn's pause, run in the holder's own code the next time it makes a promise (or when the trace ends). */
+  pauseOnResume: (() => void) | undefined;
 }
 
 const traces = new Map<LockFrame, AwaitTrace>();
@@ -67,15 +69,22 @@ export class SlowCallTracer {
       trace.holds++;
       return;
     }
-    traces.set(frame, { holds: 1, recorded: 0, pending: new Set() });
+    traces.set(frame, { holds: 1, recorded: 0, pending: new Set(), pauseOnResume: undefined });
     stopHooks ??= installHooks();
   }
 
-  /** Stops one trace of `frame`; the hook goes once nothing is traced. */
+  /** Runs `pause` in the traced call's own code when it next makes a promise: at its resumption, its own frame on the stack. */
+  pauseAtResumption(frame: LockFrame, pause: () => void): void {
+    const trace = traces.get(frame);
+    if (trace !== undefined) trace.pauseOnResume = pause;
+  }
+
+  /** Stops one trace of `frame` (a pause still waiting runs now, as its hold ends); the hook goes once nothing is traced. */
   untrace(frame: LockFrame): void {
     const trace = traces.get(frame);
     if (trace === undefined || --trace.holds > 0) return;
     traces.delete(frame);
+    takePause(trace)?.();
     if (traces.size === 0 && stopHooks !== undefined) {
       stopHooks();
       stopHooks = undefined;
@@ -109,17 +118,26 @@ function onPromiseCreated(promise: Promise<unknown>): void {
   for (let frame = currentLockFrame(); frame !== undefined; frame = frame.parent) {
     const trace = traces.get(frame);
     if (trace === undefined) continue;
-    if (trace.recorded >= MAX_RECORDS_PER_TRACE) return;
+    if (trace.recorded >= MAX_RECORDS_PER_TRACE && trace.pauseOnResume === undefined) return;
     const site: { stack?: string } = {};
     const depth = Error.stackTraceLimit;
     Error.stackTraceLimit = STACK_DEPTH;
     Error.captureStackTrace(site, onPromiseCreated);
     Error.stackTraceLimit = depth;
+    // Made by the holder's own code, not by a library working on its behalf: the holder is running again.
+    if (trace.pauseOnResume !== undefined && holderFrames(site.stack)?.ownCodeOnTop === true) takePause(trace)?.();
+    if (trace.recorded >= MAX_RECORDS_PER_TRACE) return;
     const record: AwaitRecord = { createdMs: nowMs(), site, order: trace.recorded++ };
     trace.pending.add(record);
     recordOf.set(promise, { trace, record });
     return;
   }
+}
+
+function takePause(trace: AwaitTrace): (() => void) | undefined {
+  const pause = trace.pauseOnResume;
+  trace.pauseOnResume = undefined;
+  return pause;
 }
 
 function onPromiseSettled(promise: Promise<unknown>): void {
@@ -138,10 +156,11 @@ const libraryFolder = libraryLocation(ownFile());
  * outside Node's internals and dependencies; undefined when the promise was made by the lock library itself (its
  * waits and hand-overs) or shows no code of the holder.
  */
-function holderFrames(stack: string | undefined): { names: string[]; locations: string[] } | undefined {
+function holderFrames(stack: string | undefined): { names: string[]; locations: string[]; ownCodeOnTop: boolean } | undefined {
   const names: string[] = [];
   const locations: string[] = [];
   let sawCode = false;
+  let ownCodeOnTop = false;
   for (const line of (stack ?? '').split('\n').slice(1)) {
     const match = FRAME.exec(line);
     if (match === null) continue;
@@ -152,13 +171,15 @@ function holderFrames(stack: string | undefined): { names: string[]; locations: 
       if (!sawCode) return undefined;
       break;
     }
+    const dependency = file.includes('/node_modules/');
+    if (!sawCode) ownCodeOnTop = !dependency;
     sawCode = true;
-    if (file.includes('/node_modules/')) continue;
+    if (dependency) continue;
     const location = `${file}:${lineNumber}:${column}`;
     names.push(name === undefined ? location : `${name} (${location})`);
     locations.push(location);
   }
-  return names.length === 0 ? undefined : { names, locations };
+  return names.length === 0 ? undefined : { names, locations, ownCodeOnTop };
 }
 
 function libraryLocation(file: string): string {

@@ -20,6 +20,7 @@ import {
   LockTimeoutError,
   LongHoldWatchdog,
   nowMs,
+  rethrowLockFailure,
   runInLockFrame,
   sortedLockIds,
   type LockCallOptions,
@@ -286,7 +287,7 @@ export class RedisLockMap {
       timeoutMs,
     );
     if (this.events.listening && (ids.length > 1 || request.parent !== undefined)) this.lockOrder.record(request, api);
-    return this.acquireAll(request).then(() => this.run(request, fn));
+    return this.acquireAll(request).then(() => this.run(request, fn), rethrowLockFailure);
   }
 
   /** Takes the request's resources in order, waiting in each queue as needed; on any failure releases what it took. */
