@@ -12,6 +12,7 @@ import {
   timeoutMessage,
 } from '../../../extension/contract/describe';
 import type { WaitForEdge } from '../../../extension/contract/lockEvents';
+import { inspectorEventSchema } from '../../../extension/contract/wireSchema';
 
 // transfer #1 holds A and waits for B; transfer #2 holds B and waits for A. Listed out of order on purpose.
 const cycle: WaitForEdge[] = [
@@ -79,4 +80,15 @@ test('inversions, long holds and timeouts name both sides and say what to do', (
   assert.match(longHoldMessage({ chainId: 1, owner: { tool: 'slow' } }, 'db', 1500, 1000), /slow has held 'db' for 1\.5 s \(threshold 1 s\)/);
   const holder = { chainId: 9, owner: { tool: 'holder', requestId: 1 }, mode: 'write' as const, sinceMs: 0 };
   assert.equal(timeoutMessage({ chainId: 3, owner: { tool: 'withdraw' } }, 'account:alice', 1000, [holder]), "withdraw timed out after 1 s waiting for 'account:alice', held by holder #1.");
+});
+
+test('a long hold spent awaiting a slow call names the call, its callers and its share, and the wire keeps it', () => {
+  const slowCall = { location: 'src/rates.ts:8:10', awaitedMs: 1200, frames: ['fetchRates (src/rates.ts:8:10)', 'convert (src/tools.ts:31:22)'] };
+  assert.equal(
+    longHoldMessage({ chainId: 1, owner: { tool: 'convert', requestId: 4 } }, 'rates', 1500, 1000, 2, slowCall),
+    "Long hold (2 times): convert #4 has held 'rates' for 1.5 s (threshold 1 s), 1.2 s of it (80%) awaiting fetchRates (src/rates.ts:8:10), called from convert (src/tools.ts:31:22): held across a slow call. Do that call before taking the lock, or lock only the update after it.",
+  );
+  const event = { type: 'longHold', seq: 3, atMs: 1500, chainId: 1, resource: 'rates', mode: 'write', heldMs: 1500, thresholdMs: 1000, slowCall };
+  assert.deepEqual(inspectorEventSchema.parse(event), event);
+  assert.equal(inspectorEventSchema.safeParse({ ...event, slowCall: { ...slowCall, frames: Array(17).fill('f (x.ts:1:1)') } }).success, false, 'at most 16 frames');
 });
