@@ -37,6 +37,21 @@ describe('renderLiveTable', () => {
     assert.ok(lines.length <= 40);
   });
 
+  it('shows replicas merged: one row per resource, each party on its replica, a gone replica\'s hold with its lease running out', () => {
+    let nowMs = 2000;
+    const model = new InspectorModel({ clock: { now: () => nowMs, setTimeout: () => undefined, clearTimeout: () => undefined } });
+    for (const replica of ['r1', 'r2']) model.addSource({ id: replica, label: `replica '${replica}'`, kind: 'external', pid: 7, connectedAtMs: 0, replica, leaseMs: 10_000 });
+    const make = new LockEventFactory();
+    model.ingest('r1', [make.acquired('account:alice', 1, 1000, 0, { tool: 'transfer', requestId: 1 })]);
+    model.ingest('r2', [make.requested('account:alice', 1, 1010, { tool: 'audit', requestId: 7 })]);
+    model.disconnectSource('r1');
+    nowMs = 8000;
+    const lines = renderLiveTable(model.snapshot(), { title: 'x', columns: 200, rows: 40 });
+    const rows = lines.filter((line) => line.includes('account:alice'));
+    assert.equal(rows.length, 1, 'one row over both replicas');
+    assert.match(rows[0] ?? '', /^replicas: account:alice\s+transfer #1 on replica 'r1' \(replica gone, lease ends within 4 s\)\s+7 s\s+1\s+audit #7 on replica 'r2'$/);
+  });
+
   it('says so when nothing is busy yet', () => {
     const text = renderLiveTable(new InspectorModel().snapshot(), { title: 'x', columns: 80, rows: 30 }).join('\n');
     assert.match(text, /sources: none connected yet/);
@@ -51,5 +66,15 @@ describe('renderSummary', () => {
     assert.match(text, /^TOOL\s+CALLS\s+ERRORS\s+WAIT p50/m);
     assert.match(text, /^transfer\s+1\s+0\s/m);
     assert.match(text, /Warnings \(1, newest first\):/);
+  });
+
+  it('says which call a long hold was awaiting, with its share of the hold', () => {
+    const model = new InspectorModel();
+    model.addSource({ id: 's1', label: 'bundled server', kind: 'launched', pid: 42, connectedAtMs: 0 });
+    const make = new LockEventFactory();
+    const owner = { tool: 'convert', requestId: 4 };
+    const slowCall = { location: 'src/rates.ts:8:10', awaitedMs: 1400, frames: ['fetchRates (src/rates.ts:8:10)', 'convert (src/tools.ts:31:22)'] };
+    model.ingest('s1', [make.callStarted(owner, 0), make.acquired('rates', 1, 0, 0, owner), { ...make.longHold('rates', 1, 1500, 1500, owner), slowCall }]);
+    assert.match(renderSummary(model.snapshot()).join('\n'), /convert #4 has held 'rates' for 1\.5 s \(threshold 1 s\), 1\.4 s of it \(93%\) awaiting fetchRates \(src\/rates\.ts:8:10\), called from convert/);
   });
 });
