@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderLiveTable, renderSummary } from '../../../extension/cli/liveTable';
+import type { LockLongHoldEvent } from '../../../extension/contract/lockEvents';
 import { InspectorModel } from '../../../extension/inspector/inspectorModel';
 import { LockEventFactory } from '../../support/lockEvents';
 
@@ -74,7 +75,7 @@ describe('renderSummary', () => {
     const make = new LockEventFactory();
     const owner = { tool: 'convert', requestId: 4 };
     const slowCall = { location: 'src/rates.ts:8:10', awaitedMs: 1400, frames: ['fetchRates (src/rates.ts:8:10)', 'convert (src/tools.ts:31:22)'] };
-    model.ingest('s1', [make.callStarted(owner, 0), make.acquired('rates', 1, 0, 0, owner), { ...make.longHold('rates', 1, 1500, 1500, owner), slowCall }]);
+    model.ingest('s1', [make.callStarted(owner, 0), make.acquired('rates', 1, 0, 0, owner), { ...(make.longHold('rates', 1, 1500, 1500, owner) as LockLongHoldEvent), slowCall }]);
     assert.match(renderSummary(model.snapshot()).join('\n'), /convert #4 has held 'rates' for 1\.5 s \(threshold 1 s\), 1\.4 s of it \(93%\) awaiting fetchRates \(src\/rates\.ts:8:10\), called from convert/);
   });
 });
