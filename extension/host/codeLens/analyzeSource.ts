@@ -132,6 +132,8 @@ class SourceAnalyzer {
   private readonly pendingRegistrations: PendingRegistration[] = [];
   private readonly pendingLockSites: PendingLockSite[] = [];
   private readonly pendingCallToolHandlers: PendingCallToolHandler[] = [];
+  /** Every call of the file, in the walk's (pre-)order, which is by position. */
+  private readonly calls: ts.CallExpression[] = [];
   /** Per tool: the patterns of the lock calls its handler reaches through calls. */
   private readonly reachedLockPatterns = new Map<string, string[]>();
 
@@ -165,6 +167,7 @@ class SourceAnalyzer {
   };
 
   private noteCall(node: ts.CallExpression): void {
+    this.calls.push(node);
     const callee = unwrapExpression(node.expression);
     const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : ts.isIdentifier(callee) ? callee : undefined;
     if (!nameNode) return;
@@ -291,28 +294,53 @@ class SourceAnalyzer {
   private followCallsOf(tool: string, body: ts.Node): void {
     const start = ts.isIdentifier(body) ? this.resolver.resolveFunction(body) : body;
     if (!start) return;
+    const own = isFunctionNode(start) && start.body ? start.body : start;
     const followed = new Set<ts.Node>([start]);
     const patterns: string[] = [];
-    const walk = (node: ts.Node, thisClass: ts.ClassLikeDeclaration | undefined, viaCall: boolean, depth: number): void => {
-      if (ts.isCallExpression(node)) {
-        const callee = unwrapExpression(node.expression);
+    const follow = (node: ts.Node, thisClass: ts.ClassLikeDeclaration | undefined, depth: number): void => {
+      for (const call of this.callsWithin(node)) {
+        const callee = unwrapExpression(call.expression);
         const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
-        if ((name === 'withLock' || name === 'withLocks') && node.arguments.length >= 2) {
-          if (viaCall) patterns.push(...this.patternsOfLockCall(name, node.arguments[0]!));
-        } else if (depth < MAX_FOLLOWED_CALLS) {
-          const target = this.calleeOf(callee, thisClass);
-          if (target?.fn.body && !followed.has(target.fn)) {
-            followed.add(target.fn);
-            if (this.resolver.isInAnalysedFile(target.fn)) this.toolScopes.push({ tool, pos: target.fn.pos, end: target.fn.end, direct: false });
-            walk(target.fn.body, target.thisClass, true, depth + 1);
-          }
+        if ((name === 'withLock' || name === 'withLocks') && call.arguments.length >= 2) {
+          // The handler's own lock calls have lenses of their own.
+          if (!this.resolver.isInAnalysedFile(call) || call.pos < own.pos || call.pos >= own.end) patterns.push(...this.patternsOfLockCall(name, call.arguments[0]!));
+          continue;
         }
+        if (depth >= MAX_FOLLOWED_CALLS) continue;
+        const target = this.calleeOf(callee, thisClass);
+        if (!target?.fn.body || followed.has(target.fn)) continue;
+        followed.add(target.fn);
+        if (this.resolver.isInAnalysedFile(target.fn)) this.toolScopes.push({ tool, pos: target.fn.pos, end: target.fn.end, direct: false });
+        follow(target.fn.body, target.thisClass, depth + 1);
       }
-      ts.forEachChild(node, (child) => walk(child, thisClass, viaCall, depth));
     };
-    walk(isFunctionNode(start) && start.body ? start.body : start, undefined, false, 0);
+    follow(own, undefined, 0);
     const known = this.reachedLockPatterns.get(tool) ?? [];
     this.reachedLockPatterns.set(tool, [...new Set([...known, ...patterns])]);
+  }
+
+  /** The calls inside `node`, in source order: looked up among the ones the walk noted for this file, found by a walk in an imported one. */
+  private callsWithin(node: ts.Node): ts.CallExpression[] {
+    if (!this.resolver.isInAnalysedFile(node)) {
+      const found: ts.CallExpression[] = [];
+      const look = (child: ts.Node): void => {
+        if (ts.isCallExpression(child)) found.push(child);
+        ts.forEachChild(child, look);
+      };
+      ts.forEachChild(node, look);
+      return found;
+    }
+    // The walk notes calls in pre-order, so by position: the first one inside `node` is found by bisection.
+    let low = 0;
+    let high = this.calls.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (this.calls[middle]!.pos < node.pos) low = middle + 1;
+      else high = middle;
+    }
+    const inside: ts.CallExpression[] = [];
+    for (let index = low; index < this.calls.length && this.calls[index]!.pos < node.end; index++) inside.push(this.calls[index]!);
+    return inside;
   }
 
   /** The function or method a call reaches: a function by name (imports too), `this.method`, or a method of an instance's class. */
