@@ -2,6 +2,7 @@ import ts from 'typescript';
 import {
   DECLARATION_KINDS,
   type FunctionNode,
+  boundNames,
   type ModuleReader,
   MAX_RESOLUTION_DEPTH,
   SourceResolver,
@@ -467,12 +468,6 @@ function isToolNameExpression(expression: ts.Expression): boolean {
   const identifier = ts.isIdentifier(node) ? node.text : ts.isPropertyAccessExpression(node) ? node.name.text : undefined;
   const lower = identifier?.toLowerCase();
   return lower !== undefined && (lower.includes('name') || lower.includes('tool'));
-}
-
-/** Every name a parameter binds, including inside destructuring. */
-function boundNames(name: ts.BindingName): string[] {
-  if (ts.isIdentifier(name)) return [name.text];
-  return name.elements.flatMap((element) => (ts.isOmittedExpression(element) ? [] : boundNames(element.name)));
 }
 
 function collapseWildcards(pattern: string): string {

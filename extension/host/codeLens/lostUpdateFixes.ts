@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import type { SourceRange } from './analyzeSource';
-import { boundNames, isFunctionLike, type LostUpdateRisk } from './raceAnalysis';
+import type { LostUpdateRisk } from './raceAnalysis';
+import { boundNames, isFunctionNode } from './sourceResolver';
 
 /** One replacement in a document: what a code action applies. */
 export interface TextEdit {
@@ -47,7 +48,7 @@ function withLockFix(source: ts.SourceFile, risk: LostUpdateRisk, span: SourceRa
   const declared = new Set(inSpan.flatMap((statement) => (ts.isVariableStatement(statement) ? statement.declarationList.declarations.flatMap((declaration) => boundNames(declaration.name)) : [])));
   const usedLater = after.some((statement) => mentionsAny(statement, declared));
   // The rest of the block goes inside too when it needs the span's names; returning its result keeps the handler's.
-  if (usedLater && !isFunctionLike(block.parent)) return undefined;
+  if (usedLater && !isFunctionNode(block.parent)) return undefined;
   const wrapped = usedLater ? [...inSpan, ...after] : inSpan;
   const first = wrapped[0];
   const last = wrapped[wrapped.length - 1];

@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import type { SourceRange } from './analyzeSource';
-import type { ModuleReader } from './sourceResolver';
+import { type ModuleReader, boundNames, isFunctionNode, unwrapExpression } from './sourceResolver';
 
 /** What kind of shared state a risky span reads and writes. */
 export type SharedStateKeyKind = 'variable' | 'field' | 'map' | 'file';
@@ -98,7 +98,7 @@ class FileScope {
       }
       if (ts.isVariableDeclaration(node)) for (const name of boundNames(node.name)) this.variables.add(name);
       if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
-        const initializer = unwrap(node.initializer);
+        const initializer = unwrapExpression(node.initializer);
         if (ts.isArrowFunction(initializer) || ts.isFunctionExpression(initializer)) this.functions.set(node.name.text, initializer);
       }
       if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && node.importClause) {
@@ -124,7 +124,7 @@ class FileScope {
 /** The name and class of `const name = new Class()`, `name = new Class()` or `let name: Class`; undefined for anything else. */
 function instanceBinding(node: ts.Node): { name: string; className: string } | undefined {
   const created = (expression: ts.Expression | undefined) => {
-    const value = expression && unwrap(expression);
+    const value = expression && unwrapExpression(expression);
     return value && ts.isNewExpression(value) && ts.isIdentifier(value.expression) ? value.expression.text : undefined;
   };
   if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) {
@@ -154,8 +154,8 @@ class RaceAnalyzer {
       if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && TOOL_REGISTRATIONS.has(node.expression.name.text)) {
         const last = node.arguments.at(-1);
         // A task tool's handler is an object of functions (createTask, getTask, getTaskResult), each a call of its own.
-        const taskHandlers = node.expression.name.text === 'registerToolTask' && last && ts.isObjectLiteralExpression(unwrap(last)) ? taskHandlerFunctions(scope, unwrap(last) as ts.ObjectLiteralExpression) : undefined;
-        const handler = taskHandlers ? undefined : [...node.arguments].reverse().map((argument) => functionOf(scope, unwrap(argument))).find((fn) => fn !== undefined);
+        const taskHandlers = node.expression.name.text === 'registerToolTask' && last && ts.isObjectLiteralExpression(unwrapExpression(last)) ? taskHandlerFunctions(scope, unwrapExpression(last) as ts.ObjectLiteralExpression) : undefined;
+        const handler = taskHandlers ? undefined : [...node.arguments].reverse().map((argument) => functionOf(scope, unwrapExpression(argument))).find((fn) => fn !== undefined);
         const first = node.arguments[0];
         this.tool = node.expression.name.text !== 'setRequestHandler' && first && ts.isStringLiteralLike(first) ? first.text : undefined;
         for (const fn of taskHandlers ?? (handler ? [handler] : [])) {
@@ -198,7 +198,7 @@ class RaceAnalyzer {
       for (const read of taint) derived.add(read);
     };
     // A nested callback runs later, not here.
-    if (isFunctionLike(node)) return derived;
+    if (isFunctionNode(node)) return derived;
     if (ts.isReturnStatement(node)) {
       if (node.expression) for (const read of this.visit(node.expression, frame)) frame.returned.add(read);
       return derived;
@@ -361,7 +361,7 @@ class RaceAnalyzer {
 
   /** The shared-state key an expression names, or undefined for locals, calls and anything not long-lived. */
   private keyOf(node: ts.Expression, frame: Frame, container = false): { key: string; keyKind: SharedStateKeyKind } | undefined {
-    const expression = unwrap(node);
+    const expression = unwrapExpression(node);
     if (ts.isIdentifier(expression)) {
       if (frame.locals.has(expression.text) || expression.text === 'undefined') return undefined;
       // A name declared outside the handler: module or closure state. Functions and classes are not state.
@@ -370,7 +370,7 @@ class RaceAnalyzer {
       return { key: expression.text, keyKind: 'variable' };
     }
     if (ts.isPropertyAccessExpression(expression)) {
-      const receiver = unwrap(expression.expression);
+      const receiver = unwrapExpression(expression.expression);
       const base =
         receiver.kind === ts.SyntaxKind.ThisKeyword
           ? frame.thisClass?.name?.text ?? 'this'
@@ -453,7 +453,7 @@ function anchors(read: ReadEvent, write: ts.Node, writePath: readonly ts.Node[])
 function taskHandlerFunctions(scope: FileScope, handlers: ts.ObjectLiteralExpression): ts.FunctionLikeDeclaration[] {
   return handlers.properties.flatMap((property) => {
     if (ts.isMethodDeclaration(property)) return [property];
-    const value = ts.isPropertyAssignment(property) ? functionOf(scope, unwrap(property.initializer)) : ts.isShorthandPropertyAssignment(property) ? scope.functions.get(property.name.text) : undefined;
+    const value = ts.isPropertyAssignment(property) ? functionOf(scope, unwrapExpression(property.initializer)) : ts.isShorthandPropertyAssignment(property) ? scope.functions.get(property.name.text) : undefined;
     return value ? [value] : [];
   });
 }
@@ -465,23 +465,12 @@ function functionOf(scope: FileScope, argument: ts.Expression): ts.FunctionLikeD
 }
 
 function containingFunction(node: ts.Node): ts.Node | undefined {
-  for (let current = node.parent; current; current = current.parent) if (isFunctionLike(current)) return current;
+  for (let current = node.parent; current; current = current.parent) if (isFunctionNode(current)) return current;
   return undefined;
 }
 
 function contains(outer: ts.Node, inner: ts.Node): boolean {
   return inner.getSourceFile() === outer.getSourceFile() && inner.pos >= outer.pos && inner.end <= outer.end;
-}
-
-function unwrap(node: ts.Expression): ts.Expression {
-  let current = node;
-  while (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isNonNullExpression(current) || ts.isTypeAssertionExpression(current)) current = current.expression;
-  return current;
-}
-
-/** Whether a node is a function with a body of its own (a nested callback runs later than the code around it). */
-export function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaration {
-  return ts.isArrowFunction(node) || ts.isFunctionExpression(node) || ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node);
 }
 
 function isAssignment(kind: ts.SyntaxKind): boolean {
@@ -498,7 +487,7 @@ function localNames(fn: ts.FunctionLikeDeclaration): Set<string> {
   for (const parameter of fn.parameters) for (const name of boundNames(parameter.name)) names.add(name);
   const collect = (node: ts.Node): void => {
     if (ts.isVariableDeclaration(node)) for (const name of boundNames(node.name)) names.add(name);
-    if (isFunctionLike(node)) {
+    if (isFunctionNode(node)) {
       if (ts.isFunctionDeclaration(node) && node.name) names.add(node.name.text);
       return;
     }
@@ -506,12 +495,6 @@ function localNames(fn: ts.FunctionLikeDeclaration): Set<string> {
   };
   if (fn.body) ts.forEachChild(fn.body, collect);
   return names;
-}
-
-/** The names a declaration binds, destructuring included. */
-export function boundNames(name: ts.BindingName): string[] {
-  if (ts.isIdentifier(name)) return [name.text];
-  return name.elements.flatMap((element) => (ts.isOmittedExpression(element) ? [] : boundNames(element.name)));
 }
 
 /** The statement of a block that contains `node`. */

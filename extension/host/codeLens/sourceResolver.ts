@@ -247,6 +247,12 @@ export function isFunctionNode(node: ts.Node): node is FunctionNode {
   return ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node);
 }
 
+/** The names a declaration or parameter binds, destructuring included. */
+export function boundNames(name: ts.BindingName): string[] {
+  if (ts.isIdentifier(name)) return [name.text];
+  return name.elements.flatMap((element) => (ts.isOmittedExpression(element) ? [] : boundNames(element.name)));
+}
+
 /** Strips what does not change a value: parentheses, `as`, `satisfies`, `!`, and `<T>x` casts. */
 export function unwrapExpression(expression: ts.Expression): ts.Expression {
   let node = expression;
