@@ -52,7 +52,7 @@ export class LongHoldWatchdog<Hold extends WatchedHold<Hold>> {
     else this.newestWatched.newerWatched = hold;
     this.newestWatched = hold;
     if (this.timer === undefined) this.arm(this.thresholdMs);
-    if (this.slowCalls.isSlow(this.options.resourceOf(hold))) {
+    if (this.slowCalls.knowsSlowResources && this.slowCalls.isSlow(this.options.resourceOf(hold))) {
       hold.traced = true;
       this.slowCalls.trace(hold.request);
     }

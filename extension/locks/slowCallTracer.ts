@@ -50,9 +50,14 @@ export class SlowCallTracer {
 
   constructor(private readonly maxResources = 1024) {}
 
+  /** Whether any resource has held long yet: until then no hold asks which resource it is on. */
+  get knowsSlowResources(): boolean {
+    return this.slowResources.size !== 0;
+  }
+
   /** Whether holds of `resource` are traced. */
   isSlow(resource: string): boolean {
-    return this.slowResources.size !== 0 && this.slowResources.has(resource);
+    return this.slowResources.has(resource);
   }
 
   /** Remembers that `resource` was held long: its next holds are traced. */
