@@ -324,9 +324,34 @@ export function readOnlyHintMessage(tool: string, calls: number, readLocks: numb
   );
 }
 
+/**
+ * What the warning on a tool annotated read-only that writes says: what it did and how often, and why it matters.
+ * `Read-only tool writes: countItems is annotated readOnlyHint: true, yet in 40 calls it took 12 write locks (on
+ * 'account:a0') and made 39 writes of tracked shared state ('/srv/store.json.views'). ...`
+ */
+export function readOnlyViolationMessage(violation: {
+  readonly tool: string;
+  readonly calls: number;
+  readonly writeLocks: number;
+  readonly writeLockResources: readonly string[];
+  readonly trackedWrites: number;
+  readonly writtenKeys: readonly string[];
+}): string {
+  const named = (ids: readonly string[]) => ids.map(quoteResource).join(', ');
+  const deeds = [
+    ...(violation.writeLocks > 0 ? [`took ${countOf(violation.writeLocks, 'write lock')} (on ${named(violation.writeLockResources)})`] : []),
+    ...(violation.trackedWrites > 0 ? [`made ${countOf(violation.trackedWrites, 'write')} of tracked shared state (${named(violation.writtenKeys)})`] : []),
+  ];
+  return (
+    `Read-only tool writes: ${violation.tool} is annotated readOnlyHint: true, yet in ${countOf(violation.calls, 'call')} it ${deeds.join(' and ')}. ` +
+    'Clients run read-only tools in parallel with others and without confirmation; take only read locks and write nothing, or drop the hint.'
+  );
+}
+
 /** The heading of each kind of advice in the warning list. */
 export const ADVICE_TITLES: Readonly<Record<AdviceKind, string>> = {
   granularity: 'Coarse lock',
   timeoutBudget: 'Timeout budget',
   readOnlyHint: 'Parallel safety',
+  readOnlyViolation: 'Read-only tool writes',
 };

@@ -80,8 +80,8 @@ export interface ToolView {
   readonly holding: readonly string[];
 }
 
-/** What an advice is about: a coarse lock (with what-if figures), a timeout budget, a tool that may be annotated read-only. */
-export type AdviceKind = 'granularity' | 'timeoutBudget' | 'readOnlyHint';
+/** What an advice is about: a coarse lock (with what-if figures), a timeout budget, a tool that may be annotated read-only, a tool annotated read-only that writes. */
+export type AdviceKind = 'granularity' | 'timeoutBudget' | 'readOnlyHint' | 'readOnlyViolation';
 
 /** Something a person should look at; `occurrences` says how often it happened (1 when absent). */
 export type WarningView = { readonly occurrences?: number } & (

@@ -1,7 +1,7 @@
-import { granularityAdviceMessage, readOnlyHintMessage, timeoutBudgetMessage } from '../../contract/describe';
+import { granularityAdviceMessage, readOnlyHintMessage, readOnlyViolationMessage, timeoutBudgetMessage } from '../../contract/describe';
 import type { AdviceKind, SourcedEvent, WarningView } from '../../contract/inspectorSnapshot';
 import { granularityWhatIf, type GranularityWhatIfOptions } from './granularityWhatIf';
-import { parallelSafetyHints } from './parallelSafetyHints';
+import { parallelSafetyHints, readOnlyViolations } from './parallelSafetyHints';
 import { timeoutBudget, type ClientTimeout } from './timeoutBudget';
 
 /** What the advisors are told; every field has a default. */
@@ -16,7 +16,8 @@ export type AdviceWarning = Extract<WarningView, { readonly kind: 'advice' }>;
 
 /**
  * Every advice the history supports, as warnings the views list beside the others: coarse locks with their what-if
- * figures, timeout budgets that do not fit the client's, and tools that may be annotated read-only.
+ * figures, timeout budgets that do not fit the client's, tools that may be annotated read-only, and tools annotated
+ * read-only that write.
  */
 export function adviceWarnings(history: readonly SourcedEvent[], options: AdviceOptions = {}): AdviceWarning[] {
   const atMs = history.at(-1)?.atMs ?? 0;
@@ -33,5 +34,6 @@ export function adviceWarnings(history: readonly SourcedEvent[], options: Advice
     ...granularityWhatIf(history, options.granularity).map((finding) => advice('granularity', finding.sourceId, { resource: finding.resource }, granularityAdviceMessage(finding))),
     ...timeoutBudget(history, options.clientTimeout).map((finding) => advice('timeoutBudget', finding.sourceId, { tool: finding.tool }, timeoutBudgetMessage(finding.tool, finding))),
     ...parallelSafetyHints(history).map((hint) => advice('readOnlyHint', hint.sourceId, { tool: hint.tool }, readOnlyHintMessage(hint.tool, hint.calls, hint.readLocks))),
+    ...readOnlyViolations(history).map((violation) => advice('readOnlyViolation', violation.sourceId, { tool: violation.tool }, readOnlyViolationMessage(violation))),
   ];
 }

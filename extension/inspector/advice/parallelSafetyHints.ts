@@ -8,45 +8,112 @@ export interface ReadOnlyHint {
   readonly readLocks: number;
 }
 
+/** A tool annotated `readOnlyHint: true` that was seen to take write locks or write tracked shared state. */
+export interface ReadOnlyViolation {
+  readonly sourceId: string;
+  readonly tool: string;
+  readonly calls: number;
+  /** Write locks it requested, and on which resources (first few, in the order first taken). */
+  readonly writeLocks: number;
+  readonly writeLockResources: readonly string[];
+  /** Its writes of tracked shared state that lost-update reports name (as the stale or the overwritten write), and their keys. */
+  readonly trackedWrites: number;
+  readonly writtenKeys: readonly string[];
+}
+
 // Fewer calls than this say too little about what a tool does.
 const MIN_CALLS = 3;
+// Resources and keys a violation names; the counts cover the rest.
+const MAX_NAMED = 3;
+
+/** What one tool of one source was seen to do. */
+interface ToolConduct {
+  readonly sourceId: string;
+  readonly tool: string;
+  calls: number;
+  readLocks: number;
+  writeLocks: number;
+  readonly writeLockResources: Set<string>;
+  /** Tracked writes by `chainId:atMs`, so a write that is both a stale write and, later, the overwritten one counts once. */
+  readonly trackedWrites: Set<string>;
+  readonly writtenKeys: Set<string>;
+  /** `readOnlyHint` of its latest call that carried annotations. */
+  readOnlyHint: boolean | undefined;
+}
 
 /**
  * From what each tool was seen to do, the tools that may carry `readOnlyHint: true` (clients run read-only tools in
- * parallel): every lock they took was a read lock, and no lost-update report names them as a writer.
+ * parallel): every lock they took was a read lock, no lost-update report names them as a writer, and they are not
+ * annotated read-only already.
  */
 export function parallelSafetyHints(history: readonly SourcedEvent[]): ReadOnlyHint[] {
-  const seen = new Map<string, { sourceId: string; tool: string; calls: number; readLocks: number; wrote: boolean }>();
-  const toolOf = (sourceId: string, tool: string | undefined) => {
+  return [...toolConduct(history)]
+    .filter((tool) => tool.readOnlyHint !== true && tool.writeLocks === 0 && tool.trackedWrites.size === 0 && tool.readLocks > 0 && tool.calls >= MIN_CALLS)
+    .map(({ sourceId, tool, calls, readLocks }) => ({ sourceId, tool, calls, readLocks }));
+}
+
+/**
+ * The tools whose annotation says `readOnlyHint: true` (as their server lists them; every call reports it) but which
+ * took a write lock or wrote tracked shared state: a client that runs read-only tools in parallel trusts that hint.
+ */
+export function readOnlyViolations(history: readonly SourcedEvent[]): ReadOnlyViolation[] {
+  return [...toolConduct(history)]
+    .filter((tool) => tool.readOnlyHint === true && (tool.writeLocks > 0 || tool.trackedWrites.size > 0))
+    .map(({ sourceId, tool, calls, writeLocks, writeLockResources, trackedWrites, writtenKeys }) => ({
+      sourceId,
+      tool,
+      calls,
+      writeLocks,
+      writeLockResources: [...writeLockResources].slice(0, MAX_NAMED),
+      trackedWrites: trackedWrites.size,
+      writtenKeys: [...writtenKeys].slice(0, MAX_NAMED),
+    }));
+}
+
+function toolConduct(history: readonly SourcedEvent[]): Iterable<ToolConduct> {
+  const seen = new Map<string, ToolConduct>();
+  const toolOf = (sourceId: string, tool: string | undefined): ToolConduct | undefined => {
     if (tool === undefined) return undefined;
     const key = `${sourceId}\u0000${tool}`;
     let entry = seen.get(key);
-    if (!entry) seen.set(key, (entry = { sourceId, tool, calls: 0, readLocks: 0, wrote: false }));
+    if (!entry) {
+      entry = { sourceId, tool, calls: 0, readLocks: 0, writeLocks: 0, writeLockResources: new Set(), trackedWrites: new Set(), writtenKeys: new Set(), readOnlyHint: undefined };
+      seen.set(key, entry);
+    }
     return entry;
   };
   for (const event of history) {
     switch (event.type) {
       case 'callStarted': {
         const tool = toolOf(event.sourceId, event.owner.tool);
-        if (tool) tool.calls += 1;
+        if (!tool) break;
+        tool.calls += 1;
+        if (event.annotations !== undefined) tool.readOnlyHint = event.annotations.readOnlyHint;
         break;
       }
       case 'requested': {
         const tool = toolOf(event.sourceId, event.owner?.tool);
         if (!tool) break;
-        if (event.mode === 'read') tool.readLocks += 1;
-        else tool.wrote = true;
+        if (event.mode === 'read') {
+          tool.readLocks += 1;
+        } else {
+          tool.writeLocks += 1;
+          tool.writeLockResources.add(event.resource);
+        }
         break;
       }
       case 'lostUpdate':
-        for (const owner of [event.owner, event.overwritten.owner]) {
+        for (const [owner, chainId, atMs] of [
+          [event.owner, event.chainId, event.staleWrite.atMs],
+          [event.overwritten.owner, event.overwritten.chainId, event.overwritten.atMs],
+        ] as const) {
           const tool = toolOf(event.sourceId, owner?.tool);
-          if (tool) tool.wrote = true;
+          if (!tool) continue;
+          tool.trackedWrites.add(`${chainId}:${atMs}`);
+          tool.writtenKeys.add(event.key);
         }
         break;
     }
   }
-  return [...seen.values()]
-    .filter((tool) => !tool.wrote && tool.readLocks > 0 && tool.calls >= MIN_CALLS)
-    .map(({ sourceId, tool, calls, readLocks }) => ({ sourceId, tool, calls, readLocks }));
+  return seen.values();
 }
