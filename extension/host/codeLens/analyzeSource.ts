@@ -103,8 +103,8 @@ export interface AnalyzeOptions {
 
 const TOOL_CALL_SCHEMA_NAME = 'CallToolRequestSchema';
 
-/** A file mentions one of these if it has anything to find (`tool` also covers `registerTool`). */
-const RELEVANT_WORDS = ['tool', TOOL_CALL_SCHEMA_NAME, 'withLock'];
+/** A file mentions one of these if it has anything to find: `.tool(`, `tools/call`; `registerTool`, `registerToolTask`, `CallToolRequestSchema`; lock calls. */
+const RELEVANT_WORDS = ['tool', 'Tool', 'withLock'];
 
 /** Methods that reorder or filter a list of resource ids without changing which kinds of ids it holds. */
 const LIST_PRESERVING_METHODS = new Set(['sort', 'filter', 'slice', 'reverse', 'toSorted', 'toReversed']);

@@ -137,6 +137,11 @@ describe('analyzeSource: awkward spellings', () => {
     assert.deepEqual(lockSitesOf(analysis), [], 'both ids come from the other module');
   });
 
+  it('reads a file whose only mention of a tool is registerTool (no lowercase "tool" anywhere)', () => {
+    const analysis = analyzeSource('server.js', "server.registerTool('create_entities', {}, async ({ entities }) => ({ content: [] }));");
+    assert.deepEqual(registrationsOf(analysis), ['create_entities@1']);
+  });
+
   it('does not mistake unrelated calls for registrations or lock sites', () => {
     const analysis = analyzeSource(
       'other.ts',
