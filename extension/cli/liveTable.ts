@@ -1,4 +1,4 @@
-import { describeOwner, formatDuration } from '../contract/describe';
+import { describeOwner, formatDuration, leaseRunningOutText } from '../contract/describe';
 import type { InspectorSnapshot, PartyView, SourceInfo, ToolView, WarningView } from '../contract/inspectorSnapshot';
 
 /** What frames the table besides the snapshot. */
@@ -34,6 +34,8 @@ type ToolColumn = keyof typeof TOOL_COLUMNS;
 const LIVE_TOOL_COLUMNS: readonly ToolColumn[] = ['TOOL', 'CALLS', 'ACTIVE', 'WAIT p95', 'HOLD p95', 'MAX WAIT', 'TIMEOUTS', 'DEADLOCKS', 'ERRORS'];
 const SUMMARY_TOOL_COLUMNS: readonly ToolColumn[] = ['TOOL', 'CALLS', 'ERRORS', 'WAIT p50', 'WAIT p95', 'MAX WAIT', 'HOLD p95', 'TIMEOUTS', 'DEADLOCKS'];
 const MAX_SERVER_OUTPUT_LINES = 3;
+// Wide enough for a holder on a replica whose lease runs out; the terminal's width cuts the line anyway.
+const MAX_COLUMN_WIDTH = 72;
 
 /** Renders the live view as lines: busy resources, per-tool figures, warnings. */
 export function renderLiveTable(snapshot: InspectorSnapshot, options: LiveTableOptions): string[] {
@@ -65,10 +67,10 @@ export function renderLiveTable(snapshot: InspectorSnapshot, options: LiveTableO
           ['RESOURCE', 'HOLDER', 'HELD FOR', 'QUEUE', 'WAITERS'],
           shown.map((resource) => [
             sourceLabel(resource.sourceId) + resource.id,
-            partiesCell(resource.holders, 2),
+            partiesCell(resource.holders, 2, snapshot.atMs),
             resource.holders[0] ? formatDuration(Math.max(0, snapshot.atMs - resource.holders[0].sinceMs)) : '-',
             String(resource.waiters.length),
-            partiesCell(resource.waiters, 3),
+            partiesCell(resource.waiters, 3, snapshot.atMs),
           ]),
         );
   const more = busy.length > shown.length ? [`... and ${busy.length - shown.length} more busy resources`] : [];
@@ -125,16 +127,19 @@ function totalsLine(snapshot: InspectorSnapshot): string {
     (linesRejected > 0 ? `  refused lines ${linesRejected}` : '');
 }
 
-// With several sources, resource ids are prefixed by the source label so equal ids stay apart.
+// With several sources, resource ids are prefixed by the source label so equal ids stay apart; a resource merged
+// over replicas by `replicas: ` (REPLICAS_SOURCE_ID; each party names its replica).
 function labeller(sources: readonly SourceInfo[]): (sourceId: string) => string {
   if (sources.length <= 1) return () => '';
   const labels = new Map(sources.map((source) => [source.id, `${source.label}: `]));
   return (sourceId) => labels.get(sourceId) ?? `${sourceId}: `;
 }
 
-function partiesCell(parties: readonly PartyView[], shown: number): string {
+function partiesCell(parties: readonly PartyView[], shown: number, nowMs: number): string {
   if (parties.length === 0) return '-';
-  const names = parties.slice(0, shown).map((party) => describeOwner(party.owner, party.chainId) + (party.mode === 'read' ? ' (r)' : ''));
+  const names = parties
+    .slice(0, shown)
+    .map((party) => describeOwner(party.owner, party.chainId) + (party.mode === 'read' ? ' (r)' : '') + (party.leaseEndsByMs === undefined ? '' : ` (${leaseRunningOutText(party.leaseEndsByMs, nowMs)})`));
   return parties.length > shown ? `${names.join(', ')}, +${parties.length - shown}` : names.join(', ');
 }
 
@@ -147,7 +152,7 @@ function durationCell(count: number, durationMs: number): string {
 }
 
 function table(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const widths = headers.map((header, column) => Math.min(40, Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length))));
+  const widths = headers.map((header, column) => Math.min(MAX_COLUMN_WIDTH, Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length))));
   const format = (cells: readonly string[]) =>
     cells.map((text, column) => (column === cells.length - 1 ? text : cut(text, widths[column] as number).padEnd(widths[column] as number))).join('  ').trimEnd();
   return [format(headers), ...rows.map(format)];

@@ -170,6 +170,17 @@ export function timeoutStormMessage(resource: string, timeouts: number, windowMs
   );
 }
 
+/** What the sidebar says while it shows the state at a time cursor, given the instant as a clock time (`12:03:41.250`). */
+export function timeCursorBannerText(clockTime: string): string {
+  return `State at ${clockTime} — Escape or Show Live returns to now`;
+}
+
+/** A hold of a replica that is gone, still in Redis until its lease runs out: `gone, lease ends in ≤ 2.4 s`. */
+export function leaseRunningOutText(leaseEndsByMs: number, nowMs: number): string {
+  const leftMs = leaseEndsByMs - nowMs;
+  return leftMs > 0 ? `gone, lease ends in ≤ ${formatDuration(leftMs)}` : 'gone, lease ran out';
+}
+
 /** What a lost-lease warning says: whose lease ran out on what, and what that means for its writes. */
 export function leaseLostMessage(party: NamedParty, resource: string, heldMs: number, leaseMs: number): string {
   return (

@@ -96,6 +96,8 @@ export type WarningView = { readonly occurrences?: number } & (
 /** The whole model at one instant: what the views, the status bar, the CLI and the public API read. */
 export interface InspectorSnapshot {
   readonly atMs: number;
+  /** Set when the views show the state at a time cursor (scrub) instead of now: that instant, epoch milliseconds. */
+  readonly stateAtMs?: number;
   readonly sources: readonly SourceInfo[];
   /** Busy resources first, then the rest that have history. */
   readonly resources: readonly ResourceView[];

@@ -712,13 +712,23 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
 
 /** A snapshot's party as the model keeps it; a replica's own parties name it. */
 function partyOf(party: LockParty, replica: string | undefined): PartyView {
-  const owner = replica === undefined || party.owner?.replica !== undefined ? party.owner : { ...party.owner, replica };
-  return { chainId: party.chainId, owner, mode: party.mode, sinceMs: party.sinceMs };
+  return { chainId: party.chainId, owner: ownerOn(party.owner, replica), mode: party.mode, sinceMs: party.sinceMs };
 }
 
-/** An event of a replica's lock map with its owner (and the holders a timeout names) on that replica. */
+/** `owner` naming `replica` (when given) unless it names one already: a replica's lock map leaves its own name out. */
+function ownerOn(owner: LockOwner | undefined, replica: string | undefined): LockOwner | undefined {
+  return replica === undefined || owner?.replica !== undefined ? owner : { ...owner, replica };
+}
+
+/** An event of a replica's lock map with its own calls (owner, a timeout's holders, a cycle's calls) on that replica. */
 function onReplica(event: InspectorEvent, replica: string): InspectorEvent {
-  const owner = event.owner?.replica !== undefined ? event.owner : { ...event.owner, replica };
-  if (event.type !== 'timeout') return { ...event, owner } as InspectorEvent;
-  return { ...event, owner, holders: event.holders.map((holder) => partyOf(holder, replica)) };
+  const owner = ownerOn(event.owner, replica);
+  switch (event.type) {
+    case 'timeout':
+      return { ...event, owner, holders: event.holders.map((holder) => partyOf(holder, replica)) };
+    case 'deadlock':
+      return { ...event, owner, cycle: event.cycle.map((edge) => ({ ...edge, waiter: { ...edge.waiter, owner: ownerOn(edge.waiter.owner, replica) }, holderReplica: edge.holderReplica ?? replica })) };
+    default:
+      return { ...event, owner } as InspectorEvent;
+  }
 }

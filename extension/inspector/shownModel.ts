@@ -72,7 +72,7 @@ export class ShownModel implements InspectorModelReader {
   }
 
   private stateAt(atMs: number): InspectorSnapshot {
-    return replayRecording(recordingOf(this.replay ?? this.live), atMs).snapshot();
+    return { ...replayRecording(recordingOf(this.replay ?? this.live), atMs).snapshot(), stateAtMs: atMs };
   }
 
   private currentAdvice(): readonly WarningView[] {

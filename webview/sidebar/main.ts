@@ -13,6 +13,7 @@ import { DemoBanner } from './demoBanner';
 import { orderResources, type ResourceQuery, type ResourceSort } from './resourceOrder';
 import { ResourceTable } from './resourceTable';
 import { ServerPanel } from './serverPanel';
+import { TimeCursorBanner } from './timeCursorBanner';
 import { ToolTable } from './toolTable';
 import { WarningList } from './warningList';
 
@@ -40,6 +41,7 @@ class SidebarApp {
   readonly #serverPanel: ServerPanel;
   readonly #demoBanner: DemoBanner;
   readonly #debugPause = new DebugPauseBanner();
+  readonly #timeCursor: TimeCursorBanner;
   #pausedSession: string | undefined;
   #demo: DemoLoadState | undefined;
   readonly #warnings: WarningList;
@@ -72,6 +74,7 @@ class SidebarApp {
       runDemo: () => post({ type: 'runDemo' }),
       openTimeline: () => openTimeline(),
     });
+    this.#timeCursor = new TimeCursorBanner({ showLive: () => post({ type: 'showLive' }) });
     this.#demoBanner = new DemoBanner({
       revealTool: (tool) => post({ type: 'revealTool', tool }),
       setDeadlockPair: (enabled) => post({ type: 'setDemoDeadlockPair', enabled }),
@@ -87,7 +90,8 @@ class SidebarApp {
     this.#tools = new ToolTable({ filterTimeline: (tool) => openTimeline({ tool }), revealTool: (tool) => post({ type: 'revealTool', tool }) }, this.#palette);
     this.#resources = new ResourceTable(
       {
-        openTimeline: (resource: ResourceView) => openTimeline({ resource: resource.id, sourceId: resource.sourceId }),
+        // A row merged over replicas is every replica's: the timeline shows all their lanes of it.
+        openTimeline: (resource: ResourceView) => openTimeline(resource.replicas === undefined ? { resource: resource.id, sourceId: resource.sourceId } : { resource: resource.id }),
         sortBy: (sort) => this.setQuery({ ...this.#query, sort }),
       },
       this.#palette,
@@ -117,11 +121,19 @@ class SidebarApp {
         this.#resources.element,
       ),
     );
-    root.append(this.#serverPanel.element, this.#debugPause.element, this.#demoBanner.element, this.#emptyState, this.#sections);
-    // The resource toolbar sticks just below the (sticky) server panel, whose height varies.
-    new ResizeObserver(() => document.documentElement.style.setProperty('--server-panel-height', `${this.#serverPanel.element.offsetHeight}px`)).observe(this.#serverPanel.element);
-    window.addEventListener('scroll', () => this.#resources.render(this.#clock.now()), { passive: true });
-    window.addEventListener('resize', () => this.#resources.render(this.#clock.now()));
+    // The time cursor's banner heads the view and stays in sight with the server panel.
+    const head = el('div', { class: 'sticky-head' }, this.#timeCursor.element, this.#serverPanel.element);
+    root.append(head, this.#debugPause.element, this.#demoBanner.element, this.#emptyState, this.#sections);
+    // The resource toolbar sticks just below the (sticky) head, whose height varies.
+    new ResizeObserver(() => document.documentElement.style.setProperty('--server-panel-height', `${head.offsetHeight}px`)).observe(head);
+    window.addEventListener('scroll', () => this.#resources.render(this.viewNowMs()), { passive: true });
+    window.addEventListener('resize', () => this.#resources.render(this.viewNowMs()));
+    document.addEventListener('keydown', (event) => {
+      // Escape in the filter box clears the filter first, as search boxes do.
+      if (event.key !== 'Escape' || this.#snapshot?.stateAtMs === undefined || (event.target === this.#filterInput && this.#filterInput.value !== '')) return;
+      event.preventDefault();
+      post({ type: 'clearTimeCursor' });
+    });
     window.setInterval(() => this.tick(), TICK_MS);
     this.render();
   }
@@ -152,7 +164,8 @@ class SidebarApp {
 
   private setSnapshot(snapshot: InspectorSnapshot): void {
     this.#snapshot = snapshot;
-    this.#clock.sync(snapshot.atMs);
+    // A snapshot at a time cursor says nothing of the host's clock now.
+    if (snapshot.stateAtMs === undefined) this.#clock.sync(snapshot.atMs);
     this.#palette.update(snapshot.toolColorSlots, snapshot.tools.map((tool) => tool.tool));
   }
 
@@ -175,7 +188,8 @@ class SidebarApp {
 
   private render(): void {
     const snapshot = this.#snapshot ?? emptySnapshot();
-    const nowMs = this.#clock.now();
+    const nowMs = this.viewNowMs();
+    this.#timeCursor.show(snapshot.stateAtMs);
     const hasData = snapshot.sources.length > 0 || snapshot.resources.length > 0 || snapshot.tools.length > 0;
     this.#serverPanel.show(this.#serverState, snapshot, hasData);
     this.#demoBanner.show(this.#serverState, this.#demo);
@@ -197,9 +211,14 @@ class SidebarApp {
     this.#root.dataset['renderedSnapshotAtMs'] = String(snapshot.atMs);
   }
 
+  /** The instant the view shows: the time cursor's, standing still, or the host's time now. */
+  private viewNowMs(): number {
+    return this.#snapshot?.stateAtMs ?? this.#clock.now();
+  }
+
   private tick(): void {
     if (!this.#snapshot || document.hidden) return;
-    const nowMs = this.#clock.now();
+    const nowMs = this.viewNowMs();
     this.#resources.render(nowMs);
     this.#warnings.tick(nowMs);
   }

@@ -1,6 +1,6 @@
 import type { PartyView, ResourceView } from '../../extension/contract/inspectorSnapshot';
 import { el, setText } from '../shared/dom';
-import { describeOwner, formatDuration } from '../../extension/contract/describe';
+import { describeOwner, describeReplica, formatDuration, leaseRunningOutText } from '../../extension/contract/describe';
 import { formatAgo, formatCount } from '../shared/format';
 import type { ToolPalette } from '../shared/toolPalette';
 import { MiddleTruncator } from '../shared/middleTruncator';
@@ -159,12 +159,13 @@ export class ResourceTable {
     const state = incident ? 'incident' : waiting > 0 ? 'queued' : held ? 'held' : 'idle';
     if (elements.row.dataset['state'] !== state) elements.row.dataset['state'] = state;
     elements.row.dataset['resource'] = resource.id;
-    const source = this.#multipleSources ? this.#sourceLabel(resource.sourceId) : undefined;
+    // A row merged over replicas names each party's replica; other rows name their source when there are several.
+    const source = this.#multipleSources && resource.replicas === undefined ? this.#sourceLabel(resource.sourceId) : undefined;
     // Cut in the middle, not at the end, so a narrow view still shows the start and the end of the id; the
     // source goes to the row's second line, where it takes no room from the id.
     setText(elements.name, this.#truncator.fit(elements.name, resource.id, this.#nameWidthPx));
     // The narrow layout hides the p95 column; the name's tooltip keeps the figure.
-    const title = source ? `${resource.id} · ${source.full}` : resource.id;
+    const title = source ? `${resource.id} · ${source.full}` : resource.replicas ? `${resource.id} · ${resource.replicas.map(describeReplica).join(', ')}` : resource.id;
     elements.name.title = resource.wait.count > 0 ? `${title} · wait p95 ${formatDuration(resource.wait.p95)}` : title;
     elements.badge.hidden = !incident;
     if (incident) setText(elements.badge, `${incident.kind === 'timeout' ? 'timed out' : incident.kind === 'deadlock' ? 'deadlock' : 'cancelled'} ${formatAgo(incident.atMs, nowMs)}`);
@@ -179,9 +180,12 @@ export class ResourceTable {
     const slot = String(this.palette.slotOf(first?.owner?.tool));
     if (elements.swatch.dataset['slot'] !== slot) elements.swatch.dataset['slot'] = slot;
     elements.swatch.hidden = !first;
-    setText(elements.holder, `${source ? `${source.short} · ` : ''}${first ? holdersText(resource.holders, nowMs) : `idle · ${formatCount(resource.acquisitions)} acquisitions`}`);
+    const merged = resource.replicas !== undefined;
+    setText(elements.holder, `${source ? `${source.short} · ` : ''}${first ? shortHoldersText(resource.holders, nowMs, merged) : `idle · ${formatCount(resource.acquisitions)} acquisitions`}`);
+    elements.holder.classList.toggle('lease-running-out', first?.leaseEndsByMs !== undefined);
+    elements.holder.title = first ? holdersText(resource.holders, nowMs) : '';
     const queue = resource.waiters.map((party) => describeOwner(party.owner, party.chainId)).join(', ');
-    setText(elements.waiters, waiting > 0 ? `⟵ ${queue}` : '');
+    setText(elements.waiters, waiting > 0 ? `⟵ ${resource.waiters.map((party) => shortPartyText(party, merged)).join(', ')}` : '');
     elements.waiters.title = waiting > 0 ? `Waiting, first in line first: ${queue}` : '';
     elements.row.setAttribute(
       'aria-label',
@@ -222,6 +226,24 @@ function nameWidthIn(row: RowElements): number {
   return cell.clientWidth - row.dot.offsetWidth - parseFloat(getComputedStyle(cell).columnGap || '0');
 }
 
+/** A party in a row's little room: a row merged over replicas puts the replica first (`r1: transfer #41`). */
+function shortPartyText(party: PartyView, merged: boolean): string {
+  const replica = party.owner?.replica;
+  return merged && replica !== undefined ? `${replica}: ${describeOwner({ ...party.owner, replica: undefined }, party.chainId)}` : describeOwner(party.owner, party.chainId);
+}
+
+/** The holders as a row shows them: who, and how long held; a gone replica's hold is its replica and when its lease ends. */
+function shortHoldersText(holders: readonly PartyView[], nowMs: number, merged: boolean): string {
+  const holderText = (party: PartyView) =>
+    party.leaseEndsByMs === undefined
+      ? `${shortPartyText(party, merged)} · ${formatDuration(nowMs - party.sinceMs)}`
+      : `${party.owner?.replica ?? describeOwner(party.owner, party.chainId)} ${leaseRunningOutText(party.leaseEndsByMs, nowMs)}`;
+  return holders.map(holderText).join(', ');
+}
+
+/** The holders in full, for the row's label: who (on which replica), how long held, and a gone replica's lease. */
 function holdersText(holders: readonly PartyView[], nowMs: number): string {
-  return holders.map((party) => `${describeOwner(party.owner, party.chainId)} · ${formatDuration(nowMs - party.sinceMs)}`).join(', ');
+  const holderText = (party: PartyView) =>
+    `${describeOwner(party.owner, party.chainId)} · ${formatDuration(nowMs - party.sinceMs)}${party.leaseEndsByMs === undefined ? '' : ` · ${leaseRunningOutText(party.leaseEndsByMs, nowMs)}`}`;
+  return holders.map(holderText).join(', ');
 }

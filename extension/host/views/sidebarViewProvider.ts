@@ -107,6 +107,12 @@ class SidebarView extends Disposable {
       case 'showTimeline':
         runViewCommand(COMMANDS.showTimeline, message.filter);
         return;
+      case 'clearTimeCursor':
+        runViewCommand(COMMANDS.showStateAt, {});
+        return;
+      case 'showLive':
+        runViewCommand(COMMANDS.showLive);
+        return;
       default:
         assertNever(message);
     }

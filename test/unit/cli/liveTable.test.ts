@@ -50,7 +50,7 @@ describe('renderLiveTable', () => {
     const lines = renderLiveTable(model.snapshot(), { title: 'x', columns: 200, rows: 40 });
     const rows = lines.filter((line) => line.includes('account:alice'));
     assert.equal(rows.length, 1, 'one row over both replicas');
-    assert.match(rows[0] ?? '', /^replicas: account:alice\s+transfer #1 on replica 'r1' \(replica gone, lease ends within 4 s\)\s+7 s\s+1\s+audit #7 on replica 'r2'$/);
+    assert.match(rows[0] ?? '', /^replicas: account:alice\s+transfer #1 on replica 'r1' \(gone, lease ends in ≤ 4 s\)\s+7 s\s+1\s+audit #7 on replica 'r2'$/);
   });
 
   it('says so when nothing is busy yet', () => {
