@@ -23,6 +23,8 @@ export interface TimelineHeader {
   readonly tools: readonly string[];
   /** As InspectorSnapshot.toolColorSlots. */
   readonly toolColorSlots?: Readonly<Record<string, number>>;
+  /** The time cursor the views show the state at, epoch milliseconds; absent while they show now (the sidebar's Escape and Show Live take it away). */
+  readonly cursorMs?: number;
 }
 
 /** Messages every webview may send to the host. */
@@ -95,7 +97,15 @@ export interface TimelineViewState {
   readonly filter: TimelineFilter;
   readonly msPerPixel: number;
   readonly laneOrder: TimelineLaneOrder;
+  readonly colorBy: TimelineColorBy;
+  readonly laneGrouping: TimelineLaneGrouping;
 }
 
-/** How the timeline orders its swimlanes. */
-export type TimelineLaneOrder = 'name' | 'contention' | 'recent';
+/** How the timeline orders its swimlanes; `source` groups each source's (replica's) lanes together. */
+export type TimelineLaneOrder = 'name' | 'contention' | 'recent' | 'source';
+
+/** What a bar's colour tells: the call's tool, or the replica it ran on. */
+export type TimelineColorBy = 'tool' | 'replica';
+
+/** A lane per resource of each source (each replica its own), or one per resource with every source's bars on it. */
+export type TimelineLaneGrouping = 'source' | 'resource';
