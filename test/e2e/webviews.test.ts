@@ -7,7 +7,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import type { SourcedEvent } from '../../extension/contract/inspectorSnapshot';
+import type { InspectorSnapshot, SourceInfo, SourcedEvent } from '../../extension/contract/inspectorSnapshot';
+import { lostUpdateHeadline } from '../../extension/contract/describe';
 import type { SidebarHostMessage, TimelineHostMessage } from '../../extension/contract/webviewMessages';
 import { timelineChangeMessage, timelineSnapshotMessages } from '../../extension/host/views/timelineMessages';
 import { DEFAULT_MS_PER_PIXEL } from '../../webview/timeline/timeScale';
@@ -15,6 +16,7 @@ import { launchChromium } from '../../tools/chromium.mjs';
 import { loadDemoFixture } from './demoFixture';
 import type { ThemeKind } from './vscodeThemes';
 import { openWebview, type HarnessOptions, type WebviewHarness } from '../support/webviewHarness';
+import { fromSource, LockEventFactory } from '../support/lockEvents';
 
 const SCREENSHOTS = join(__dirname, '..', '..', 'screenshots');
 const THEMES: readonly ThemeKind[] = ['light', 'dark', 'high-contrast'];
@@ -300,6 +302,242 @@ describe('timeline', () => {
     await page.locator('.overlay-card').waitFor();
     assert.match(await page.locator('.overlay-card').innerText(), /No lock events yet/);
     assert.match(await page.locator('.status-text').innerText(), /^Live · 0 of 0 resources · /);
+    await page.context().close();
+  });
+});
+
+/** The recording's last moment: a live timeline's "now", at the right edge of the lanes. */
+const END_MS = recording.snapshot.atMs;
+
+/** The recording with a lost update on a file the demo tools share, its three steps in view near the end. */
+function withLostUpdate(): { history: SourcedEvent[]; event: Extract<SourcedEvent, { type: 'lostUpdate' }> } {
+  const staleWriter = { tool: 'deposit', requestId: 90, sessionId: 'demo-load' };
+  const overwritten = { tool: 'transfer', requestId: 91, sessionId: 'demo-load' };
+  const made = new LockEventFactory().lostUpdate('/srv/bank/ledger.json', 900, END_MS - 300, staleWriter, overwritten);
+  const event = {
+    ...made,
+    read: { atMs: END_MS - 1100, location: 'extension/demoServer/bankStore.ts:41:5' },
+    overwritten: { ...made.overwritten, atMs: END_MS - 700, location: 'extension/demoServer/bankStore.ts:52:7' },
+    staleWrite: { atMs: END_MS - 300, location: 'extension/demoServer/bankStore.ts:52:7' },
+    sourceId: recording.history[0]!.sourceId,
+  } satisfies SourcedEvent;
+  return { history: [...recording.history.filter((each) => each.atMs <= event.atMs), event, ...recording.history.filter((each) => each.atMs > event.atMs)], event };
+}
+
+/** Three replicas of the bundled server sharing one Redis: transfers hand account:alice and account:bob over between them; r2 dies holding account:alice and r3 gets it when r2's 2 s lease has run out. */
+function replicaSession(): { snapshot: InspectorSnapshot; history: SourcedEvent[]; goneAtMs: number; takenAtMs: number } {
+  const make = new LockEventFactory();
+  const replicas = ['r1', 'r2', 'r3'];
+  const sourceOf = (replica: string): string => `replica-${replica}`;
+  const startMs = END_MS - 6000;
+  const sources: SourceInfo[] = replicas.map((replica, index) => ({
+    id: sourceOf(replica),
+    label: `replica '${replica}'`,
+    kind: 'external',
+    pid: 41_000 + index,
+    connected: replica !== 'r2',
+    connectedAtMs: startMs - 1000,
+    eventsReceived: 0,
+    eventsDroppedBySource: 0,
+    linesRejected: 0,
+    partiesRefused: 0,
+    replica,
+    leaseMs: 2000,
+  }));
+  const history: SourcedEvent[] = [];
+  let requestId = 0;
+  const owner = (replica: string) => ({ tool: ['transfer', 'deposit'][requestId % 2]!, requestId: ++requestId, replica });
+  // Back-to-back holds of 180 ms, each by the next replica in turn, the next one queued 40 ms before the hand-over.
+  for (const [resource, offsetMs] of [['account:alice', 0], ['account:bob', 90]] as const) {
+    for (let turn = 0; turn < 12; turn++) {
+      const replica = replicas[turn % 3]!;
+      const at = startMs + offsetMs + turn * 180;
+      const who = owner(replica);
+      history.push(...fromSource(sourceOf(replica), [make.requested(resource, turn, at - 40, who, 'write', 1), make.acquired(resource, turn, at, 40, who), make.released(resource, turn, at + 170, 170, who)]));
+    }
+  }
+  const goneAtMs = END_MS - 3000;
+  const takenAtMs = goneAtMs + 2000;
+  const dying = owner('r2');
+  const next = owner('r3');
+  history.push(...fromSource(sourceOf('r2'), [make.requested('account:alice', 50, goneAtMs - 400, dying), make.acquired('account:alice', 50, goneAtMs - 400, 0, dying)]));
+  history.push(...fromSource(sourceOf('r3'), [make.requested('account:alice', 51, goneAtMs - 300, next, 'write', 1)]));
+  history.push({ type: 'sourceGone', atMs: goneAtMs, sourceId: sourceOf('r2') });
+  history.push(...fromSource(sourceOf('r3'), [make.acquired('account:alice', 51, takenAtMs, takenAtMs - (goneAtMs - 300), next), make.released('account:alice', 51, takenAtMs + 600, 600, next)]));
+  history.sort((a, b) => a.atMs - b.atMs);
+  const snapshot: InspectorSnapshot = { ...recording.snapshot, sources, resources: [], tools: ['deposit', 'transfer'].map((tool) => ({ ...recording.snapshot.tools[0]!, tool })), warnings: [] };
+  return { snapshot, history, goneAtMs, takenAtMs };
+}
+
+/** A live timeline fed `history` with `snapshot` as the host would send them. */
+async function openTimelineWith(options: HarnessOptions, snapshot: InspectorSnapshot, history: readonly SourcedEvent[]): Promise<WebviewHarness> {
+  const timeline = await openAtRecordingEnd('timeline', options);
+  for (const message of timelineSnapshotMessages({ snapshot: () => snapshot, history: () => history, subscribe: () => () => undefined })) await timeline.postFromHost(message);
+  await timeline.page.waitForFunction((newest) => (globalThis as unknown as { document: { getElementById(id: string): { dataset: Record<string, string> } } }).document.getElementById('root').dataset['renderedThroughMs'] === String(newest), Math.max(...history.map((event) => event.atMs)));
+  return timeline;
+}
+
+/** Where a live timeline at the default zoom draws time `atMs` on the lane in row `row`. */
+async function pointAt(timeline: WebviewHarness, row: number, atMs: number): Promise<{ x: number; y: number }> {
+  const scroller = timeline.page.locator('.scroller');
+  const box = (await scroller.boundingBox())!;
+  const widthPx = await scroller.evaluate((element) => (element as unknown as { clientWidth: number }).clientWidth);
+  return { x: box.x + widthPx - (END_MS - atMs) / DEFAULT_MS_PER_PIXEL, y: box.y + AXIS_HEIGHT_PX + row * LANE_HEIGHT_PX + LANE_HEIGHT_PX / 2 };
+}
+
+/** The last message the webview sent of `type`. */
+async function lastSent<T extends string>(harness: WebviewHarness, type: T): Promise<({ type: T } & Record<string, unknown>) | undefined> {
+  return (await harness.sentToHost()).filter((message): message is { type: T } & Record<string, unknown> => (message as { type?: string }).type === type).at(-1);
+}
+
+describe('timeline: lost updates, replicas, time cursor', () => {
+  for (const theme of THEMES) {
+    test(`a lost update: a lane of its file, the interleaving drawn, both calls and the three sites in details (${theme})`, async () => {
+      const { history, event } = withLostUpdate();
+      const timeline = await openTimelineWith({ theme, width: 1280, height: 640 }, recording.snapshot, history);
+      const page = timeline.page;
+      const lanes = await visibleLanes(timeline, KNOWN.lanes.length + 1);
+      const row = lanes.indexOf(event.key);
+      assert.ok(row >= 0, `a lane for ${event.key}: ${lanes}`);
+      // Between the read and the stale write, on the stale writer's row: the lost update, not a bar.
+      const middle = await pointAt(timeline, row, event.overwritten.atMs - 100);
+      await page.mouse.move(middle.x, middle.y - 4);
+      const tooltip = page.locator('.tooltip');
+      await tooltip.locator('strong', { hasText: 'Lost update' }).waitFor();
+      assert.equal(await tooltip.locator('strong').innerText(), lostUpdateHeadline(event));
+      assert.match(await tooltip.locator('span').first().innerText(), /^Read: deposit #90 at [\d:.]+ · Interleaved write: transfer #91 at [\d:.]+, 400 ms after the read · Stale write: deposit #90 at [\d:.]+, 800 ms after the read: the other write is lost$/);
+      await page.screenshot({ path: join(SCREENSHOTS, `timeline-lost-update-${theme}.png`) });
+      await page.mouse.down();
+      await page.mouse.up();
+      const details = page.locator('.details');
+      await details.waitFor();
+      const sites = details.locator('.details-sites li');
+      assert.deepEqual(await sites.allInnerTexts(), [
+        'deposit #90 read: extension/demoServer/bankStore.ts:41:5',
+        'transfer #91 wrote: extension/demoServer/bankStore.ts:52:7',
+        'deposit #90 wrote stale: extension/demoServer/bankStore.ts:52:7',
+      ]);
+      await sites.nth(0).getByRole('button').click();
+      assert.deepEqual(await lastSent(timeline, 'revealSource'), { type: 'revealSource', location: 'extension/demoServer/bankStore.ts:41:5' });
+      await page.screenshot({ path: join(SCREENSHOTS, `timeline-lost-update-details-${theme}.png`) });
+      // Zoomed in around it (the selection stays put), the three steps stand apart.
+      await page.locator('.scroller').focus();
+      await page.keyboard.press('+');
+      await page.keyboard.press('+');
+      await page.screenshot({ path: join(SCREENSHOTS, `timeline-lost-update-zoomed-${theme}.png`) });
+      const zoomed = await page.locator('#root').evaluate((root) => (root as unknown as { dataset: Record<string, string> }).dataset);
+      const selectedX = (await pointAt(timeline, row, event.atMs)).x;
+      const endX = (await page.locator('.scroller').boundingBox())!.x + (await page.locator('.scroller').evaluate((element) => (element as unknown as { clientWidth: number }).clientWidth));
+      const middleX = endX - (Number(zoomed['windowEndMs']) - (event.read.atMs + event.atMs) / 2) / Number(zoomed['msPerPixel']);
+      assert.ok(Math.abs(endX - (Number(zoomed['windowEndMs']) - event.atMs) / Number(zoomed['msPerPixel']) - selectedX) < 2, 'zooming kept the stale write where it was');
+      await page.mouse.move(middleX, middle.y - 4);
+      await tooltip.locator('strong', { hasText: 'Lost update' }).waitFor();
+      await page.mouse.dblclick(middleX, middle.y - 4);
+      assert.deepEqual(await lastSent(timeline, 'revealSource'), { type: 'revealSource', location: event.staleWrite.location }, 'a double-click opens the stale write');
+      assert.deepEqual(await lastSent(timeline, 'showStateAt'), { type: 'showStateAt', atMs: event.atMs }, 'selecting it puts the time cursor at the stale write');
+      await page.context().close();
+    });
+  }
+
+  for (const theme of THEMES) {
+    test(`replicas: colour by replica, one lane per resource, and a dead replica's lease running out before the hand-over (${theme})`, async () => {
+      const { snapshot, history, goneAtMs, takenAtMs } = replicaSession();
+      const timeline = await openTimelineWith({ theme, width: 1280, height: 480 }, snapshot, history);
+      const page = timeline.page;
+      assert.equal((await visibleLanes(timeline, 6)).join(' '), 'account:alice account:alice account:alice account:bob account:bob account:bob', 'a lane per resource of each replica at first');
+      await page.getByRole('combobox', { name: 'Colour bars by' }).selectOption('replica');
+      await page.locator('.tool-legend[aria-label="Replica colours"]').waitFor();
+      assert.deepEqual(await page.locator('.tool-legend .legend-item').allInnerTexts(), ['r1', 'r2', 'r3']);
+      await page.getByRole('combobox', { name: 'Lanes', exact: true }).selectOption('resource');
+      assert.deepEqual(await visibleLanes(timeline, 2), ['account:alice', 'account:bob']);
+      assert.match(await page.locator('.status-text').innerText(), /^Live · 2 of 2 resources · \d+ events · 2 sources connected$/);
+      assert.deepEqual((await timeline.savedState()) as Record<string, unknown>, { filter: {}, msPerPixel: DEFAULT_MS_PER_PIXEL, laneOrder: 'name', colorBy: 'replica', laneGrouping: 'resource' });
+      // Between r2 going away and r3 getting the lock, the lane shows r2's lease running out.
+      const lease = await pointAt(timeline, 0, (goneAtMs + takenAtMs) / 2);
+      await page.mouse.move(lease.x, lease.y - 4);
+      const tooltip = page.locator('.tooltip');
+      await tooltip.locator('strong', { hasText: 'lease' }).waitFor();
+      assert.match(await tooltip.locator('strong').innerText(), /^(deposit|transfer) #\d+ on replica 'r2' went away holding account:alice; its lease ran out$/);
+      assert.match(await tooltip.locator('span').first().innerText(), /^Lease: ran out within 2 s after its process went away · Taken by: (deposit|transfer) #\d+ on replica 'r3' · /);
+      await page.screenshot({ path: join(SCREENSHOTS, `timeline-replicas-${theme}.png`) });
+      // The next holder's bar starts where the lease ended, and says which replica it ran on.
+      const next = await pointAt(timeline, 0, takenAtMs + 300);
+      await page.mouse.click(next.x, next.y - 4);
+      const details = page.locator('.details');
+      await details.locator('h2', { hasText: "on replica 'r3' held account:alice" }).waitFor();
+      assert.match(await details.locator('.fact', { has: page.locator('dt', { hasText: /^Replica$/ }) }).innerText(), /^Replica\s+r3$/);
+      await page.context().close();
+    });
+  }
+
+  test('the time cursor: drag it on the axis and by its line, step event by event, Escape returns to now; the host taking it away hides it', async () => {
+    const timeline = await openTimeline({ theme: 'dark', width: 1280, height: 640 });
+    const page = timeline.page;
+    const cursor = page.locator('.time-cursor');
+    assert.equal(await cursor.isVisible(), false);
+    const axisY = (await page.locator('.scroller').boundingBox())!.y + AXIS_HEIGHT_PX / 2;
+    const from = await pointAt(timeline, 0, END_MS - 1500);
+    const to = await pointAt(timeline, 0, END_MS - 1000);
+    await page.mouse.move(from.x, axisY);
+    await page.mouse.down();
+    await page.mouse.move(to.x, axisY, { steps: 5 });
+    await page.mouse.up();
+    await cursor.waitFor();
+    const sentAt = async (): Promise<number> => {
+      await page.waitForFunction(() => ((globalThis as unknown as { sentToHost: { type: string }[] }).sentToHost.filter((message) => message.type === 'showStateAt').length > 0));
+      return (await lastSent(timeline, 'showStateAt'))!['atMs'] as number;
+    };
+    // The last drag position reaches the host (within a pixel) once the posting interval has passed.
+    await page.waitForFunction((expected) => Math.abs(Number((globalThis as unknown as { document: { getElementById(id: string): { dataset: Record<string, string> } } }).document.getElementById('root').dataset['cursorMs']) - expected) <= 10, END_MS - 1000);
+    await page.waitForFunction((expected) => {
+      const sent = (globalThis as unknown as { sentToHost: { type: string; atMs?: number }[] }).sentToHost.filter((message) => message.type === 'showStateAt').at(-1);
+      return sent?.atMs !== undefined && Math.abs(sent.atMs - expected) <= 10;
+    }, END_MS - 1000);
+    assert.match(await cursor.locator('.time-cursor-time').innerText(), /^[\d:.]+ · 1(\.\d+)? s ago$/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'timeline-cursor-dark.png') });
+
+    // Grab the line itself and drag it half a second later.
+    const line = (await cursor.boundingBox())!;
+    const later = await pointAt(timeline, 3, END_MS - 500);
+    await page.mouse.move(line.x + 1, later.y);
+    await page.mouse.down();
+    await page.mouse.move(later.x, later.y, { steps: 4 });
+    await page.mouse.up();
+    await page.waitForFunction((expected) => {
+      const sent = (globalThis as unknown as { sentToHost: { type: string; atMs?: number }[] }).sentToHost.filter((message) => message.type === 'showStateAt').at(-1);
+      return sent?.atMs !== undefined && Math.abs(sent.atMs - expected) <= 10;
+    }, END_MS - 500);
+
+    // Shift+Right: the next moment anything happened, on any lane; Shift+Left back before it.
+    const eventTimes = new Set(recording.history.flatMap((event) => [event.atMs, ...('heldMs' in event ? [event.atMs - event.heldMs] : []), ...('waitedMs' in event ? [event.atMs - event.waitedMs] : [])]));
+    const before = await sentAt();
+    await page.locator('.scroller').focus();
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.waitForFunction((previous) => ((globalThis as unknown as { sentToHost: { type: string; atMs?: number }[] }).sentToHost.filter((message) => message.type === 'showStateAt').at(-1)?.atMs ?? 0) > previous, before);
+    const stepped = await sentAt();
+    assert.ok(eventTimes.has(stepped), `the cursor stepped to ${stepped}, when nothing happened`);
+    assert.match(await page.locator('#timeline-announcer').innerText(), /^[\d:.]+: /);
+    // Back one event and forward one again land on the same moments: the steps are the events, not a distance.
+    await page.keyboard.press('Shift+ArrowLeft');
+    await page.waitForFunction((previous) => ((globalThis as unknown as { sentToHost: { type: string; atMs?: number }[] }).sentToHost.filter((message) => message.type === 'showStateAt').at(-1)?.atMs ?? Infinity) < previous, stepped);
+    const back = await sentAt();
+    assert.ok(eventTimes.has(back) && back <= before + 10, `one step back from ${stepped} went to ${back}`);
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.waitForFunction((previous) => ((globalThis as unknown as { sentToHost: { type: string; atMs?: number }[] }).sentToHost.filter((message) => message.type === 'showStateAt').at(-1)?.atMs ?? 0) > previous, back);
+    assert.equal(await sentAt(), stepped);
+
+    await page.keyboard.press('Escape');
+    await cursor.waitFor({ state: 'hidden' });
+    await page.waitForFunction(() => (globalThis as unknown as { sentToHost: { type: string; atMs?: number }[] }).sentToHost.filter((message) => message.type === 'showStateAt').at(-1)?.atMs === undefined);
+
+    // The sidebar's Escape (or Show Live) takes the cursor away on the host: the line goes too.
+    await page.keyboard.press('Shift+ArrowRight');
+    await cursor.waitFor();
+    await page.waitForFunction(() => (globalThis as unknown as { sentToHost: { type: string; atMs?: number }[] }).sentToHost.filter((message) => message.type === 'showStateAt').at(-1)?.atMs !== undefined);
+    const posted = await sentAt();
+    await timeline.postFromHost({ ...timelineChangeMessage({ snapshot: recording.snapshot, events: [], cleared: false }, posted) });
+    await timeline.postFromHost(timelineChangeMessage({ snapshot: recording.snapshot, events: [], cleared: false }));
+    await cursor.waitFor({ state: 'hidden' });
     await page.context().close();
   });
 });

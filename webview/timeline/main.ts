@@ -342,7 +342,7 @@ class TimelineApp {
     this.#root.dataset['windowEndMs'] = String(window.endMs);
     this.#root.dataset['msPerPixel'] = String(window.msPerPixel);
     this.#toolbar.showClock(paused, window.widthPx * window.msPerPixel);
-    this.#status.show({ store: this.#store, lanes: this.#lanes, rows, sources: this.#sources, paused, receivedAnything: this.#receivedAnything, nowMs: this.#clock.now(), frameMs: now });
+    this.#status.show({ store: this.#store, lanes: this.#lanes, laneCount: this.#laneGrouping === 'resource' ? this.#store.mergedLaneCount : this.#store.lanes.size, rows, sources: this.#sources, paused, receivedAnything: this.#receivedAnything, nowMs: this.#clock.now(), frameMs: now });
   }
 
   /** Tells the host where the cursor is (the sidebar shows the state then), unless it was told that last or was told too recently. */

@@ -63,6 +63,8 @@ export class TimeCursor {
 
   /** Whether a pointer at `clientX` is on the line, so a press drags the cursor instead of panning. */
   isOn(clientX: number): boolean {
-    return this.#atMs !== undefined && !this.element.classList.contains('out-of-view') && Math.abs(clientX - this.element.getBoundingClientRect().left) <= GRAB_PX;
+    if (this.#atMs === undefined || this.element.classList.contains('out-of-view')) return false;
+    const bounds = this.element.getBoundingClientRect();
+    return Math.abs(clientX - (bounds.left + bounds.right) / 2) <= GRAB_PX;
   }
 }

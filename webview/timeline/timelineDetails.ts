@@ -28,9 +28,9 @@ export function describeItem(item: TimelineItem, lane: LaneView, nowMs: number, 
   return 'span' in item ? describeSpan(item.span, lane, nowMs, sourceLabel) : describeMarker(item.marker, lane, sourceLabel);
 }
 
-/** How a bar is labelled on the lane when it is wide enough: its call, and for a task's hold how old it is. */
+/** How a bar is labelled on the lane when it is wide enough: its call (its replica is in the colour or the lane), and for a task's hold how old it is. */
 export function spanLabel(span: Span, nowMs: number): string {
-  const who = describeOwner(span.owner, span.chainId);
+  const who = describeOwner(span.owner && { ...span.owner, replica: undefined }, span.chainId);
   if (span.kind === 'lease') return `${who}: lease running out`;
   return span.owner?.taskId !== undefined && span.kind === 'hold' ? `${who} · ${formatDuration((span.outcome === 'open' ? nowMs : span.endMs) - span.startMs)}` : who;
 }

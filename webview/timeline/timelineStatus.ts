@@ -13,6 +13,8 @@ export interface StatusFrame {
   readonly store: TimelineStore;
   /** The lanes drawn, top to bottom, and which of them are in view. */
   readonly lanes: readonly LaneView[];
+  /** How many lanes there are before filtering (one per resource of each source, or per resource). */
+  readonly laneCount: number;
   readonly rows: RowRange;
   readonly sources: readonly SourceInfo[];
   readonly paused: boolean;
@@ -63,12 +65,12 @@ export class TimelineStatus {
     this.overlay.replaceChildren(...(message ? [message] : []));
   }
 
-  private showStatusLine({ store, lanes, sources, paused }: StatusFrame): void {
+  private showStatusLine({ store, lanes, laneCount, sources, paused }: StatusFrame): void {
     const connected = sources.filter((source) => source.connected).length;
     const dropped = sources.reduce((sum, source) => sum + source.eventsDroppedBySource, 0);
     const parts = [
       paused ? 'Paused' : 'Live',
-      `${formatCount(lanes.length)} of ${countOf(store.lanes.size, 'resource')}`,
+      `${formatCount(lanes.length)} of ${countOf(laneCount, 'resource')}`,
       countOf(store.eventsIngested, 'event'),
       `${countOf(connected, 'source')} connected`,
       ...(dropped > 0 ? [`${formatCount(dropped)} events not delivered by servers (dashed marks on their lanes show where)`] : []),

@@ -422,6 +422,11 @@ export class TimelineStore {
     return this.#merged.values();
   }
 
+  /** How many merged lanes there are. */
+  get mergedLaneCount(): number {
+    return this.#merged.size;
+  }
+
   /** The span under time `atMs` on `lane` (within `toleranceMs`), preferring holds over waits and the nearest. */
   spanAt(lane: LaneView, atMs: number, toleranceMs: number, nowMs: number): Span | undefined {
     let best: Span | undefined;
