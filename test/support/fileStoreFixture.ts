@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { lostUpdateFixes } from '../../extension/host/codeLens/lostUpdateFixes';
@@ -29,22 +29,46 @@ export function fileStoreServerFolder(): Promise<string> {
       const staging = mkdtempSync(`${folder}-installing-`);
       writeFileSync(join(staging, 'package.json'), manifest);
       execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', '--loglevel=error'], { cwd: staging, stdio: 'inherit' });
-      rmSync(folder, { recursive: true, force: true });
-      renameSync(staging, folder);
+      // Test files run in parallel processes: the first complete install to land is the one all of them use.
+      try {
+        renameSync(staging, folder);
+      } catch (error) {
+        if (!existsSync(join(folder, 'node_modules/@modelcontextprotocol/sdk/package.json'))) throw error;
+        rmSync(staging, { recursive: true, force: true });
+      }
     }
-    cpSync(fixtureSource, folder, { recursive: true });
-    const library = join(folder, 'node_modules/mcp-lock-inspector');
-    await buildBundles(['locksEsm', 'locksCjs', 'mcpEsm'], { outdir: join(library, 'dist') });
-    writeFileSync(
-      join(library, 'package.json'),
-      JSON.stringify({
-        name: 'mcp-lock-inspector',
-        exports: { './locks': { import: './dist/locks.mjs', require: './dist/locks.cjs' }, './mcp': { import: './dist/mcp.mjs' } },
-      }),
-    );
+    // Fresh sources and library each run, each file replaced in one rename, so a server another test process is
+    // starting from this folder never reads a half-written file.
+    const staging = mkdtempSync(join(folder, '.staging-'));
+    try {
+      cpSync(fixtureSource, join(staging, 'fixture'), { recursive: true });
+      await buildBundles(['locksEsm', 'locksCjs', 'mcpEsm'], { outdir: join(staging, 'library/dist') });
+      writeFileSync(
+        join(staging, 'library/package.json'),
+        JSON.stringify({
+          name: 'mcp-lock-inspector',
+          exports: { './locks': { import: './dist/locks.mjs', require: './dist/locks.cjs' }, './mcp': { import: './dist/mcp.mjs' } },
+        }),
+      );
+      moveFilesInto(join(staging, 'fixture'), folder);
+      moveFilesInto(join(staging, 'library'), join(folder, 'node_modules/mcp-lock-inspector'));
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+    }
     return folder;
   })();
   return installed;
+}
+
+/** Moves every file under `from` to the same place under `to`, each by one rename (which replaces a file atomically). */
+function moveFilesInto(from: string, to: string): void {
+  for (const entry of readdirSync(from, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const source = join(entry.parentPath, entry.name);
+    const target = join(to, relative(from, source));
+    mkdirSync(dirname(target), { recursive: true });
+    renameSync(source, target);
+  }
 }
 
 /** The preload (`mcp-lock-inspector/register`) built as dist/ has it, ESM and CommonJS, in a private folder far from the server's. */

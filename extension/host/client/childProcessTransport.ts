@@ -1,12 +1,12 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { Readable } from 'node:stream';
+import { ReadBuffer, serializeMessage, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
 
 /**
  * MCP client transport over the stdio of a process the caller spawned and keeps owning.
  * The SDK's StdioClientTransport spawns the process itself and hides its exit code, which the
  * crash report needs; this one only speaks the protocol, and `close()` only ends stdin.
+ * It has `pid` and `stderr` as the SDK's does, which is how the SDK's version negotiation knows a stdio transport.
  */
 export class ChildProcessTransport implements Transport {
   onclose?: () => void;
@@ -17,6 +17,16 @@ export class ChildProcessTransport implements Transport {
   private closed = false;
 
   constructor(private readonly child: ChildProcessWithoutNullStreams) {}
+
+  /** Process id of the server. */
+  get pid(): number | null {
+    return this.child.pid ?? null;
+  }
+
+  /** The server's stderr (its owner reads it). */
+  get stderr(): Readable {
+    return this.child.stderr;
+  }
 
   /** Starts reading messages from the child's stdout. */
   async start(): Promise<void> {

@@ -1,5 +1,4 @@
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ProtocolError, ProtocolErrorCode, SdkError, SdkErrorCode, type Client } from '@modelcontextprotocol/client';
 
 /** What to fire: `count` calls of one tool with the same arguments, at most `concurrency` in flight. */
 export interface ParallelCallsRequest {
@@ -86,11 +85,7 @@ export async function runParallelToolCalls(
     while (nextIndex < request.count && !request.signal?.aborted) {
       nextIndex++;
       try {
-        const result = await client.callTool(
-          { name: request.tool, arguments: { ...request.arguments } },
-          undefined,
-          { signal: request.signal, timeout: request.timeoutMs },
-        );
+        const result = await client.callTool({ name: request.tool, arguments: { ...request.arguments } }, { signal: request.signal, timeout: request.timeoutMs });
         if (result.isError) countError(toolErrorCode(result), toolResultText(result));
         else ok++;
       } catch (error) {
@@ -137,8 +132,12 @@ function firstLine(message: string): string {
   return line.length > MAX_ERROR_MESSAGE_LENGTH ? `${line.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…` : line;
 }
 
+/** The name of each SDK error code (`REQUEST_TIMEOUT` -> `RequestTimeout`), as outcomes report them. */
+const SDK_ERROR_NAMES = new Map<string, string>(Object.entries(SdkErrorCode).map(([name, code]) => [code, name]));
+
 function thrownErrorCode(error: unknown): string {
-  if (error instanceof McpError) return ErrorCode[error.code] ?? `mcp${error.code}`;
+  if (error instanceof ProtocolError) return ProtocolErrorCode[error.code] ?? `mcp${error.code}`;
+  if (error instanceof SdkError) return SDK_ERROR_NAMES.get(error.code) ?? error.code;
   const code = (error as { code?: unknown } | undefined)?.code;
   if (typeof code === 'string' && code) return code;
   return error instanceof Error ? error.name : 'unknown';

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { Client } from '@modelcontextprotocol/client';
 import { ChildProcessTransport } from './childProcessTransport';
 
 /** How to start an MCP server over stdio. */
@@ -32,6 +32,16 @@ export interface ServerProcessOptions {
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
+
+/**
+ * The MCP client the extension speaks with, to a server of either SDK line and either protocol revision: the official
+ * 2.x client in its `auto` version negotiation, which probes with the 2026-07-28 `server/discover` and, when the server
+ * shows no sign of that revision (a 1.x server answers "method not found"), runs the 2025 `initialize` handshake on the
+ * same connection.
+ */
+export function createMcpClient(clientInfo: { readonly name: string; readonly version: string }): Client {
+  return new Client({ ...clientInfo }, { capabilities: {}, versionNegotiation: { mode: 'auto' } });
+}
 const DEFAULT_STDERR_TAIL_LINES = 20;
 /** How long stop() waits after each step (end stdin, SIGTERM) before the next, harsher one. */
 const STOP_GRACE_MS = 2_000;
@@ -56,7 +66,7 @@ export class ServerProcess {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** Spawns the server and completes the MCP handshake; on failure the process is gone and the error says why. */
+  /** Spawns the server and connects (either revision's handshake); on failure the process is gone and the error says why. */
   static async start(launch: ServerLaunch, options: ServerProcessOptions): Promise<ServerProcess> {
     const child = spawn(launch.command, [...launch.args], {
       cwd: launch.cwd,
@@ -100,7 +110,7 @@ export class ServerProcess {
       );
     });
 
-    const client = new Client(options.clientInfo, { capabilities: {} });
+    const client = createMcpClient(options.clientInfo);
     const server = new ServerProcess(child, client, exited);
     try {
       await client.connect(new ChildProcessTransport(child), { timeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ProtocolError, ProtocolErrorCode, SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
 import { describeParallelCallsOutcome, MAX_DISTINCT_ERRORS, runParallelToolCalls, toolErrorCode, validateParallelCallsRequest } from '../../../../extension/host/client/parallelToolCalls';
 
-type CallTool = (params: { name: string; arguments?: Record<string, unknown> }, schema?: unknown, options?: { signal?: AbortSignal }) => Promise<Record<string, unknown>>;
+type CallTool = (params: { name: string; arguments?: Record<string, unknown> }, options?: { signal?: AbortSignal }) => Promise<Record<string, unknown>>;
 
 /** A client whose calls wait until released, recording how many were in flight at once. */
 function gatedClient(outcomeOf: (index: number) => Record<string, unknown> | Error) {
@@ -11,7 +11,7 @@ function gatedClient(outcomeOf: (index: number) => Record<string, unknown> | Err
   let maxInFlight = 0;
   let started = 0;
   const releases: Array<() => void> = [];
-  const callTool: CallTool = (_params, _schema, options) => {
+  const callTool: CallTool = (_params, options) => {
     const index = started++;
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
@@ -44,19 +44,21 @@ function gatedClient(outcomeOf: (index: number) => Record<string, unknown> | Err
 
 test('keeps at most `concurrency` calls in flight and counts outcomes by code', async () => {
   const gate = gatedClient((index) =>
-    index % 3 === 0
+    index % 4 === 0
       ? { isError: true, content: [{ type: 'text', text: 'E_LOCK_TIMEOUT: waited 5000 ms for "a"' }] }
-      : index % 3 === 1
-        ? new McpError(ErrorCode.RequestTimeout, 'Request timed out')
-        : { content: [] },
+      : index % 4 === 1
+        ? new SdkError(SdkErrorCode.RequestTimeout, 'Request timed out')
+        : index % 4 === 2
+          ? new ProtocolError(ProtocolErrorCode.InvalidParams, 'no such tool')
+          : { content: [] },
   );
-  const running = runParallelToolCalls(gate.client, { tool: 'transfer', arguments: {}, count: 9, concurrency: 4 });
+  const running = runParallelToolCalls(gate.client, { tool: 'transfer', arguments: {}, count: 12, concurrency: 4 });
   await gate.releaseAll();
   const outcome = await running;
   assert.equal(gate.maxInFlight, 4);
   assert.deepEqual(
     { ok: outcome.ok, errors: outcome.errors, cancelled: outcome.cancelled, byErrorCode: outcome.byErrorCode },
-    { ok: 3, errors: 6, cancelled: 0, byErrorCode: { E_LOCK_TIMEOUT: 3, RequestTimeout: 3 } },
+    { ok: 3, errors: 9, cancelled: 0, byErrorCode: { E_LOCK_TIMEOUT: 3, RequestTimeout: 3, InvalidParams: 3 } },
   );
 });
 
