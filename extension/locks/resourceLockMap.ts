@@ -67,6 +67,8 @@ export interface LockCallOptions {
  */
 export class ResourceLockMap {
   private readonly entries = new Map<string, ResourceEntry>();
+  /** The entry that went idle last, left in `entries` so that calls taking turns on one id insert and delete nothing. */
+  private idleEntry: ResourceEntry | undefined = undefined;
   private readonly timeoutMs: number;
   private readonly events = new LockEventPublisher();
   private readonly lockOrder: LockOrderRecorder;
@@ -95,9 +97,9 @@ export class ResourceLockMap {
     this.lockOrder = new LockOrderRecorder(maxOrderPairs, this.events);
   }
 
-  /** Number of busy resources (held or waited for); idle ones are removed at once. */
+  /** Number of busy resources (held or waited for); idle ones are removed at once (the last one when the next goes idle). */
   get size(): number {
-    return this.entries.size;
+    return this.entries.size - (this.idleEntry === undefined ? 0 : 1);
   }
 
   /** Runs `fn` while holding `resource`, and releases it however `fn` ends; `fn`'s result or error passes through unchanged. */
@@ -131,6 +133,7 @@ export class ResourceLockMap {
   snapshot(): LockSnapshot {
     const resources: ResourceSnapshot[] = [];
     for (const entry of this.entries.values()) {
+      if (entry === this.idleEntry) continue;
       const waiters: LockParty[] = [];
       for (let waiter = entry.queueHead; waiter !== undefined; waiter = waiter.queueNext) {
         waiters.push(partyOf(waiter, waiter.waitSinceMs));
@@ -212,6 +215,7 @@ export class ResourceLockMap {
         throw new LockReentrantError(this.failure(request, id, entry, 0));
       }
       if (entry.queueLength === 0 && (entry.holders.length === 0 || (request.mode === 'read' && entry.mode === 'read'))) {
+        if (entry === this.idleEntry) this.idleEntry = undefined;
         this.hold(request, entry, 0, (atMs ??= nowMs()));
         request.nextIndex++;
         continue;
@@ -299,11 +303,18 @@ export class ResourceLockMap {
       if (entry.holders.length !== 0 && !(head.mode === 'read' && entry.mode === 'read')) break;
       this.grant(head, entry);
     }
-    // A nested serve may already have dropped this entry and a new one taken its id: delete only once.
-    if (entry.holders.length === 0 && entry.queueLength === 0 && !entry.removed) {
-      entry.removed = true;
-      this.entries.delete(entry.id);
-    }
+    if (entry.holders.length === 0 && entry.queueLength === 0) this.retire(entry);
+  }
+
+  /** Keeps an entry that just went idle as the idle one, and drops the one idle before it. */
+  private retire(entry: ResourceEntry): void {
+    // A nested serve may already have retired this entry, or dropped it and let a new one take its id: once only.
+    if (entry === this.idleEntry || entry.removed) return;
+    const previous = this.idleEntry;
+    this.idleEntry = entry;
+    if (previous === undefined) return;
+    previous.removed = true;
+    this.entries.delete(previous.id);
   }
 
   private grant(request: LockRequest, entry: ResourceEntry): void {

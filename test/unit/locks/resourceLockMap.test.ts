@@ -61,6 +61,27 @@ describe('ResourceLockMap', () => {
     });
   });
 
+  describe('cleanup', () => {
+    it('counts and shows only busy resources, however calls take turns on one id and move on to another', async () => {
+      const locks = new ResourceLockMap(1000);
+      await locks.withLock('A', () => 'a');
+      assert.equal(locks.size, 0);
+      assert.deepEqual(locks.snapshot().resources, []);
+      const holding = gate();
+      const holder = probe(locks.withLock('A', () => holding.promise));
+      const waiter = probe(locks.withLock('A', () => 'second'));
+      await clock.tickAsync(0);
+      assert.equal(locks.size, 1);
+      assert.deepEqual(locks.snapshot().resources.map(({ id, holders, waiters }) => [id, holders.length, waiters.length]), [['A', 1, 1]]);
+      holding.open();
+      await clock.tickAsync(0);
+      assert.deepEqual([holder.state(), waiter.value()], ['fulfilled', 'second']);
+      await locks.withLock('B', () => 'b');
+      assert.equal(locks.size, 0);
+      assert.deepEqual(locks.snapshot().resources, []);
+    });
+  });
+
   describe('withLocks', () => {
     it('takes resources in sorted order whatever order they are given in', async () => {
       const locks = new ResourceLockMap(1000);
