@@ -115,6 +115,33 @@ describe('InspectorReporter', () => {
     await hub.waitFor(() => hub!.events().length === 1, 'events after reconnecting');
   });
 
+  it('keeps the call events reported before its first connection for it, but not lock events, which its snapshot covers', async () => {
+    hub = await startTestHub();
+    const source = new ManualLockSource();
+    // A server built with its first request reports that request's start at once, before the socket is connected.
+    startReporter(source).reportCall({ type: 'callStarted', atMs: 1, owner: { tool: 'addItem', requestId: 1 } });
+    source.emit(1);
+    await hub.waitFor(() => hub!.events().length === 1, 'the early callStarted');
+    assert.deepEqual(hub.events().map((event) => event.type), ['callStarted']);
+    assert.equal(eventsMessages().reduce((sum, message) => sum + message.dropped, 0), 1, 'the early lock event is counted');
+  });
+
+  it('drops call events once its first connection failed, as during any outage', async () => {
+    hub = await startTestHub();
+    await hub.close();
+    const source = new ManualLockSource();
+    startReporter(source);
+    for (let turn = 0; turn < 200 && reporter!.stats().connections === 0 && reporter!.stats().eventsDropped === 0; turn++) {
+      reporter!.reportCall({ type: 'callStarted', atMs: 1, owner: { tool: 'probe' } });
+      reporter!.flush();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const droppedBefore = reporter!.stats().eventsDropped;
+    assert.ok(droppedBefore > 0, 'the failed first connection dropped what waited for it');
+    reporter!.reportCall({ type: 'callStarted', atMs: 2, owner: { tool: 'addItem' } });
+    assert.equal(reporter!.stats().eventsDropped, droppedBefore + 1);
+  });
+
   it('counts every event it could not deliver while the hub was away, and reports the count as soon as it is back', async () => {
     hub = await startTestHub();
     const source = new ManualLockSource();
