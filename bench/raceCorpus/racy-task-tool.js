@@ -1,11 +1,11 @@
-// label: racy: a task tool (registerToolTask, SDK 1.x): its createTask reads a counter, awaits, writes it back
+// label: racy: a task tool (registerToolTask, SDK 1.x) with its handler object in a const: createTask reads a counter, awaits, writes it back
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 const server = new McpServer({ name: 'corpus', version: '1.0.0' });
 let batches = 0;
 async function work() {
   await new Promise((resolve) => setImmediate(resolve));
 }
-server.experimental.tasks.registerToolTask('settle', {}, {
+const settleHandlers = {
   async createTask(_args, extra) {
     const seen = batches;
     await work();
@@ -18,4 +18,5 @@ server.experimental.tasks.registerToolTask('settle', {}, {
   async getTaskResult(_args, extra) {
     return extra.taskStore.getTaskResult(extra.taskId);
   },
-});
+};
+server.experimental.tasks.registerToolTask('settle', {}, settleHandlers);

@@ -227,9 +227,16 @@ class SourceAnalyzer {
 
   /** Everything inside `body` runs for `tool`; a handler named there but defined elsewhere counts as well. */
   private addToolScope(tool: string, body: ts.Node): void {
-    const resolved = ts.isIdentifier(body) ? this.resolver.resolveFunction(body) : body;
+    const resolved = this.handlerBody(body);
     // Positions only compare within the analysed file; a handler imported from elsewhere has its own.
     if (resolved && this.resolver.isInAnalysedFile(resolved)) this.toolScopes.push({ tool, pos: resolved.pos, end: resolved.end, direct: true });
+  }
+
+  /** What a handler argument stands for: itself, or the function or task-handler object a name of it holds. */
+  private handlerBody(body: ts.Node): ts.Node | undefined {
+    if (!ts.isIdentifier(body)) return body;
+    const resolved = this.resolver.resolve(body);
+    return resolved && (isFunctionNode(resolved) || ts.isObjectLiteralExpression(resolved)) ? resolved : undefined;
   }
 
   private analyzeCallToolHandler({ handler, node, nameNode }: PendingCallToolHandler): void {
@@ -293,7 +300,7 @@ class SourceAnalyzer {
    * too (so its lock sites are the tool's), and the locks taken there are the registration's reached locks.
    */
   private followCallsOf(tool: string, body: ts.Node): void {
-    const start = ts.isIdentifier(body) ? this.resolver.resolveFunction(body) : body;
+    const start = this.handlerBody(body);
     if (!start) return;
     const own = isFunctionNode(start) && start.body ? start.body : start;
     const followed = new Set<ts.Node>([start]);

@@ -84,6 +84,8 @@ class FileScope {
    * new Store()`, `manager = new Manager(path)`, `let manager: Manager`; so `store.save()` follows into the class.
    */
   readonly instances = new Map<string, string>();
+  /** Names bound to an object literal: a task tool's handler object may be one (`registerToolTask(name, config, handlers)`). */
+  readonly objects = new Map<string, ts.ObjectLiteralExpression>();
   /** Every name a variable declaration binds anywhere in the file: outside a handler's own locals, such a name is shared state. */
   readonly variables = new Set<string>();
   /** `import { name as local } from './module'` (`default` for a default import): local name to specifier and imported name. */
@@ -100,6 +102,7 @@ class FileScope {
       if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
         const initializer = unwrapExpression(node.initializer);
         if (ts.isArrowFunction(initializer) || ts.isFunctionExpression(initializer)) this.functions.set(node.name.text, initializer);
+        if (ts.isObjectLiteralExpression(initializer)) this.objects.set(node.name.text, initializer);
       }
       if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && node.importClause) {
         const specifier = node.moduleSpecifier.text;
@@ -152,9 +155,10 @@ class RaceAnalyzer {
   run(scope: FileScope): LostUpdateRisk[] {
     const handlers = (node: ts.Node): void => {
       if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && TOOL_REGISTRATIONS.has(node.expression.name.text)) {
-        const last = node.arguments.at(-1);
+        const last = node.arguments.at(-1) && unwrapExpression(node.arguments.at(-1)!);
         // A task tool's handler is an object of functions (createTask, getTask, getTaskResult), each a call of its own.
-        const taskHandlers = node.expression.name.text === 'registerToolTask' && last && ts.isObjectLiteralExpression(unwrapExpression(last)) ? taskHandlerFunctions(scope, unwrapExpression(last) as ts.ObjectLiteralExpression) : undefined;
+        const handlerObject = last && (ts.isObjectLiteralExpression(last) ? last : ts.isIdentifier(last) ? scope.objects.get(last.text) : undefined);
+        const taskHandlers = node.expression.name.text === 'registerToolTask' && handlerObject ? taskHandlerFunctions(scope, handlerObject) : undefined;
         const handler = taskHandlers ? undefined : [...node.arguments].reverse().map((argument) => functionOf(scope, unwrapExpression(argument))).find((fn) => fn !== undefined);
         const first = node.arguments[0];
         this.tool = node.expression.name.text !== 'setRequestHandler' && first && ts.isStringLiteralLike(first) ? first.text : undefined;

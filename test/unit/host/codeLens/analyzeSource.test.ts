@@ -94,12 +94,13 @@ describe('analyzeSource: awkward spellings', () => {
 
   it('finds SDK 2.x registrations (z.object schemas, tools/call by method name) and 1.x registerToolTask, with their locks', () => {
     const analysis = analyzeFixture('sdk2Server.ts');
-    assert.deepEqual(registrationsOf(analysis), ['deposit@11', 'settle_batch@18', 'withdraw@40']);
+    assert.deepEqual(registrationsOf(analysis), ['deposit@11', 'settle_batch@18', 'withdraw@40', 'reindex@57']);
     assert.deepEqual(
       analysis.registrations.map((registration) => registration.kind),
-      ['registerTool', 'registerToolTask', 'callToolBranch'],
+      ['registerTool', 'registerToolTask', 'callToolBranch', 'registerToolTask'],
     );
-    assert.deepEqual(lockSitesOf(analysis), ['account:*@12 by deposit', 'batch:*@23 by settle_batch', 'account:*@41 by withdraw']);
+    // reindex's handler object is a const of the file, defined above its registration.
+    assert.deepEqual(lockSitesOf(analysis), ['account:*@12 by deposit', 'batch:*@23 by settle_batch', 'account:*@41 by withdraw', 'index:*@51 by reindex']);
     assert.deepEqual(sampleOf(analysis, 'deposit'), { account: 'alice', amount: 1 });
   });
 
