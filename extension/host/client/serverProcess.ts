@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { Client } from '@modelcontextprotocol/client';
+import { Client, SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
 import { ChildProcessTransport } from './childProcessTransport';
 
 /** How to start an MCP server over stdio. */
@@ -37,10 +37,10 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
  * The MCP client the extension speaks with, to a server of either SDK line and either protocol revision: the official
  * 2.x client in its `auto` version negotiation, which probes with the 2026-07-28 `server/discover` and, when the server
  * shows no sign of that revision (a 1.x server answers "method not found"), runs the 2025 `initialize` handshake on the
- * same connection.
+ * same connection. `legacy` skips the probe, for a server that ends its connection on a request before `initialize`.
  */
-export function createMcpClient(clientInfo: { readonly name: string; readonly version: string }): Client {
-  return new Client({ ...clientInfo }, { capabilities: {}, versionNegotiation: { mode: 'auto' } });
+export function createMcpClient(clientInfo: { readonly name: string; readonly version: string }, negotiation: 'auto' | 'legacy' = 'auto'): Client {
+  return new Client({ ...clientInfo }, { capabilities: {}, versionNegotiation: { mode: negotiation } });
 }
 const DEFAULT_STDERR_TAIL_LINES = 20;
 /** How long stop() waits after each step (end stdin, SIGTERM) before the next, harsher one. */
@@ -66,8 +66,21 @@ export class ServerProcess {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** Spawns the server and connects (either revision's handshake); on failure the process is gone and the error says why. */
+  /**
+   * Spawns the server and connects (either revision's handshake); on failure the process is gone and the error says
+   * why. A server that exits on the 2026-07-28 probe (some stdio servers end on any request before `initialize`) is
+   * started once more and spoken to with the 2025 handshake alone.
+   */
   static async start(launch: ServerLaunch, options: ServerProcessOptions): Promise<ServerProcess> {
+    try {
+      return await ServerProcess.spawnAndConnect(launch, options, 'auto');
+    } catch (error) {
+      if (!(error instanceof ProbeEndedServer)) throw error;
+      return ServerProcess.spawnAndConnect(launch, options, 'legacy');
+    }
+  }
+
+  private static async spawnAndConnect(launch: ServerLaunch, options: ServerProcessOptions, negotiation: 'auto' | 'legacy'): Promise<ServerProcess> {
     const child = spawn(launch.command, [...launch.args], {
       cwd: launch.cwd,
       env: launch.env,
@@ -110,12 +123,13 @@ export class ServerProcess {
       );
     });
 
-    const client = createMcpClient(options.clientInfo);
+    const client = createMcpClient(options.clientInfo, negotiation);
     const server = new ServerProcess(child, client, exited);
     try {
       await client.connect(new ChildProcessTransport(child), { timeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS });
     } catch (error) {
       const exit = await server.stop();
+      if (error instanceof SdkError && error.code === SdkErrorCode.EraNegotiationFailed && negotiation === 'auto') throw new ProbeEndedServer();
       const reason = error instanceof Error ? error.message : String(error);
       const tail = exit.stderrTail.length ? `\nLast stderr lines:\n${exit.stderrTail.slice(-5).join('\n')}` : '';
       throw new Error(`The MCP handshake with \`${launch.command}\` failed (${reason}); the process ended with ${describeExit(exit)}.${tail}`);
@@ -155,6 +169,9 @@ export class ServerProcess {
     if (this.alive) this.child.kill(signal);
   }
 }
+
+/** The server ended its connection during the 2026-07-28 probe, before any handshake: worth a start without the probe. */
+class ProbeEndedServer extends Error {}
 
 /** `code 1`, `signal SIGKILL`: how a process ended, for messages. */
 export function describeExit(exit: Pick<ServerExit, 'code' | 'signal'>): string {

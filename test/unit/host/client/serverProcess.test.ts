@@ -38,6 +38,18 @@ test('connects an MCP client, and stop() leaves no process', async () => {
   assert.equal(isRunning(server.pid), false);
 });
 
+test('a server that exits on the 2026-07-28 probe is started again and spoken to with the 2025 handshake', async () => {
+  const stderr: string[] = [];
+  const server = await ServerProcess.start(launch('--exit-before-initialize'), { clientInfo, onStderrLine: (line) => stderr.push(line) });
+  try {
+    assert.deepEqual(stderr, ['refusing a request before initialize'], 'the first process refused the probe');
+    assert.match(server.client.getNegotiatedProtocolVersion() ?? '', /^2025-/);
+    assert.equal((await server.client.callTool({ name: 'echo', arguments: {} })).isError, undefined);
+  } finally {
+    await server.stop();
+  }
+});
+
 test('a server that ignores stdin EOF and SIGTERM is killed', async () => {
   const server = await ServerProcess.start(launch('--keep-running'), { clientInfo });
   const exit = await server.stop(200);
