@@ -115,6 +115,23 @@ function warningEventSuite(backend: LockBackend): void {
       assert.equal(held.state(), 'fulfilled');
     });
 
+    it('names the call a hold awaited once its resource has held long before (slowCall), with its share of the hold', async () => {
+      const events = recordEvents(locks);
+      const awaitSlowStore = () => new Promise((resolve) => setTimeout(resolve, 300));
+      for (const requestId of [1, 2]) {
+        const held = probe(locks.withLock('A', async () => { await awaitSlowStore(); }, { owner: { tool: 'save', requestId } }));
+        await advance(0);
+        await advance(300);
+        await advance(0);
+        assert.equal(held.state(), 'fulfilled');
+      }
+      const [first, second] = eventsOfType(events, 'longHold');
+      assert.equal(first?.slowCall, undefined);
+      assert.match(second?.slowCall?.location ?? '', /lockContractSuite\.ts:\d+:\d+$/);
+      assert.match(second?.slowCall?.frames[0] ?? '', /^awaitSlowStore \(/);
+      assert.ok((second?.slowCall?.awaitedMs ?? 0) >= 50, JSON.stringify(second));
+    });
+
     it('reports a lock-order inversion between two calls that never overlapped, with both call sites', async () => {
       const events = recordEvents(locks);
       await runWithLockContext({ owner: { tool: 'first' } }, () => locks.withLock('X', () => locks.withLock('Y', () => {})));
