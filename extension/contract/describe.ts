@@ -144,7 +144,7 @@ export function longHoldMessage(party: NamedParty, resource: string, heldMs: num
   const calledFrom = callers.length === 0 ? '' : `, called from ${callers.join(' < ')}`;
   return (
     `${held}, ${formatDuration(slowCall.awaitedMs)} of it (${formatShare(heldMs > 0 ? Math.min(1, slowCall.awaitedMs / heldMs) : 1)}) awaiting ` +
-    `${innermost ?? slowCall.location}${calledFrom}: held across a slow call. Do that call before taking the lock, or lock only the update after it.`
+    `${slowCall.call === undefined ? '' : `${slowCall.call} at `}${innermost ?? slowCall.location}${calledFrom}: held across a slow call. Do that call before taking the lock, or lock only the update after it.`
   );
 }
 

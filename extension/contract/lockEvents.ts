@@ -152,6 +152,8 @@ export interface LockSlowCall {
   readonly awaitedMs: number;
   /** The async stack at that call in the holder's code, innermost first, as `function (file:line:column)`. */
   readonly frames: readonly string[];
+  /** What was called, when the call is an outgoing request: `fetch GET http://host/path`. */
+  readonly call?: string;
 }
 
 /** A holder kept a resource longer than the threshold (held across a slow call?); fired once per hold, while still held. */

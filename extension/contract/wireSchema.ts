@@ -88,7 +88,7 @@ const lockOrderSiteSchema = z.object({
 const eventBase = { seq: count, atMs: finiteNumber, chainId: count, owner: lockOwnerSchema.optional() };
 const onResource = { ...eventBase, resource: shortText, mode: lockModeSchema };
 
-const slowCallSchema = z.object({ location: shortText, awaitedMs: finiteNumber, frames: z.array(shortText).max(16) }) satisfies z.ZodType<LockSlowCall>;
+const slowCallSchema = z.object({ location: shortText, awaitedMs: finiteNumber, frames: z.array(shortText).max(16), call: shortText.optional() }) satisfies z.ZodType<LockSlowCall>;
 
 /** Schema of every lock event. */
 export const lockEventSchema = z.discriminatedUnion('type', [

@@ -79,6 +79,7 @@ export class LongHoldWatchdog<Hold extends WatchedHold<Hold>> {
   }
 
   private arm(delayMs: number): void {
+    this.slowCalls.watchExternalCalls();
     const timer = setTimeout(() => this.onTimer(), delayMs);
     // Watching must never keep a process alive.
     timer.unref?.();
@@ -95,7 +96,7 @@ export class LongHoldWatchdog<Hold extends WatchedHold<Hold>> {
         return;
       }
       const resource = this.options.resourceOf(hold);
-      const slowCall = hold.traced === true && !this.options.waitsForLock(hold) ? this.slowCalls.awaitedCall(hold.request, heldMs, now) : undefined;
+      const slowCall = this.options.waitsForLock(hold) ? undefined : this.slowCalls.awaitedCall(hold.request, heldMs, now);
       const pause = lockPauses().longHold;
       if (pause === undefined) this.unwatch(hold);
       else {

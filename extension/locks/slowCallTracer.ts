@@ -1,7 +1,9 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
 import { dirname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promiseHooks } from 'node:v8';
 import type { LockSlowCall } from '../contract/lockEvents';
+import { LockCall } from './lockCall';
 import { currentLockFrame, type LockFrame } from './lockContext';
 import { nowMs } from './nowMs';
 
@@ -9,8 +11,10 @@ import { nowMs } from './nowMs';
 const MAX_RECORDS_PER_TRACE = 256;
 // Frames kept of the async stack, innermost first.
 const MAX_FRAMES = 6;
-// Each captured stack is read up to this deep: the holder's code lies under the awaited library's frames.
+// Each captured stack is read up to this deep: the holder's code lies under the awaited library's frames (undici's
+// request is created some 30 frames below the fetch() call on Node 20).
 const STACK_DEPTH = 24;
+const REQUEST_STACK_DEPTH = 64;
 // The awaited call is reported only when it took at least this share of the hold so far.
 const MIN_AWAITED_SHARE = 0.5;
 
@@ -32,7 +36,21 @@ interface AwaitTrace {
   pauseOnResume: (() => void) | undefined;
 }
 
+/** An outgoing request (fetch) a lock holder started and that has not answered yet. */
+interface ExternalCall extends AwaitRecord {
+  /** What was called: `fetch GET http://host/path`. */
+  readonly call: string;
+  /** Every enclosing lock call, so that each of their holds sees it. */
+  readonly holders: readonly LockFrame[];
+}
+
 const traces = new Map<LockFrame, AwaitTrace>();
+/** Pending outgoing requests by enclosing lock call; entries leave when the response (or its error) arrives. */
+const externalCalls = new WeakMap<LockFrame, Set<ExternalCall>>();
+const externalCallOf = new WeakMap<object, ExternalCall>();
+let watchingExternalCalls = false;
+// Outgoing request URLs are cut to this length in events.
+const MAX_CALL_TEXT = 200;
 const recordOf = new WeakMap<Promise<unknown>, { trace: AwaitTrace; record: AwaitRecord }>();
 let stopHooks: (() => void) | undefined;
 
@@ -96,8 +114,28 @@ export class SlowCallTracer {
     }
   }
 
-  /** The call that `frame`'s code has been awaiting at `atMs` for most of a hold of `heldMs`, if its stack shows one. */
+  /**
+   * Starts noticing outgoing requests (fetch, through undici's diagnostics channel) made under a lock, from their first
+   * long hold on: a request outside any lock costs one context lookup. Called when a watchdog arms its timer.
+   */
+  watchExternalCalls(): void {
+    if (watchingExternalCalls) return;
+    watchingExternalCalls = true;
+    diagnosticsChannel.subscribe('undici:request:create', onRequestCreated);
+    for (const name of ['undici:request:headers', 'undici:request:error']) diagnosticsChannel.subscribe(name, onRequestAnswered);
+  }
+
+  /**
+   * The call that `frame`'s code has been awaiting at `atMs` for most of a hold of `heldMs`: an outgoing request still
+   * unanswered, else (when traced) the deepest promise of its own code still pending.
+   */
   awaitedCall(frame: LockFrame, heldMs: number, atMs: number): LockSlowCall | undefined {
+    for (const external of externalCalls.get(frame) ?? []) {
+      if (atMs - external.createdMs < MIN_AWAITED_SHARE * heldMs) continue;
+      const frames = holderFrames(external.site.stack);
+      if (frames === undefined) continue;
+      return { location: frames.locations[0] as string, awaitedMs: atMs - external.createdMs, frames: frames.names.slice(0, MAX_FRAMES), call: external.call };
+    }
     const trace = traces.get(frame);
     if (trace === undefined) return undefined;
     let best: { frames: string[]; locations: string[]; record: AwaitRecord } | undefined;
@@ -137,6 +175,37 @@ function onPromiseCreated(promise: Promise<unknown>): void {
     recordOf.set(promise, { trace, record });
     return;
   }
+}
+
+function onRequestCreated(message: unknown): void {
+  const holders: LockFrame[] = [];
+  for (let frame = currentLockFrame(); frame !== undefined; frame = frame.parent) {
+    if (frame instanceof LockCall) holders.push(frame);
+  }
+  if (holders.length === 0) return;
+  const request = (message as { request?: { method?: unknown; origin?: unknown; path?: unknown } }).request;
+  if (request === undefined) return;
+  const site: { stack?: string } = {};
+  const depth = Error.stackTraceLimit;
+  Error.stackTraceLimit = REQUEST_STACK_DEPTH;
+  Error.captureStackTrace(site, onRequestCreated);
+  Error.stackTraceLimit = depth;
+  const call = `fetch ${String(request.method)} ${String(request.origin)}${String(request.path)}`.slice(0, MAX_CALL_TEXT);
+  const external: ExternalCall = { createdMs: nowMs(), site, order: 0, call, holders };
+  externalCallOf.set(request, external);
+  for (const holder of holders) {
+    let pending = externalCalls.get(holder);
+    if (pending === undefined) externalCalls.set(holder, (pending = new Set()));
+    pending.add(external);
+  }
+}
+
+function onRequestAnswered(message: unknown): void {
+  const request = (message as { request?: object }).request;
+  const external = request === undefined ? undefined : externalCallOf.get(request);
+  if (external === undefined) return;
+  externalCallOf.delete(request as object);
+  for (const holder of external.holders) externalCalls.get(holder)?.delete(external);
 }
 
 function takePause(trace: AwaitTrace): (() => void) | undefined {
