@@ -14,16 +14,39 @@ const HOOK_PROTOCOL = Symbol.for('mcp-lock-inspector.hookProtocol');
 const PROTOCOL_MODULE =
   /[\\/]@modelcontextprotocol[\\/](?:sdk[\\/]dist[\\/](?:esm|cjs)[\\/]shared[\\/]protocol\.js|server[\\/]dist[\\/]index\.(?:mjs|cjs))$/;
 
-// Runs in Node's module-hooks thread: appends, to each ESM copy of those modules, a call that hands its Protocol class
-// to the hook above. Plain JavaScript in a data: URL, so the preload is one file.
-const ESM_HOOKS = `
-const protocolModule = ${PROTOCOL_MODULE.toString()};
-export async function load(url, context, nextLoad) {
-  const loaded = await nextLoad(url, context);
+/** What a module `load` hook gets from the next hook: the module's format and source. */
+interface LoadedModule {
+  readonly format?: string | null;
+  readonly source?: string | ArrayBuffer | ArrayBufferView | null;
+}
+
+/**
+ * Appends, to an ESM copy of a `protocolModule`, the call that hands its Protocol class to the hook above. Self-contained
+ * (no outer name), as it also runs in Node's module-hooks thread from its source text.
+ */
+function withProtocolHook<Loaded extends LoadedModule>(url: string, loaded: Loaded, protocolModule: RegExp): Loaded {
   if (loaded.format !== 'module' || !protocolModule.test(url.startsWith('file:') ? new URL(url).pathname : url)) return loaded;
-  const source = typeof loaded.source === 'string' ? loaded.source : new TextDecoder().decode(loaded.source);
-  return { ...loaded, source: source + "\\n;globalThis[Symbol.for('mcp-lock-inspector.hookProtocol')]?.(Protocol);\\n" };
-}`;
+  const source = typeof loaded.source === 'string' ? loaded.source : new TextDecoder().decode((loaded.source ?? undefined) as Uint8Array | undefined);
+  return { ...loaded, source: `${source}\n;globalThis[Symbol.for('mcp-lock-inspector.hookProtocol')]?.(Protocol);\n` };
+}
+
+/**
+ * Makes every ESM module load go through withProtocolHook: in this thread with `module.registerHooks` (Node 22.15 and
+ * later, where `module.register` is deprecated), else with `module.register` in Node's hooks thread, given as plain
+ * JavaScript in a data: URL so that the preload stays one file.
+ */
+function hookEsmLoads(): void {
+  const { registerHooks } = Module as unknown as {
+    registerHooks?: (hooks: { load: (url: string, context: object, nextLoad: (url: string, context: object) => LoadedModule) => LoadedModule }) => void;
+  };
+  if (typeof registerHooks === 'function') {
+    registerHooks({ load: (url, context, nextLoad) => withProtocolHook(url, nextLoad(url, context), PROTOCOL_MODULE) });
+    return;
+  }
+  const hooksThread = `const withProtocolHook = ${withProtocolHook.toString()};
+export async function load(url, context, nextLoad) { return withProtocolHook(url, await nextLoad(url, context), ${PROTOCOL_MODULE.toString()}); }`;
+  register(`data:text/javascript,${encodeURIComponent(hooksThread)}`);
+}
 
 type ProtocolClass = { prototype: { connect(transport: unknown): Promise<void> } };
 
@@ -61,7 +84,7 @@ export function installPreload(env: NodeJS.ProcessEnv = process.env): boolean {
   };
   process.setSourceMapsEnabled(true);
   trackFileSystem();
-  register(`data:text/javascript,${encodeURIComponent(ESM_HOOKS)}`);
+  hookEsmLoads();
   hookCommonJs(globals[HOOK_PROTOCOL]);
   return true;
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { describe, it } from 'node:test';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -6,6 +7,8 @@ import { ResourceLockMap } from '../../../extension/locks';
 import { installPreload } from '../../../extension/mcp/installPreload';
 import { instrumentMcpServer } from '../../../extension/mcp/instrumentMcpServer';
 import { instrumentToolCalls } from '../../../extension/mcp/instrumentToolCalls';
+import { CHANNEL_ENV } from '../../../extension/contract/wireFormat';
+import { preloadBundles } from '../../support/fileStoreFixture';
 
 describe('the preload', () => {
   it('does nothing at all without an inspector in the environment', () => {
@@ -24,5 +27,15 @@ describe('the preload', () => {
     const plain = new McpServer({ name: 'plain', version: '1.0.0' });
     assert.ok(instrumentToolCalls(plain.server, scope) instanceof Map);
     assert.equal(instrumentToolCalls(plain.server, scope), undefined);
+  });
+
+  it("prints nothing of its own on this Node: no deprecation of the module hooks it uses (module.registerHooks where Node has it)", async () => {
+    const { esm } = await preloadBundles();
+    const run = spawnSync(process.execPath, ['--import', esm, '--input-type=module', '-e', "await import('node:fs/promises')"], {
+      env: { PATH: process.env['PATH'] ?? '', [CHANNEL_ENV.address]: '/nonexistent/hub.sock' },
+      encoding: 'utf8',
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stderr, '');
   });
 });
