@@ -35,7 +35,7 @@ describe('mcp-lock-inspector watch (bundled CLI around the bundled server)', { t
     const recordPath = path.join(bundles.directory, 'calls.lockrec');
     const cli = CliProcess.start(
       bundles.cli,
-      ['watch', '--trace', tracePath, '--record', recordPath, '--fail-on', 'deadlock,inversion', '--', process.execPath, bundles.server, '--http', '--latency-ms', '15'],
+      ['watch', '--trace', tracePath, '--record', recordPath, '--fail-on', 'deadlock,inversion', '--client-timeout-ms', '40', '--', process.execPath, bundles.server, '--http', '--latency-ms', '15'],
       bundles.directory,
     );
     const [, url] = await cli.waitFor(/MCP server listening at (http:\/\/\S+)/);
@@ -66,6 +66,8 @@ describe('mcp-lock-inspector watch (bundled CLI around the bundled server)', { t
     assert.deepEqual(replayed.tools.map((tool) => [tool.tool, tool.calls]), [['deposit', 6], ['get_balance', 3], ['transfer', 2]]);
     assert.match(cli.stdout, /^ADVICE Parallel safety: get_balance took only read locks \(3 in 3 calls\)/m, 'the advice ends the summary');
     assert.doesNotMatch(cli.stdout, /ADVICE Parallel safety: deposit/);
+    // Each deposit holds alice across a 15 ms read and a 15 ms write: past half of a 40 ms client timeout.
+    assert.match(cli.stdout, /^ADVICE Timeout budget: deposit calls wait up to .* of the client's 40 ms request timeout \(--client-timeout-ms\)/m);
   });
 
   it('fails --fail-on deadlock on a server that deadlocks (its demo load), streaming events with --json', async () => {
