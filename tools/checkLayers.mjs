@@ -14,8 +14,9 @@ const rooms = [
   { room: 'extension/redis', rooms: ['extension/contract'], packages: ['mcp-lock-inspector/locks', 'redis'], node: true },
   { room: 'extension/demoServer', rooms: ['extension/contract', 'extension/locks', 'extension/mcp', 'extension/redis'], packages: ['@modelcontextprotocol/', 'zod', 'redis'], node: true },
   { room: 'extension/inspector', rooms: ['extension/contract'], packages: ['zod'], node: true },
-  { room: 'extension/cli', rooms: ['extension/contract', 'extension/inspector', 'package.json'], packages: [], node: true },
-  { room: 'extension/host', rooms: ['extension/contract', 'extension/inspector'], packages: ['vscode', '@modelcontextprotocol/', 'typescript', 'zod'], node: true },
+  // The CLI and the host also read lock state straight from Redis (the inspector's `redis` source) through extension/redis.
+  { room: 'extension/cli', rooms: ['extension/contract', 'extension/inspector', 'extension/redis', 'package.json'], packages: [], node: true },
+  { room: 'extension/host', rooms: ['extension/contract', 'extension/inspector', 'extension/redis'], packages: ['vscode', '@modelcontextprotocol/', 'typescript', 'zod'], node: true },
   { room: 'webview', rooms: ['extension/contract'], packages: [], node: false },
   // Tests and benches share their builders through test/support, never through each other's folders.
   { room: 'bench', rooms: ['extension', 'webview', 'test/support', 'tools'], packages: ['*'], node: true },

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_EVENTS } from '../inspector/inspectorModel';
+import { redisUrlProblem } from '../inspector/redisLockSource';
 
 /** Conditions `--fail-on` can turn into a non-zero exit. */
 export const FAIL_ON_KINDS = ['deadlock', 'inversion', 'timeout', 'longHold', 'lost-update'] as const;
@@ -40,6 +41,8 @@ export type CliCommand =
       readonly envFilePath: string | undefined;
       /** Inject the preload (mcp-lock-inspector/register) into a Node server; off with --no-preload. */
       readonly preload: boolean;
+      /** Also read every replica's lock state from this Redis (a `redis` source), with --redis. */
+      readonly redisUrl: string | undefined;
     }
   | {
       readonly kind: 'run';
@@ -81,6 +84,9 @@ Options:
   --label NAME           name of the source in the view (default: the server command)
   --write-env FILE       with --listen: also write the environment as KEY=VALUE lines to FILE, always
                          as a new file only you can read (0600; a symlink there is replaced, not followed)
+  --redis URL            also read the lock state every replica keeps in this Redis (RedisLockMap,
+                         mcp-lock-inspector/redis), so holders on replicas that do not report show too;
+                         read once a second, less often when a read takes longer than 50 ms
   --max-events N         events kept for --trace and --record (default ${DEFAULT_MAX_EVENTS})
   --client-timeout-ms N  the request timeout of the MCP clients calling the server, for the timeout
                          budget advice (default: each call's own client's; VS Code sets none, other
@@ -122,6 +128,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         'max-events': { type: 'string' },
         'client-timeout-ms': { type: 'string' },
         'no-preload': { type: 'boolean', default: false },
+        redis: { type: 'string' },
       },
     });
   } catch (error) {
@@ -162,7 +169,14 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     clientTimeoutMs: values['client-timeout-ms'] === undefined ? undefined : positiveInteger('--client-timeout-ms', values['client-timeout-ms']),
     envFilePath: values['write-env'] === undefined ? undefined : nonEmpty('--write-env', values['write-env']),
     preload: !values['no-preload'],
+    redisUrl: values.redis === undefined ? undefined : redisUrl(values.redis),
   };
+}
+
+function redisUrl(text: string): string {
+  const problem = redisUrlProblem(text);
+  if (problem !== undefined) throw new CliUsageError(`--redis: ${problem}.`);
+  return text;
 }
 
 /** A command-line mistake; its message says what to do. */

@@ -17,6 +17,8 @@ import { writeHubDiscovery } from '../inspector/hubDiscovery';
 import { withPreload } from '../inspector/preloadEnvironment';
 import { bundledPreloadFile } from './bundledPreloadFile';
 import { renderLiveTable, renderSummary, sourceLine, warningLine } from './liveTable';
+import { RedisLockSource, redisSourceLabel } from '../inspector/redisLockSource';
+import { connectRedisLockState } from '../redis/redisLockStateReader';
 
 /** The options of `watch`, as parsed from the command line. */
 export type WatchCommand = Extract<CliCommand, { kind: 'watch' }>;
@@ -54,6 +56,19 @@ export async function runWatch(command: WatchCommand, io: WatchIo): Promise<numb
     logger: { info: () => {}, warn: (message) => (live ? undefined : io.stderr.write(`inspector: ${message}\n`)) },
   });
 
+  let redisSource: RedisLockSource | undefined;
+  if (command.redisUrl !== undefined) {
+    try {
+      const connection = await connectRedisLockState(command.redisUrl);
+      redisSource = new RedisLockSource(connection, model, { id: 'redis', label: redisSourceLabel(command.redisUrl) }, { onProblem: (problem) => problem && io.stderr.write(`--redis: ${problem}\n`) });
+      await redisSource.start();
+    } catch (error) {
+      io.stderr.write(`mcp-lock-inspector: --redis: ${(error as Error).message}\n`);
+      await hub.dispose();
+      return EXIT_CODES.usage;
+    }
+  }
+
   const kind: SourceKind = command.serverCommand ? 'launched' : 'external';
   const label = command.label ?? (command.serverCommand ? labelOf(command.serverCommand) : 'external');
   const env = hub.envFor(label, kind);
@@ -63,6 +78,7 @@ export async function runWatch(command: WatchCommand, io: WatchIo): Promise<numb
       await writeEnvFile(command.envFilePath, env);
     } catch (error) {
       io.stderr.write(`mcp-lock-inspector: ${(error as Error).message} Choose a path in a folder you own.\n`);
+      await redisSource?.stop();
       await hub.dispose();
       return EXIT_CODES.usage;
     }
@@ -242,6 +258,7 @@ export async function runWatch(command: WatchCommand, io: WatchIo): Promise<numb
     say(`Recording saved to ${command.recordPath}: ${model.history().length} events. Open it with "Lock Inspector: Open Recording" in VS Code.`);
   }
   unpublish?.();
+  await redisSource?.stop();
   await hub.dispose();
 
   if (outcome.kind === 'spawnFailed') return EXIT_CODES.serverDidNotStart;

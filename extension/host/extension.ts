@@ -17,6 +17,7 @@ import { configuredClientTimeout } from './clientTimeoutSetting';
 import { ServerManager } from './lifecycle/serverManager';
 import { LockStatusBar } from './statusBar/statusBar';
 import { registerSidebarView } from './views/sidebarViewProvider';
+import { registerRedisSource } from './redisSourceSetting';
 import { registerTimelinePanel } from './views/timelinePanel';
 
 const HISTORY_SETTING = 'lockInspector.history.maxEvents';
@@ -75,6 +76,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LockIn
     }),
     ...registerChannelDebugConfigurationProvider(channelEnv),
     new LockStatusBar(shown, server, COMMANDS.showTimeline),
+    registerRedisSource(model, log),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration(HISTORY_SETTING)) return;
       // The model sizes its history once; a new size needs a new model.

@@ -18,6 +18,7 @@ describe('parseCliArgs', () => {
       clientTimeoutMs: undefined,
       envFilePath: undefined,
       preload: true,
+      redisUrl: undefined,
     });
     assert.deepEqual(parseCliArgs(['run', '--label', 'store', '--no-preload', '--', 'node', 'server.js']), { kind: 'run', serverCommand: ['node', 'server.js'], label: 'store', preload: false });
   });
@@ -32,6 +33,13 @@ describe('parseCliArgs', () => {
     assert.equal(command.label, 'ci');
     assert.equal(command.envFilePath, 'ci.env');
     assert.equal(command.clientTimeoutMs, 30_000);
+  });
+
+  it('reads --redis URL, and refuses what is not a redis:// URL saying what to give', () => {
+    const command = parseCliArgs(['watch', '--listen', '--redis', 'redis://127.0.0.1:6380']);
+    assert.equal(command.kind === 'watch' && command.redisUrl, 'redis://127.0.0.1:6380');
+    assert.throws(() => parseCliArgs(['watch', '--listen', '--redis', 'http://127.0.0.1:6379']), (error: Error) => error instanceof CliUsageError && /--redis: "http:\/\/127.0.0.1:6379" is not a redis:\/\/ or rediss:\/\/ URL; give one such as redis:\/\/127.0.0.1:6379/.test(error.message));
+    assert.throws(() => parseCliArgs(['watch', '--listen', '--redis', '127.0.0.1:6379']), /--redis: "127.0.0.1:6379" is not a URL; give one such as redis:\/\/127.0.0.1:6379/);
   });
 
   it('answers --help and --version before anything else', () => {
