@@ -47,7 +47,8 @@ describe('the preload instruments an unmodified server from its own node_modules
     try {
       await hub.waitFor(() => hub.messages.some((message) => message.type === 'hello' && message.label === label), `the hello of ${label}`);
       const before = hub.events().length;
-      const results = await Promise.all(Array.from({ length: PARALLEL_CALLS }, (_, index) => client.callTool({ name: 'addItem', arguments: { item: `item ${index}` } })));
+      // Items of one length, so two racing saves of one-item lists cannot leave a longer one's tail in the file.
+      const results = await Promise.all(Array.from({ length: PARALLEL_CALLS }, (_, index) => client.callTool({ name: 'addItem', arguments: { item: `item ${String(index).padStart(2, '0')}` } })));
       assert.ok(results.every((result) => result.isError !== true));
       // One server at a time: what arrived since its burst began is its own.
       const events = () => hub.events().slice(before);
