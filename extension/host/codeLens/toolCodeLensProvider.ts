@@ -29,7 +29,7 @@ export const READ_ONLY_HINT_DIAGNOSTIC_CODE = 'readOnlyHint';
 const PLACEHOLDER_AFTER_MS = 150;
 
 /** Lines that likely get a lens (a tool registration or a lock site): where placeholders go while the analysis runs. */
-const LIKELY_LENS_LINE = /\b(registerTool|tool|withLocks?|setRequestHandler)\s*\(/;
+const LIKELY_LENS_LINE = /\b(registerTool(?:Task)?|tool|withLocks?|setRequestHandler)\s*\(/;
 
 /** The title of a lens whose figures are still being worked out; it holds the line so the code does not jump. */
 export const PLACEHOLDER_LENS_TITLE = '$(sync~spin) Lock Inspector: reading this file…';
