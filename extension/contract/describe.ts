@@ -18,6 +18,19 @@ export function describeOwner(owner: LockOwner | undefined, chainId?: number): s
   return `${chainId !== undefined ? `chain ${chainId}` : 'unknown owner'}${onReplica}`;
 }
 
+/**
+ * Who made a call, where the 2026-07-28 spec has no session: the client's `name/version` (and its stdio connection),
+ * else the session (1.x), else the connection, else the request's trace; undefined when nothing says.
+ */
+export function describeCaller(owner: LockOwner | undefined): string | undefined {
+  const connection = owner?.connectionId !== undefined ? `connection ${owner.connectionId}` : undefined;
+  if (owner?.caller !== undefined) return connection === undefined ? owner.caller : `${owner.caller} · ${connection}`;
+  if (owner?.sessionId !== undefined) return `session ${owner.sessionId}`;
+  if (connection !== undefined) return connection;
+  if (owner?.traceId !== undefined) return `trace ${owner.traceId}`;
+  return undefined;
+}
+
 /** A replica as sentences name it: `replica 'a'`. */
 export function describeReplica(replica: string): string {
   return `replica ${quoteResource(replica)}`;

@@ -80,6 +80,22 @@ export interface ToolView {
   readonly holding: readonly string[];
 }
 
+/** Figures for one caller (who made the calls, where the spec has no session): see describeCaller. */
+export interface CallerView {
+  /** describeCaller of its calls' owner, e.g. `Claude/1.2 · connection 3` or `session 7f3a`. */
+  readonly caller: string;
+  readonly calls: number;
+  readonly active: number;
+  /** Locks its calls hold, and wait for, right now. */
+  readonly holding: number;
+  readonly waiting: number;
+  readonly timeouts: number;
+  readonly deadlocks: number;
+  readonly wait: DurationStats;
+  /** Trace ids (W3C `traceparent`) of its calls seen most recently, newest first, at most a few. */
+  readonly traceIds: readonly string[];
+}
+
 /** What an advice is about: a coarse lock (with what-if figures), a timeout budget, a tool that may be annotated read-only, a tool annotated read-only that writes. */
 export type AdviceKind = 'granularity' | 'timeoutBudget' | 'readOnlyHint' | 'readOnlyViolation';
 
@@ -102,6 +118,8 @@ export interface InspectorSnapshot {
   /** Busy resources first, then the rest that have history. */
   readonly resources: readonly ResourceView[];
   readonly tools: readonly ToolView[];
+  /** Per caller, busiest first; absent from snapshots made before callers were counted. */
+  readonly callers?: readonly CallerView[];
   /** Colour slot of every tool seen this session, kept across Clear History, so all views colour a tool alike. */
   readonly toolColorSlots?: Readonly<Record<string, number>>;
   /** Newest first, bounded. */

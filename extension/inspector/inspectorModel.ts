@@ -1,8 +1,10 @@
+import { describeCaller } from '../contract/describe';
 import { callKeyOf, emptyParties, reduceLockEvent, type ResourceLockEvent, type ResourceParties } from '../contract/lockIntervals';
 import type { LockOwner, LockParty, LockSnapshot, LostUpdateEvent } from '../contract/lockEvents';
 import type { InspectorEvent } from '../contract/wireFormat';
 import {
   REPLICAS_SOURCE_ID,
+  type CallerView,
   type InspectorModelReader,
   type InspectorSnapshot,
   type ModelChange,
@@ -68,6 +70,20 @@ interface ResourceState {
   view?: ResourceView;
 }
 
+interface CallerState {
+  readonly caller: string;
+  calls: number;
+  active: number;
+  timeouts: number;
+  deadlocks: number;
+  readonly wait: DurationHistogram;
+  /** Newest first, at most TRACE_IDS_PER_CALLER. */
+  traceIds: string[];
+}
+
+/** Trace ids a caller's figures keep, to join its waits to their OpenTelemetry traces. */
+const TRACE_IDS_PER_CALLER = 3;
+
 interface ToolState {
   readonly tool: string;
   calls: number;
@@ -118,6 +134,10 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
   private readonly tools = new Map<string, ToolState>();
   /** `callKeyOf` of calls that started and have not ended, to their tool. */
   private readonly activeCalls = new Map<string, string>();
+  /** Who makes the calls (describeCaller), least recently active first; bounded like the tools. */
+  private readonly callers = new Map<string, CallerState>();
+  /** `callKeyOf` of calls that started and have not ended, to their caller. */
+  private readonly activeCallerCalls = new Map<string, string>();
   private readonly toolColorSlots = new ToolColorSlots();
   private readonly historyBuffer: BoundedHistory<SourcedEvent>;
   private unauthenticatedRejects = 0;
@@ -189,6 +209,15 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
       tool.errors = tool.timeouts = tool.deadlocks = 0;
       tool.wait.reset();
       tool.hold.reset();
+    }
+    for (const [name, caller] of this.callers) {
+      if (caller.active === 0) {
+        this.callers.delete(name);
+        continue;
+      }
+      caller.calls = caller.active;
+      caller.timeouts = caller.deadlocks = 0;
+      caller.wait.reset();
     }
     this.changed(true);
   }
@@ -281,6 +310,12 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
       const tool = this.tools.get(toolName);
       if (tool) tool.active = Math.max(0, tool.active - 1);
     }
+    for (const [callKey, callerName] of this.activeCallerCalls) {
+      if (!callKey.startsWith(prefix)) continue;
+      this.activeCallerCalls.delete(callKey);
+      const caller = this.callers.get(callerName);
+      if (caller) caller.active = Math.max(0, caller.active - 1);
+    }
     this.forgetOldDisconnectedSources();
     this.changed();
   }
@@ -324,6 +359,7 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
     const resource = this.resourceFor(sourceId, event.resource);
     const parties = this.partiesOf(resource, sourceId);
     const tool = this.toolFor(event.owner);
+    const caller = event.type === 'acquired' || event.type === 'timeout' || event.type === 'deadlock' ? this.callerFor(event.owner) : undefined;
     const partiesBefore = parties.holders.size + parties.waiters.size;
     const addsParty =
       (event.type === 'requested' || event.type === 'acquired') && !parties.waiters.has(event.chainId) && !parties.holders.has(event.chainId);
@@ -340,6 +376,7 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
         resource.acquisitions += 1;
         resource.wait.record(event.waitedMs);
         tool?.wait.record(event.waitedMs);
+        caller?.wait.record(event.waitedMs);
         if (resource.leaseEndsByMs.size > 0) this.handOver(resource, sourceId, event.mode);
         break;
       case 'released':
@@ -352,6 +389,7 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
         resource.lastIncident = { kind: 'timeout', atMs: event.atMs };
         this.totalTimeouts += 1;
         if (tool) tool.timeouts += 1;
+        if (caller) caller.timeouts += 1;
         this.warnings.timeout({ key: resource.key, sourceId: resource.group, id: resource.id }, event.atMs);
         break;
       case 'aborted':
@@ -363,6 +401,7 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
         resource.lastIncident = { kind: 'deadlock', atMs: event.atMs };
         this.totalDeadlocks += 1;
         if (tool) tool.deadlocks += 1;
+        if (caller) caller.deadlocks += 1;
         this.warnings.deadlock(sourceId, event);
         break;
       case 'longHold':
@@ -384,6 +423,16 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
   }
 
   private callStarted(sourceId: string, owner: LockOwner): void {
+    const caller = this.callerFor(owner);
+    if (caller) {
+      caller.calls += 1;
+      const callKey = callKeyOf(sourceId, owner);
+      if (!this.activeCallerCalls.has(callKey)) {
+        this.activeCallerCalls.set(callKey, caller.caller);
+        caller.active += 1;
+      }
+      if (owner.traceId !== undefined && caller.traceIds[0] !== owner.traceId) caller.traceIds = [owner.traceId, ...caller.traceIds.filter((id) => id !== owner.traceId)].slice(0, TRACE_IDS_PER_CALLER);
+    }
     const tool = this.toolFor(owner);
     if (!tool) return;
     tool.calls += 1;
@@ -395,6 +444,12 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
   }
 
   private callEnded(sourceId: string, owner: LockOwner, outcome: 'ok' | 'error' | 'cancelled'): void {
+    const callerName = this.activeCallerCalls.get(callKeyOf(sourceId, owner));
+    if (callerName !== undefined) {
+      this.activeCallerCalls.delete(callKeyOf(sourceId, owner));
+      const caller = this.callers.get(callerName);
+      if (caller) caller.active = Math.max(0, caller.active - 1);
+    }
     const tool = this.toolFor(owner);
     if (!tool) return;
     if (outcome === 'error') tool.errors += 1;
@@ -505,6 +560,26 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
     return resource;
   }
 
+  /** The figures of whoever made the call `owner` names (describeCaller), or undefined when nothing says who. */
+  private callerFor(owner: LockOwner | undefined): CallerState | undefined {
+    const name = describeCaller(owner);
+    if (name === undefined) return undefined;
+    let caller = this.callers.get(name);
+    if (caller) {
+      this.callers.delete(name);
+    } else {
+      caller = { caller: name, calls: 0, active: 0, timeouts: 0, deadlocks: 0, wait: new DurationHistogram(), traceIds: [] };
+      if (this.callers.size >= this.maxTools) {
+        for (const [other, state] of this.callers) {
+          if (this.callers.size < this.maxTools) break;
+          if (state.active === 0) this.callers.delete(other);
+        }
+      }
+    }
+    this.callers.set(name, caller);
+    return caller;
+  }
+
   private toolFor(owner: LockOwner | undefined): ToolState | undefined {
     const name = owner?.tool;
     if (name === undefined) return undefined;
@@ -593,6 +668,14 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
     const busy: ResourceView[] = [];
     const idle: ResourceView[] = [];
     const holdingByTool = new Map<string, string[]>();
+    const partiesByCaller = new Map<string, { holding: number; waiting: number }>();
+    const countCaller = (owner: LockOwner | undefined, kind: 'holding' | 'waiting') => {
+      const name = describeCaller(owner);
+      if (name === undefined) return;
+      const counts = partiesByCaller.get(name) ?? { holding: 0, waiting: 0 };
+      counts[kind] += 1;
+      partiesByCaller.set(name, counts);
+    };
     let held = 0;
     let waiting = 0;
     for (const resource of this.resources.values()) {
@@ -604,6 +687,8 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
       busy.push(view);
       held += view.holders.length;
       waiting += view.waiters.length;
+      for (const holder of view.holders) countCaller(holder.owner, 'holding');
+      for (const waiter of view.waiters) countCaller(waiter.owner, 'waiting');
       for (const holder of view.holders) {
         const tool = holder.owner?.tool;
         if (tool === undefined) continue;
@@ -634,6 +719,19 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
         holding: holdingByTool.get(tool.tool) ?? [],
       }))
       .sort((a, b) => a.tool.localeCompare(b.tool));
+    const callers: CallerView[] = [...this.callers.values()]
+      .map((caller) => ({
+        caller: caller.caller,
+        calls: caller.calls,
+        active: caller.active,
+        holding: partiesByCaller.get(caller.caller)?.holding ?? 0,
+        waiting: partiesByCaller.get(caller.caller)?.waiting ?? 0,
+        timeouts: caller.timeouts,
+        deadlocks: caller.deadlocks,
+        wait: caller.wait.stats(),
+        traceIds: caller.traceIds,
+      }))
+      .sort((a, b) => b.holding + b.waiting - (a.holding + a.waiting) || b.calls - a.calls || a.caller.localeCompare(b.caller));
     const sources = [...this.sources.values()].map((source) => ({ ...source }));
     const linesRejected = sources.reduce((sum, source) => sum + source.linesRejected, this.unauthenticatedRejects);
     return {
@@ -641,6 +739,7 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
       sources,
       resources: [...busy, ...idle],
       tools,
+      callers,
       toolColorSlots: this.toolColorSlots.toRecord(),
       warnings: this.warnings.list(),
       totals: {

@@ -32,8 +32,11 @@ function replicaSnapshot(): InspectorSnapshot {
   for (const replica of ['r1', 'r2', 'r3']) model.addSource({ id: replica, label: `replica '${replica}'`, kind: 'external', pid: 4100 + Number(replica.slice(1)), connectedAtMs: nowMs, replica, leaseMs: LEASE_MS });
   model.addSource({ id: 'redis', label: 'Redis 127.0.0.1:6379', kind: 'redis', pid: 0, connectedAtMs: nowMs });
   model.ingest('r1', [make.acquired('account:alice', 3, NOW_MS - 3200, 0, { tool: 'transfer', requestId: 41 })]);
-  model.ingest('r2', [make.requested('account:alice', 5, NOW_MS - 3000, { tool: 'transfer', requestId: 42 }), make.acquired('account:bob', 6, NOW_MS - 900, 0, { tool: 'transfer', requestId: 44 })]);
-  model.ingest('r3', [make.requested('account:alice', 2, NOW_MS - 2600, { tool: 'deposit', requestId: 43 }), make.requested('account:bob', 7, NOW_MS - 400, { tool: 'audit', requestId: 45 })]);
+  // Two MCP clients without sessions (the 2026-07-28 spec): an IDE and an agent, each call with its trace.
+  const ide = (requestId: number) => ({ tool: 'transfer', requestId, caller: 'vscode/1.101.0', traceId: `4bf92f3577b34da6a3ce929d0e0e47${requestId}` });
+  const agent = (tool: string, requestId: number) => ({ tool, requestId, caller: 'claude-code/2.1.0' });
+  model.ingest('r2', [make.callStarted(ide(42), NOW_MS - 3000), make.requested('account:alice', 5, NOW_MS - 3000, ide(42)), make.callStarted(ide(44), NOW_MS - 900), make.acquired('account:bob', 6, NOW_MS - 900, 0, ide(44))]);
+  model.ingest('r3', [make.callStarted(agent('deposit', 43), NOW_MS - 2600), make.requested('account:alice', 2, NOW_MS - 2600, agent('deposit', 43)), make.callStarted(agent('audit', 45), NOW_MS - 400), make.requested('account:bob', 7, NOW_MS - 400, agent('audit', 45))]);
   model.ingest('r3', [make.acquired('account:fees', 8, NOW_MS - 150, 0, { tool: 'charge_fee', requestId: 46 })]);
   model.applySnapshot('redis', { atMs: NOW_MS, resources: [{ id: 'account:erin', holders: [{ chainId: 1, owner: { tool: 'refund_fee', requestId: 9, replica: 'r4' }, mode: 'write', sinceMs: NOW_MS - 700 }], waiters: [] }] });
   nowMs = NOW_MS - 2000;
@@ -79,6 +82,24 @@ describe('sidebar across replicas', () => {
       await page.screenshot({ path: join(SCREENSHOTS, `sidebar-replicas-${theme}-${width}.png`) });
       await page.locator('.resource-row[data-resource="account:alice"]').click();
       assert.deepEqual((await sidebar.sentToHost()).at(-1), { type: 'showTimeline', filter: { resource: 'account:alice' } }, "a merged row opens every replica's lanes of it");
+      await page.context().close();
+    });
+  }
+});
+
+describe('sidebar callers', () => {
+  for (const [theme, width] of [['dark', 320], ['light', 250]] as const) {
+    test(`groups calls by who made them, with what they hold and wait for now (${theme}, ${width} px)`, async () => {
+      const sidebar = await openSidebar(theme, width, replicaSnapshot());
+      const page = sidebar.page;
+      const callers = page.getByRole('list', { name: 'Callers' });
+      await callers.scrollIntoViewIfNeeded();
+      assert.deepEqual(await callers.locator('.caller').evaluateAll((items) => items.map((item) => (item as unknown as { innerText: string }).innerText.replace(/\n/g, ' | '))), [
+        'claude-code/2.1.0 | 2 calls · 2 running · waiting 2',
+        'vscode/1.101.0 | 2 calls · 2 running · holding 1 · waiting 1 · wait p95 0 ms',
+      ]);
+      assert.match((await callers.locator('.caller').last().getAttribute('title')) ?? '', /^vscode\/1\.101\.0\nLatest traces: 4bf92f3577b34da6a3ce929d0e0e4744, 4bf92f3577b34da6a3ce929d0e0e4742$/);
+      await page.screenshot({ path: join(SCREENSHOTS, `sidebar-callers-${theme}-${width}.png`) });
       await page.context().close();
     });
   }

@@ -8,6 +8,7 @@ import { formatCount } from '../shared/format';
 import { connectToHost, type HostBridge } from '../shared/hostBridge';
 import { HostClock } from '../shared/hostClock';
 import { ToolPalette } from '../shared/toolPalette';
+import { CallerList } from './callerList';
 import { DebugPauseBanner } from './debugPauseBanner';
 import { DemoBanner } from './demoBanner';
 import { orderResources, type ResourceQuery, type ResourceSort } from './resourceOrder';
@@ -46,6 +47,9 @@ class SidebarApp {
   #demo: DemoLoadState | undefined;
   readonly #warnings: WarningList;
   readonly #tools: ToolTable;
+  readonly #callers = new CallerList();
+  readonly #callerSection: HTMLElement;
+  readonly #callerCount: HTMLElement;
   readonly #resources: ResourceTable;
   readonly #emptyState: HTMLElement;
   readonly #sections: HTMLElement;
@@ -108,12 +112,15 @@ class SidebarApp {
     this.#warningCount = el('span', { class: 'count' });
     this.#toolCount = el('span', { class: 'count' });
     this.#resourceCount = el('span', { class: 'count' });
+    this.#callerCount = el('span', { class: 'count' });
+    this.#callerSection = section('Callers', this.#callerCount, this.#callers.element);
     this.#emptyState = this.emptyState();
     this.#sections = el(
       'div',
       { class: 'sections' },
       section('Warnings', this.#warningCount, this.#warnings.element),
       section('Tools', this.#toolCount, el('p', { class: 'muted section-hint' }, 'Click a tool to see only its calls in the timeline.'), this.#tools.element),
+      this.#callerSection,
       section(
         'Resources',
         this.#resourceCount,
@@ -202,6 +209,10 @@ class SidebarApp {
     this.#warningCount.classList.toggle('alert', snapshot.warnings.some((warning) => warning.kind === 'deadlock'));
     this.#tools.show(snapshot.tools);
     setText(this.#toolCount, snapshot.tools.length > 0 ? formatCount(snapshot.tools.length) : '');
+    const callers = snapshot.callers ?? [];
+    this.#callerSection.hidden = callers.length === 0;
+    this.#callers.show(callers);
+    setText(this.#callerCount, callers.length > 0 ? formatCount(callers.length) : '');
     const rows = orderResources(snapshot.resources, this.#query, nowMs);
     setText(this.#resourceCount, rows.length === snapshot.resources.length ? formatCount(rows.length) : `${formatCount(rows.length)} of ${formatCount(snapshot.resources.length)}`);
     // In a row the pid tells the runs apart in little room; the tooltip names the source in full.
