@@ -123,6 +123,28 @@ describe('the preload instruments an unmodified SDK 2.x server from its own node
     });
   }
 
+  it("owns the work of a call that became a task by the task's id, as instrumentMcpServer does", async () => {
+    const label = 'tasks';
+    const transport = new StdioClientTransport({ command: process.execPath, args: ['--import', preload.esm, 'sdk2Server.js'], cwd: serverFolder, env: serverEnv(label), stderr: 'inherit' });
+    const client = new Client(CLIENT, clientOptionsFor('legacy'));
+    await client.connect(transport);
+    try {
+      const before = hub.events().length;
+      await Promise.all(Array.from({ length: 10 }, (_, index) => client.callTool({ name: 'addItemLater', arguments: { item: `item ${index}` } })));
+      const lostUpdates = () => hub.events().slice(before).filter((event): event is LostUpdateEvent => event.type === 'lostUpdate');
+      await hub.waitFor(() => lostUpdates().length >= 9, "the tasks' 9 lost updates");
+      for (const { owner, overwritten } of lostUpdates()) {
+        for (const writer of [owner, overwritten.owner]) {
+          assert.equal(writer?.tool, 'addItemLater');
+          assert.match(writer?.taskId ?? '', /^[0-9a-f-]{36}$/);
+          assert.equal(writer?.requestId, undefined, 'the call that made the task had ended');
+        }
+      }
+    } finally {
+      await client.close();
+    }
+  });
+
   it('leaves a server alone that instruments itself: each call reported once, and the locked store loses nothing', async () => {
     const label = 'fixed';
     const { kept, lostUpdates, callsStarted } = await overStdio('sdk2ServerFixed.js', ['--import', preload.esm], 'modern', label);
