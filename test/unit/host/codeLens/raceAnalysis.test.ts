@@ -77,6 +77,23 @@ describe('static lost-update analysis', () => {
     assert.deepEqual(findLostUpdateRisks(entry!.fileName, entry!.text), []);
   });
 
+  it('follows a module variable typed with a class and assigned at startup by a factory (the official memory server\'s shape)', () => {
+    const text = [
+      "import { readFile, writeFile } from 'node:fs/promises';",
+      'class KnowledgeGraphManager {',
+      '  constructor(private memoryFilePath: string) {}',
+      "  private async loadGraph() { return JSON.parse(await readFile(this.memoryFilePath, 'utf-8')); }",
+      '  private async saveGraph(graph: object) { await writeFile(this.memoryFilePath, JSON.stringify(graph)); }',
+      '  async createEntities(entities: object[]) { const graph = await this.loadGraph(); graph.entities.push(...entities); await this.saveGraph(graph); return entities; }',
+      '}',
+      'let knowledgeGraphManager: KnowledgeGraphManager;',
+      "const make = (path: string) => new KnowledgeGraphManager(path);",
+      "async function main() { knowledgeGraphManager = make('memory.jsonl'); }",
+      "server.registerTool('create_entities', {}, async ({ entities }) => ({ content: [], structuredContent: await knowledgeGraphManager.createEntities(entities) }));",
+    ].join('\n');
+    assert.deepEqual(findLostUpdateRisks('memory.ts', text).map((risk) => [risk.tool, risk.key, risk.read.start.line + 1, risk.write.start.line + 1]), [['create_entities', 'file this.memoryFilePath', 4, 5]]);
+  });
+
   it('follows an instance that another module exports, made there from a class of a third module', () => {
     const byName = new Map(raceCorpusCases().map((candidate) => [candidate.name, candidate]));
     const keys = (name: string) => findLostUpdateRisks(byName.get(name)!.fileName, byName.get(name)!.text, readRelativeModule).map((risk) => risk.key);
