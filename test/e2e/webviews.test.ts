@@ -385,6 +385,38 @@ async function pointAt(timeline: WebviewHarness, row: number, atMs: number): Pro
   return { x: box.x + widthPx - (END_MS - atMs) / DEFAULT_MS_PER_PIXEL, y: box.y + AXIS_HEIGHT_PX + row * LANE_HEIGHT_PX + LANE_HEIGHT_PX / 2 };
 }
 
+/** The colour the lanes' canvas has at a point of the page, as red, green, blue 0-255. */
+async function canvasPixel(harness: WebviewHarness, x: number, y: number): Promise<number[]> {
+  return harness.page.evaluate(
+    ([pageX, pageY]) => {
+      type Canvas = { width: number; getBoundingClientRect(): { left: number; top: number; width: number }; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } };
+      const canvas = (globalThis as unknown as { document: { querySelector(selector: string): Canvas } }).document.querySelector('.lanes-canvas');
+      const bounds = canvas.getBoundingClientRect();
+      const ratio = canvas.width / bounds.width;
+      const { data } = canvas.getContext('2d').getImageData(Math.round((pageX! - bounds.left) * ratio), Math.round((pageY! - bounds.top) * ratio), 1, 1);
+      return [data[0]!, data[1]!, data[2]!];
+    },
+    [x, y],
+  );
+}
+
+/** The background colour the legend swatch of `name` (a tool or a replica) computes to, as red, green, blue. */
+async function legendColor(harness: WebviewHarness, name: string): Promise<number[]> {
+  const swatch = harness.page.locator('.tool-legend-item', { hasText: new RegExp(`^${name}$`) }).locator('.tool-swatch');
+  return rgbOf(await swatch.evaluate((element) => (globalThis as unknown as { getComputedStyle(element: unknown): { backgroundColor: string } }).getComputedStyle(element).backgroundColor));
+}
+
+/** A computed CSS colour (`rgb(...)` or `color(srgb ...)`) as red, green, blue 0-255. */
+function rgbOf(css: string): number[] {
+  const numbers = (css.match(/[\d.]+/g) ?? []).map(Number);
+  return css.startsWith('color(') ? numbers.slice(0, 3).map((value) => Math.round(value * 255)) : numbers.slice(0, 3);
+}
+
+/** Whether two colours are the same to within rounding. */
+function sameColor(a: readonly number[], b: readonly number[]): boolean {
+  return a.every((value, index) => Math.abs(value - b[index]!) <= 3);
+}
+
 /** The last message the webview sent of `type`. */
 async function lastSent<T extends string>(harness: WebviewHarness, type: T): Promise<({ type: T } & Record<string, unknown>) | undefined> {
   return (await harness.sentToHost()).filter((message): message is { type: T } & Record<string, unknown> => (message as { type?: string }).type === type).at(-1);
@@ -430,6 +462,13 @@ describe('timeline: lost updates, replicas, time cursor', () => {
       const endX = (await page.locator('.scroller').boundingBox())!.x + (await page.locator('.scroller').evaluate((element) => (element as unknown as { clientWidth: number }).clientWidth));
       const middleX = endX - (Number(zoomed['windowEndMs']) - (event.read.atMs + event.atMs) / 2) / Number(zoomed['msPerPixel']);
       assert.ok(Math.abs(endX - (Number(zoomed['windowEndMs']) - event.atMs) / Number(zoomed['msPerPixel']) - selectedX) < 2, 'zooming kept the stale write where it was');
+      // Drawn: the other call's write is a dot in transfer's colour on the lower row, the stale write a failure-coloured square.
+      const xAt = (atMs: number): number => endX - (Number(zoomed['windowEndMs']) - atMs) / Number(zoomed['msPerPixel']);
+      const laneTop = middle.y - LANE_HEIGHT_PX / 2;
+      const transferColor = await legendColor(timeline, 'transfer');
+      assert.ok(sameColor(await canvasPixel(timeline, xAt(event.overwritten.atMs), laneTop + 21), transferColor), 'the interleaved write is drawn in its tool colour');
+      const [red, green] = await canvasPixel(timeline, xAt(event.atMs) - 3, laneTop + 8);
+      assert.ok(red! > green! + 80, `the stale write is drawn in the failure colour (${red}, ${green})`);
       await page.mouse.move(middleX, middle.y - 4);
       await tooltip.locator('strong', { hasText: 'Lost update' }).waitFor();
       await page.mouse.dblclick(middleX, middle.y - 4);
@@ -452,6 +491,10 @@ describe('timeline: lost updates, replicas, time cursor', () => {
       assert.deepEqual(await visibleLanes(timeline, 2), ['account:alice', 'account:bob']);
       assert.match(await page.locator('.status-text').innerText(), /^Live · 2 of 2 resources · \d+ events · 2 sources connected$/);
       assert.deepEqual((await timeline.savedState()) as Record<string, unknown>, { filter: {}, msPerPixel: DEFAULT_MS_PER_PIXEL, laneOrder: 'name', colorBy: 'replica', laneGrouping: 'resource' });
+      // Bars take their replica's colour: r2 held account:alice from 0.4 s before it went away.
+      const r2Color = await legendColor(timeline, 'r2');
+      const dyingHold = await pointAt(timeline, 0, goneAtMs - 200);
+      assert.ok(sameColor(await canvasPixel(timeline, dyingHold.x, dyingHold.y - 4), r2Color), "r2's hold is drawn in r2's colour");
       // Between r2 going away and r3 getting the lock, the lane shows r2's lease running out.
       const lease = await pointAt(timeline, 0, (goneAtMs + takenAtMs) / 2);
       await page.mouse.move(lease.x, lease.y - 4);
