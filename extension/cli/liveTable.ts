@@ -96,10 +96,16 @@ export function renderSummary(snapshot: InspectorSnapshot): string[] {
       String(resource.deadlocks),
     ]),
   );
+  const callers = snapshot.callers ?? [];
+  const callerLines = table(
+    ['CALLER', 'CALLS', 'WAIT p95', 'TIMEOUTS', 'DEADLOCKS'],
+    callers.map((caller) => [caller.caller, String(caller.calls), durationCell(caller.wait.count, caller.wait.p95), String(caller.timeouts), String(caller.deadlocks)]),
+  );
   return [
     'Summary',
     totalsLine(snapshot),
     ...(snapshot.tools.length > 0 ? ['', ...tools] : []),
+    ...(callers.length > 0 ? ['', ...callerLines] : []),
     ...(contended.length > 0 ? ['', ...resources] : []),
     '',
     snapshot.warnings.length === 0 ? 'No warnings.' : `Warnings (${snapshot.warnings.length}, newest first):`,

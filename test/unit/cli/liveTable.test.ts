@@ -62,6 +62,17 @@ describe('renderLiveTable', () => {
 });
 
 describe('renderSummary', () => {
+  it('lists the callers (client and connection, session or trace) with their calls, wait p95 and failures', () => {
+    const model = new InspectorModel();
+    const make = new LockEventFactory();
+    const owner = (requestId: number) => ({ tool: 'transfer', requestId, caller: 'vscode/1.101.0', connectionId: '2' });
+    model.ingest('s1', [make.callStarted(owner(1), 0), make.acquired('account:alice', 1, 10, 10, owner(1)), make.callStarted({ tool: 'audit', requestId: 2, sessionId: 'c0ffee' }, 5)]);
+    const text = renderSummary(model.snapshot()).join('\n');
+    assert.match(text, /^CALLER\s+CALLS\s+WAIT p95\s+TIMEOUTS\s+DEADLOCKS$/m);
+    assert.match(text, /^vscode\/1\.101\.0 · connection 2\s+1\s+10 ms\s+0\s+0$/m);
+    assert.match(text, /^session c0ffee\s+1\s+-\s+0\s+0$/m);
+  });
+
   it('lists totals, per-tool figures, the most contended resources and every warning', () => {
     const text = renderSummary(busyModel().snapshot()).join('\n');
     assert.match(text, /^TOOL\s+CALLS\s+ERRORS\s+WAIT p50/m);
