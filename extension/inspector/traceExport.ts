@@ -219,7 +219,7 @@ function collect(history: readonly SourcedEvent[]): { intervals: Interval[]; ins
         instantOn(event, 're-entry', {});
         break;
       case 'longHold':
-        instantOn(event, 'long hold', { heldMs: event.heldMs, thresholdMs: event.thresholdMs });
+        instantOn(event, 'long hold', { heldMs: event.heldMs, thresholdMs: event.thresholdMs, slowCall: event.slowCall });
         break;
     }
   }

@@ -26,12 +26,15 @@ function contendedHistory() {
     make.acquired('account:A', 2, 1050, 48, transfer2),
     make.timeout('account:A', 3, 1060, 57, audit3),
     make.callEnded(audit3, 1060, 59, 'error', 'E_LOCK_TIMEOUT'),
-    make.longHold('account:A', 2, 1100, 50, transfer2),
+    { ...make.longHold('account:A', 2, 1100, 50, transfer2), slowCall: ratesCall },
     make.deadlock('account:B', 2, 'account:A', 9, 1110, transfer2),
     make.inversion('account:A', 'account:B', 1120, transfer1, transfer2),
   ]);
   return model;
 }
+
+/** What transfer #2's long hold was spent awaiting. */
+const ratesCall = { location: 'rates.ts:12:9', awaitedMs: 48, frames: ['loadRates (rates.ts:12:9)'], call: 'fetch GET http://127.0.0.1/rates' };
 
 const trackNames = (events: readonly ChromeTraceEvent[]) =>
   new Map(events.filter((event) => event.name === 'thread_name').map((event) => [`${event.pid}:${event.tid}`, (event.args as { name: string }).name]));
@@ -78,6 +81,7 @@ describe('exportChromeTrace', () => {
     const instants = trace.traceEvents.filter((event) => event.ph === 'i');
     assert.deepEqual(instants.map((event) => event.cat), ['timeout', 'longHold', 'deadlock', 'inversion']);
     assert.deepEqual(instants[0]?.args?.owner, audit3);
+    assert.deepEqual(instants[1]?.args?.slowCall, ratesCall, 'a long hold says what it was spent awaiting');
     assert.equal(instants[3]?.s, 'p');
   });
 
