@@ -26,7 +26,7 @@ function contendedHistory() {
     make.acquired('account:A', 2, 1050, 48, transfer2),
     make.timeout('account:A', 3, 1060, 57, audit3),
     make.callEnded(audit3, 1060, 59, 'error', 'E_LOCK_TIMEOUT'),
-    { ...make.longHold('account:A', 2, 1100, 50, transfer2), slowCall: ratesCall },
+    Object.assign(make.longHold('account:A', 2, 1100, 50, transfer2), { slowCall: ratesCall }),
     make.deadlock('account:B', 2, 'account:A', 9, 1110, transfer2),
     make.inversion('account:A', 'account:B', 1120, transfer1, transfer2),
   ]);
