@@ -106,6 +106,8 @@ export type WarningView = { readonly occurrences?: number } & (
   | { readonly id: string; readonly kind: 'longHold'; readonly sourceId: string; readonly atMs: number; readonly message: string; readonly resource: string; readonly owner?: LockOwner; readonly heldMs: number }
   | { readonly id: string; readonly kind: 'timeoutStorm'; readonly sourceId: string; readonly atMs: number; readonly message: string; readonly resource: string; readonly timeouts: number; readonly windowMs: number }
   | { readonly id: string; readonly kind: 'lostUpdate'; readonly sourceId: string; readonly atMs: number; readonly message: string; readonly event: LostUpdateEvent }
+  /** A Redis holder's lease ran out before its work finished (paused process, lost connection): another may hold it now. */
+  | { readonly id: string; readonly kind: 'leaseLost'; readonly sourceId: string; readonly atMs: number; readonly message: string; readonly resource: string; readonly owner?: LockOwner; readonly heldMs: number; readonly leaseMs: number }
   | { readonly id: string; readonly kind: 'advice'; readonly advice: AdviceKind; readonly sourceId: string; readonly atMs: number; readonly message: string; readonly resource?: string; readonly tool?: string }
 );
 

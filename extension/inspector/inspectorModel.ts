@@ -408,6 +408,9 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
         this.warnings.longHold(sourceId, event);
         this.warnings.taskHold(sourceId, event);
         break;
+      case 'leaseLost':
+        this.warnings.leaseLost(sourceId, event);
+        break;
       case 'requested':
       case 'reentrant':
         break;

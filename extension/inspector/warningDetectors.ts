@@ -1,5 +1,5 @@
-import { deadlockMessage, inversionMessage, longHoldMessage, lostUpdateMessage, taskTtlMessage, timeoutStormMessage } from '../contract/describe';
-import type { LockDeadlockEvent, LockInversionEvent, LockLongHoldEvent, LockReleasedEvent, LostUpdateEvent } from '../contract/lockEvents';
+import { deadlockMessage, inversionMessage, leaseLostMessage, longHoldMessage, lostUpdateMessage, taskTtlMessage, timeoutStormMessage } from '../contract/describe';
+import type { LockDeadlockEvent, LockInversionEvent, LockLeaseLostEvent, LockLongHoldEvent, LockReleasedEvent, LostUpdateEvent } from '../contract/lockEvents';
 import type { WarningView } from '../contract/inspectorSnapshot';
 
 /** Limits of the warning list; every field has a default. */
@@ -109,6 +109,20 @@ export class WarningDetectors {
       owner: event.owner,
       heldMs: event.heldMs,
       message: message(occurrences),
+    }));
+  }
+
+  /** A Redis holder's lease ran out while it worked (its replica is named by the owner): one warning per resource and call. */
+  leaseLost(sourceId: string, event: LockLeaseLostEvent): void {
+    this.upsert(`leaseLost:${sourceId}:${event.resource}:${event.chainId}`, () => ({
+      kind: 'leaseLost',
+      sourceId,
+      atMs: event.atMs,
+      resource: event.resource,
+      owner: event.owner,
+      heldMs: event.heldMs,
+      leaseMs: event.leaseMs,
+      message: leaseLostMessage(event, event.resource, event.heldMs, event.leaseMs),
     }));
   }
 

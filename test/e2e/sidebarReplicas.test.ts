@@ -38,6 +38,8 @@ function replicaSnapshot(): InspectorSnapshot {
   model.ingest('r2', [make.callStarted(ide(42), NOW_MS - 3000), make.requested('account:alice', 5, NOW_MS - 3000, ide(42)), make.callStarted(ide(44), NOW_MS - 900), make.acquired('account:bob', 6, NOW_MS - 900, 0, ide(44))]);
   model.ingest('r3', [make.callStarted(agent('deposit', 43), NOW_MS - 2600), make.requested('account:alice', 2, NOW_MS - 2600, agent('deposit', 43)), make.callStarted(agent('audit', 45), NOW_MS - 400), make.requested('account:bob', 7, NOW_MS - 400, agent('audit', 45))]);
   model.ingest('r3', [make.acquired('account:fees', 8, NOW_MS - 150, 0, { tool: 'charge_fee', requestId: 46 })]);
+  // r3's refund_fee #40 was paused past its lease: the warning names the replica.
+  model.ingest('r3', [{ type: 'leaseLost', seq: 90, atMs: NOW_MS - 1000, chainId: 4, owner: { tool: 'refund_fee', requestId: 40 }, resource: 'account:dave', mode: 'write', heldMs: 10_400, leaseMs: LEASE_MS, fencingToken: 17 }]);
   model.applySnapshot('redis', { atMs: NOW_MS, resources: [{ id: 'account:erin', holders: [{ chainId: 1, owner: { tool: 'refund_fee', requestId: 9, replica: 'r4' }, mode: 'write', sinceMs: NOW_MS - 700 }], waiters: [] }] });
   nowMs = NOW_MS - 2000;
   model.disconnectSource('r1');
@@ -76,6 +78,7 @@ describe('sidebar across replicas', () => {
         alice,
         "account:alice: held by transfer #41 on replica 'r1' · 3.2 s · gone, lease ends in ≤ 8 s, 2 waiting in order: transfer #42 on replica 'r2', deposit #43 on replica 'r3'",
       );
+      assert.match(await page.locator('.warning.leaseLost').innerText(), /^Lease lost\n[\s\S]*Lease lost: refund_fee #40 on replica 'r3' held 'account:dave' for 10 s without renewing its 10 s lease/);
       const erin = await page.locator('.resource-row[data-resource="account:erin"]').getAttribute('aria-label');
       assert.match(erin ?? '', /^account:erin: held by refund_fee #9 on replica 'r4'/, 'a replica that does not report, read from Redis');
       assert.match((await page.locator('.resource-row[data-resource="account:alice"] .resource-name').getAttribute('title')) ?? '', /^account:alice · replica 'r1', replica 'r2', replica 'r3'/);

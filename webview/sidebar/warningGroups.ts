@@ -37,6 +37,8 @@ function groupKey(warning: WarningView): string {
       return `timeoutStorm\u0000${warning.sourceId}\u0000${warning.resource}`;
     case 'lostUpdate':
       return `lostUpdate\u0000${warning.event.owner?.tool ?? '?'}\u0000${warning.event.key}`;
+    case 'leaseLost':
+      return `leaseLost\u0000${warning.owner?.replica ?? '?'}\u0000${warning.resource}`;
     case 'advice':
       return warning.id;
   }

@@ -113,6 +113,8 @@ export class WarningList {
         return ['warning', 'Timeout storm', `${warning.timeouts} timeouts on ${warning.resource} within ${formatDuration(warning.windowMs)}`];
       case 'advice':
         return ['watch', ADVICE_TITLES[warning.advice], warning.resource ?? warning.tool ?? ''];
+      case 'leaseLost':
+        return ['error', 'Lease lost', `${describeOwner(warning.owner, 0)} lost ${warning.resource} after ${formatDuration(warning.heldMs)}`];
       case 'lostUpdate':
         return ['error', 'Lost update', `${describeOwner(warning.event.owner, warning.event.chainId)} overwrote ${describeOwner(warning.event.overwritten.owner, warning.event.overwritten.chainId)}'s write of ${warning.event.key}`];
     }
@@ -136,6 +138,7 @@ export class WarningList {
       case 'timeoutStorm':
         return [el('p', {}, `${warning.timeouts} timeouts on `, this.resourceLink(warning.resource), ` within ${formatDuration(warning.windowMs)}.`)];
       case 'advice':
+      case 'leaseLost':
         return [el('p', {}, warning.message)];
       case 'lostUpdate':
         return this.lostUpdate(warning.event);

@@ -53,6 +53,14 @@ describe('one inspector over every replica', () => {
     assert.match(longHold?.message ?? '', /transfer #1 on replica 'r1'/);
   });
 
+  it('warns when a holder on a replica lost its lease, naming the replica', () => {
+    const { model } = twoReplicas();
+    model.ingest('r1', [{ type: 'leaseLost', seq: 99, atMs: T0 + 4000, chainId: 1, owner: { tool: 'transfer', requestId: 1 }, resource: 'account:alice', mode: 'write', heldMs: 4000, leaseMs: LEASE_MS, fencingToken: 12 }]);
+    const [warning] = model.snapshot().warnings;
+    assert.equal(warning?.kind, 'leaseLost');
+    assert.match(warning?.message ?? '', /^Lease lost: transfer #1 on replica 'r1' held 'account:alice' for 4 s without renewing its 3 s lease/);
+  });
+
   it('keeps a gone replica\'s hold while its lease runs out, then hands the resource to the next holder', () => {
     const { fake, model, make } = twoReplicas();
     fake.tick(1000);
