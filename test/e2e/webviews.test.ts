@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { InspectorSnapshot, SourceInfo, SourcedEvent } from '../../extension/contract/inspectorSnapshot';
-import { lostUpdateHeadline } from '../../extension/contract/describe';
+import { lostUpdateHeadline, timeCursorBannerText } from '../../extension/contract/describe';
+import type { ModelChange } from '../../extension/contract/inspectorSnapshot';
+import { ShownModel } from '../../extension/inspector/shownModel';
+import { formatClock } from '../../webview/shared/format';
 import type { SidebarHostMessage, TimelineHostMessage } from '../../extension/contract/webviewMessages';
 import { timelineChangeMessage, timelineSnapshotMessages } from '../../extension/host/views/timelineMessages';
 import { DEFAULT_MS_PER_PIXEL } from '../../webview/timeline/timeScale';
@@ -582,5 +585,75 @@ describe('timeline: lost updates, replicas, time cursor', () => {
     await timeline.postFromHost(timelineChangeMessage({ snapshot: recording.snapshot, events: [], cleared: false }));
     await cursor.waitFor({ state: 'hidden' });
     await page.context().close();
+  });
+});
+
+describe('time cursor across the views', () => {
+  test("scrubbing the timeline: the sidebar shows the state at the cursor, and the sidebar's Escape takes the timeline's cursor away", async () => {
+    // The extension's ShownModel between the two pages, with the messages the timeline panel and the sidebar provider pass on.
+    const shown = new ShownModel({ snapshot: () => recording.snapshot, history: () => recording.history, subscribe: () => () => undefined });
+    const timeline = await openAtRecordingEnd('timeline', { theme: 'dark', width: 1280, height: 640 });
+    const sidebar = await openAtRecordingEnd('sidebar', { theme: 'dark', width: 320, height: 900 });
+    for (const message of timelineSnapshotMessages(shown)) await timeline.postFromHost(message);
+    await sidebar.postFromHost({ type: 'didSnapshot', snapshot: shown.snapshot(), serverState: 'running' } satisfies SidebarHostMessage);
+    assert.deepEqual(await visibleLanes(timeline), KNOWN.lanes);
+    const changes: ModelChange[] = [];
+    shown.subscribe((change) => changes.push(change));
+    let timelineRead = 0;
+    let sidebarRead = 0;
+    /** Hands what each page sent to the model, as the panel and the provider do, and the model's changes back to both. */
+    const relay = async (): Promise<void> => {
+      const fromTimeline = (await timeline.sentToHost()).slice(timelineRead) as { type: string; atMs?: number }[];
+      timelineRead += fromTimeline.length;
+      for (const message of fromTimeline) if (message.type === 'showStateAt') shown.scrubTo(message.atMs);
+      const fromSidebar = (await sidebar.sentToHost()).slice(sidebarRead) as { type: string }[];
+      sidebarRead += fromSidebar.length;
+      for (const message of fromSidebar) if (message.type === 'clearTimeCursor') shown.scrubTo(undefined);
+      for (const change of changes.splice(0)) {
+        await timeline.postFromHost(timelineChangeMessage(change, shown.cursorMs));
+        await sidebar.postFromHost({ type: 'didChangeSnapshot', snapshot: shown.snapshot() } satisfies SidebarHostMessage);
+      }
+    };
+    const banner = sidebar.page.locator('.time-cursor-banner');
+    const feesRow = sidebar.page.locator('.resource-row[data-resource="account:fees"]');
+
+    // Select refund_fee #36's long hold on account:fees: the cursor goes to its start, the sidebar shows who held then.
+    const { x, y } = await pointOf(timeline, KNOWN.longHold.lane, KNOWN.longHold.msBeforeEnd);
+    await timeline.page.mouse.click(x, y);
+    await timeline.page.waitForFunction(() => (globalThis as unknown as { sentToHost: { type: string }[] }).sentToHost.some((message) => message.type === 'showStateAt'));
+    await relay();
+    const heldFrom = shown.cursorMs!;
+    const release = recording.history.find((event) => event.type === 'released' && event.resource === KNOWN.longHold.lane && event.owner?.requestId === 36);
+    assert.ok(release?.type === 'released');
+    assert.ok(Math.abs(heldFrom - (release.atMs - release.heldMs)) < 0.1, 'the cursor is at the start of the hold');
+    await banner.waitFor();
+    assert.equal(await banner.locator('.time-cursor-text').innerText(), timeCursorBannerText(formatClock(heldFrom)));
+    await sidebar.page.locator('.resource-table').scrollIntoViewIfNeeded();
+    await feesRow.waitFor();
+    assert.match((await feesRow.getAttribute('aria-label')) ?? '', /^account:fees: held by refund_fee #36/);
+    await sidebar.page.screenshot({ path: join(SCREENSHOTS, 'sidebar-at-cursor-dark.png') });
+
+    // Drag the cursor along the axis to 100 ms later: the hold is still on, the banner follows.
+    const axisY = (await timeline.page.locator('.scroller').boundingBox())!.y + AXIS_HEIGHT_PX / 2;
+    await timeline.page.mouse.move(x, axisY);
+    await timeline.page.mouse.down();
+    await timeline.page.mouse.move(x + 10, axisY, { steps: 3 });
+    await timeline.page.mouse.up();
+    await timeline.page.waitForFunction((previous) => (globalThis as unknown as { sentToHost: { type: string; atMs?: number }[] }).sentToHost.filter((message) => message.type === 'showStateAt').at(-1)?.atMs !== previous, heldFrom);
+    await timeline.page.waitForTimeout(150);
+    await relay();
+    assert.ok(Math.abs(shown.cursorMs! - (END_MS - KNOWN.longHold.msBeforeEnd + 100)) <= 10, `the drag put the cursor at ${END_MS - shown.cursorMs!} ms before the end`);
+    await banner.locator('.time-cursor-text', { hasText: formatClock(shown.cursorMs!) }).waitFor();
+    assert.match((await feesRow.getAttribute('aria-label')) ?? '', /^account:fees: held by refund_fee #36/);
+
+    // Escape in the sidebar: both views go back to now.
+    await sidebar.page.keyboard.press('Escape');
+    await sidebar.page.waitForFunction(() => (globalThis as unknown as { sentToHost: { type: string }[] }).sentToHost.some((message) => message.type === 'clearTimeCursor'));
+    await relay();
+    assert.equal(shown.cursorMs, undefined);
+    await banner.waitFor({ state: 'hidden' });
+    await timeline.page.locator('.time-cursor').waitFor({ state: 'hidden' });
+    await timeline.page.context().close();
+    await sidebar.page.context().close();
   });
 });

@@ -71,7 +71,7 @@ export class TimelineInput {
     if (pick) this.#focusedLane = pick.lane;
     this.host.showDetails(pick);
     // The selection is the time cursor: the sidebar shows the state at that event.
-    this.host.cursor.set(pick ? itemTimeMs(pick.item) : undefined);
+    this.host.cursor.set(pick ? cursorTimeOf(pick.item) : undefined);
     if (pick && reveal) this.host.viewport.reveal(itemTimeMs(pick.item));
     this.host.requestFrame();
   }
@@ -340,6 +340,18 @@ export class TimelineInput {
     this.select({ lane, item: items[next]! }, true);
     return true;
   }
+}
+
+/**
+ * A bar's start is worked out from its end and duration (`released` minus `heldMs`), which epoch-millisecond floats
+ * round by a fraction of a microsecond: the cursor of a selected bar goes this far inside it, so the state there
+ * has its holder holding (or its waiter waiting).
+ */
+const INSIDE_BAR_MS = 0.01;
+
+/** Where selecting an item puts the time cursor: just inside a bar's start, at a marker's moment. */
+export function cursorTimeOf(item: TimelineItem): number {
+  return 'span' in item ? item.span.startMs + INSIDE_BAR_MS : item.marker.atMs;
 }
 
 /** When an item starts: a bar's start, a marker's moment. */
