@@ -1,6 +1,6 @@
 import { MAX_FINGERPRINTED_ARGUMENTS } from './argumentFingerprints';
 import { inspectorEventSchema } from './wireSchema';
-import type { InspectorEvent } from './wireFormat';
+import { MAX_SHARED_WRITE_KEYS, type InspectorEvent } from './wireFormat';
 
 /** A field of a hot shape: its check returns the value to keep, or DECLINED when the fast path leaves the value to zod. */
 interface Field {
@@ -93,6 +93,15 @@ const annotationsShape = shape(
 );
 const annotations = (value: unknown) => copyShape(value, annotationsShape);
 
+function sharedWriteKeys(value: unknown): unknown {
+  if (!Array.isArray(value) || Object.getPrototypeOf(value) !== Array.prototype || value.length > MAX_SHARED_WRITE_KEYS) return DECLINED;
+  // Indexed, not `every`: a hole in a sparse array is a missing key to zod.
+  for (let index = 0; index < value.length; index++) if (!isText(value[index])) return DECLINED;
+  return [...value];
+}
+const sharedWritesShape = shape({ count, keys: sharedWriteKeys });
+const sharedWrites = (value: unknown) => copyShape(value, sharedWritesShape);
+
 const onResource = { seq: count, atMs: finite, chainId: count, resource: text, mode: oneOf('read', 'write') };
 
 // The events every tool call reports (its boundaries and one uncontended lock); the rarer ones go to zod directly.
@@ -103,7 +112,7 @@ const HOT_SHAPES: ReadonlyMap<string, Shape> = new Map([
   ['callStarted', shape({ type: literal('callStarted'), seq: count, atMs: finite, owner }, { arguments: argumentFingerprints, annotations })],
   [
     'callEnded',
-    shape({ type: literal('callEnded'), seq: count, atMs: finite, owner, durationMs: finite, outcome: oneOf('ok', 'error', 'cancelled') }, { errorCode: text }),
+    shape({ type: literal('callEnded'), seq: count, atMs: finite, owner, durationMs: finite, outcome: oneOf('ok', 'error', 'cancelled') }, { errorCode: text, sharedWrites }),
   ],
 ]);
 

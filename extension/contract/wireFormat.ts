@@ -55,6 +55,17 @@ export interface CallEndedEvent {
   readonly outcome: 'ok' | 'error' | 'cancelled';
   /** Error code such as E_LOCK_TIMEOUT when the call failed on a lock. */
   readonly errorCode?: string;
+  /** The call's writes of tracked shared state (files through node:fs, trackSharedState), when it made any. */
+  readonly sharedWrites?: SharedWrites;
+}
+
+/** Most distinct keys a `SharedWrites` names; its count covers writes of the others too. */
+export const MAX_SHARED_WRITE_KEYS = 4;
+
+/** How often one call wrote tracked shared state, and the first few distinct keys it wrote, in the order first written. */
+export interface SharedWrites {
+  readonly count: number;
+  readonly keys: readonly string[];
 }
 
 /** Everything a server reports: lock events, tool-call boundaries and lost updates of shared state. */

@@ -12,6 +12,7 @@ import type {
   WaitForEdge,
 } from './lockEvents';
 import {
+  MAX_SHARED_WRITE_KEYS,
   WIRE_VERSION,
   type CallEndedEvent,
   type CallStartedEvent,
@@ -138,6 +139,7 @@ const callEndedSchema = z.object({
   durationMs: finiteNumber,
   outcome: z.enum(['ok', 'error', 'cancelled']),
   errorCode: shortText.optional(),
+  sharedWrites: z.object({ count, keys: z.array(shortText).max(MAX_SHARED_WRITE_KEYS) }).optional(),
 }) satisfies z.ZodType<CallEndedEvent>;
 
 /** Schema of one event a server reports. */

@@ -3,6 +3,7 @@ import { currentLockFrame, type LockChain, type LockFrame } from './lockContext'
 import { LockRequest } from './lockRequest';
 import { nowMs } from './nowMs';
 import type { LockOwner, LostUpdateEvent, SharedStateKind } from '../contract/lockEvents';
+import { MAX_SHARED_WRITE_KEYS, type SharedWrites } from '../contract/wireFormat';
 
 /** Receives every lost-update event, synchronously. */
 export type LostUpdateListener = (event: LostUpdateEvent) => void;
@@ -25,8 +26,16 @@ interface ReadRecord {
   seenWrite: WriteRecord | undefined;
 }
 
+/** What one call chain wrote so far: every write counted, the first few distinct keys kept. */
+interface WriteTally {
+  count: number;
+  readonly keys: string[];
+}
+
 // Past this many keys written, the least recently written are forgotten (their next stale write goes unreported).
 const MAX_TRACKED_KEYS = 10_000;
+// Longer keys a chain's write tally names are cut, so one odd key cannot make its call's end event too long to accept.
+const MAX_NAMED_KEY_LENGTH = 256;
 
 /**
  * Remembers, per key, the latest write and, per call chain, what each chain read, and reports a lost update when a
@@ -37,6 +46,7 @@ export class SharedStateTracker {
   private listeners: readonly LostUpdateListener[] = [];
   private readonly latestWrites = new Map<string, WriteRecord>();
   private readonly readsByChain = new WeakMap<LockChain, Map<string, ReadRecord>>();
+  private readonly writesByChain = new WeakMap<LockChain, WriteTally>();
   private lastSeq = 0;
 
   /** Whether anyone listens; accessors skip all work when not. */
@@ -75,9 +85,16 @@ export class SharedStateTracker {
     reads.set(key, { access, seenWrite: this.latestWrites.get(key) });
   }
 
+  /** The tracked writes `chain` made so far (how many, and the first few distinct keys); undefined when it made none. */
+  writesOf(chain: LockChain): SharedWrites | undefined {
+    const tally = this.writesByChain.get(chain);
+    return tally === undefined ? undefined : { count: tally.count, keys: [...tally.keys] };
+  }
+
   /** `access` wrote `key`; reports a lost update when another chain wrote it since this chain read it. */
   write(key: string, kind: SharedStateKind, access: SharedStateAccessRecord | undefined): void {
     if (access === undefined) return;
+    this.countWrite(access.chain, key);
     const write: WriteRecord = { ...access, owner: access.frame.owner };
     const latest = this.latestWrites.get(key);
     const read = this.readsByChain.get(access.chain)?.get(key);
@@ -89,6 +106,18 @@ export class SharedStateTracker {
     this.latestWrites.delete(key);
     this.latestWrites.set(key, write);
     if (this.latestWrites.size > MAX_TRACKED_KEYS) this.latestWrites.delete(this.latestWrites.keys().next().value as string);
+  }
+
+  private countWrite(chain: LockChain, key: string): void {
+    let tally = this.writesByChain.get(chain);
+    if (tally === undefined) {
+      tally = { count: 0, keys: [] };
+      this.writesByChain.set(chain, tally);
+    }
+    tally.count++;
+    if (tally.keys.length === MAX_SHARED_WRITE_KEYS) return;
+    const named = key.length > MAX_NAMED_KEY_LENGTH ? `${key.slice(0, MAX_NAMED_KEY_LENGTH - 1)}…` : key;
+    if (!tally.keys.includes(named)) tally.keys.push(named);
   }
 
   private dispatch(event: LostUpdateEvent): void {

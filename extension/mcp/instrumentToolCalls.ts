@@ -1,4 +1,4 @@
-import { currentLockFrame, runWithLockContext, type LockFrame } from 'mcp-lock-inspector/locks';
+import { currentLockFrame, runWithLockContext, sharedStateTracker, type LockFrame } from 'mcp-lock-inspector/locks';
 import type { LockOwner } from '../contract/lockEvents';
 import type { CallEndedEvent, ToolAnnotationHints } from '../contract/wireFormat';
 import { argumentFingerprints } from '../contract/argumentFingerprints';
@@ -144,8 +144,8 @@ async function runToolCall(
   }
   const call = scope.track?.(owner, context);
   let outcome: CallEndedEvent['outcome'] = 'error';
+  let frame: LockFrame | undefined;
   try {
-    let frame: LockFrame | undefined;
     const result = await runWithLockContext({ owner, signal }, () => {
       frame = currentLockFrame();
       return inner(request, context);
@@ -160,7 +160,16 @@ async function runToolCall(
     if (reporter) {
       const endedMs = nowMs();
       const errorCode = outcome === 'ok' ? undefined : call?.failureCode;
-      reporter.reportCall({ type: 'callEnded', atMs: endedMs, owner, durationMs: endedMs - startedMs, outcome, ...(errorCode === undefined ? {} : { errorCode }) });
+      const sharedWrites = frame === undefined ? undefined : sharedStateTracker.writesOf(frame.chain);
+      reporter.reportCall({
+        type: 'callEnded',
+        atMs: endedMs,
+        owner,
+        durationMs: endedMs - startedMs,
+        outcome,
+        ...(errorCode === undefined ? {} : { errorCode }),
+        ...(sharedWrites === undefined ? {} : { sharedWrites }),
+      });
     }
   }
 }

@@ -52,7 +52,16 @@ const hotEvent = fc.oneof(
     { requiredKeys: ['type', 'seq', 'atMs', 'owner'] },
   ),
   fc.record(
-    { type: fc.constant('callEnded'), seq: count, atMs: finite, owner, durationMs: finite, outcome: fc.constantFrom('ok', 'error', 'cancelled', 'lost'), errorCode: fc.string({ maxLength: 8 }) },
+    {
+      type: fc.constant('callEnded'),
+      seq: count,
+      atMs: finite,
+      owner,
+      durationMs: finite,
+      outcome: fc.constantFrom('ok', 'error', 'cancelled', 'lost'),
+      errorCode: fc.string({ maxLength: 8 }),
+      sharedWrites: fc.record({ count, keys: fc.oneof(fc.array(fc.string({ maxLength: 8 }), { maxLength: 6 }), fc.array(fc.anything(), { maxLength: 3 })) }, { requiredKeys: [] }),
+    },
     { requiredKeys: ['type', 'seq', 'atMs', 'owner', 'durationMs', 'outcome'] },
   ),
 );
@@ -60,7 +69,7 @@ const hotEvent = fc.oneof(
 const candidate = fc.oneof(
   hotEvent,
   fc.tuple(hotEvent, fc.string({ maxLength: 10 }), fc.anything()).map(([event, key, value]) => ({ ...event, [key]: value })),
-  fc.tuple(hotEvent, fc.constantFrom('owner', 'seq', 'type', 'atMs', 'arguments', 'annotations'), fc.anything()).map(([event, key, value]) => ({ ...event, [key]: value })),
+  fc.tuple(hotEvent, fc.constantFrom('owner', 'seq', 'type', 'atMs', 'arguments', 'annotations', 'sharedWrites'), fc.anything()).map(([event, key, value]) => ({ ...event, [key]: value })),
   fc.anything(),
 );
 

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import {
+  currentLockFrame,
   ResourceLockMap,
   runWithLockContext,
   sharedStateTracker,
@@ -165,6 +166,38 @@ describe('shared-state tracking', () => {
       assert.deepEqual(events, []);
     });
 
+    it("counts each call's tracked writes, blind or under a lock, naming its first four distinct keys", async () => {
+      const locks = new ResourceLockMap(5000);
+      const state = trackSharedState(new Map<string, number>(), 'views');
+      const writesOfCall = (requestId: number, body: () => Promise<void> | void) =>
+        asCall('countItems', requestId, async () => {
+          await body();
+          return sharedStateTracker.writesOf(currentLockFrame()!.chain);
+        });
+      const [manyKeys, underLock, readsOnly] = await Promise.all([
+        writesOfCall(1, () => {
+          for (const key of ['a', 'b', 'a', 'c', 'd', 'e', 'f']) state.set(key, 1);
+          state.delete('b');
+        }),
+        writesOfCall(2, () => locks.withLock('views', async () => void state.set('g', 1))),
+        writesOfCall(3, () => void state.get('a')),
+      ]);
+      assert.deepEqual(manyKeys, { count: 8, keys: ['views.a', 'views.b', 'views.c', 'views.d'] });
+      assert.deepEqual(underLock, { count: 1, keys: ['views.g'] });
+      assert.equal(readsOnly, undefined);
+      assert.deepEqual(events, [], 'blind writes lose no update: only the tally knows of them');
+    });
+
+    it('counts no writes while nobody listens', async () => {
+      unsubscribe();
+      const state = trackSharedState(new Map<string, number>(), 'quiet');
+      const writes = await asCall('countItems', 1, async () => {
+        state.set('a', 1);
+        return sharedStateTracker.writesOf(currentLockFrame()!.chain);
+      });
+      assert.equal(writes, undefined);
+    });
+
     it('refuses what it cannot track with a message that says what to pass', () => {
       assert.throws(() => trackSharedState(null as unknown as object, 'x'), /needs a Map or an object, got null; pass the state/);
       assert.throws(() => trackSharedState(new Map(), ''), /needs a non-empty name/);
@@ -230,6 +263,20 @@ describe('shared-state tracking', () => {
       proceed.open();
       await Promise.all([viaCallback, viaSync]);
       assert.deepEqual(events.map((event) => [event.key, event.owner?.requestId, event.overwritten.owner?.requestId]), [[file, 2, 1]]);
+    });
+
+    it("counts a call's file writes (write, append, both paths of a rename, unlink) by real path, and not its reads", async () => {
+      const file = path.join(folder, 'views.txt');
+      fs.writeFileSync(file, '0');
+      const writes = await asCall('countItems', 1, async () => {
+        await fsPromises.readFile(file, 'utf8');
+        await fsPromises.writeFile(`${file}.tmp`, '1');
+        fs.appendFileSync(`${file}.tmp`, '2');
+        await fsPromises.rename(`${file}.tmp`, file);
+        fs.unlinkSync(file);
+        return sharedStateTracker.writesOf(currentLockFrame()!.chain);
+      });
+      assert.deepEqual(writes, { count: 5, keys: [`${file}.tmp`, file] });
     });
 
     it('reports nothing when the file store saves under a lock, and restores fs when uninstalled', async () => {
