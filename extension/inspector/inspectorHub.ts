@@ -286,7 +286,8 @@ export class InspectorHub {
     const hello = helloMessageSchema.safeParse(value);
     if (!hello.success) return refuse(`malformed hello: ${hello.error.issues[0]?.message ?? 'invalid'}`);
     if (!timingSafeEqual(digest(hello.data.token), this.tokenDigest)) return refuse('wrong token');
-    const kind: SourceKind = (SOURCE_KINDS as readonly string[]).includes(hello.data.kind ?? '')
+    // `redis` is the inspector's own reading of Redis, never a server's claim.
+    const kind: SourceKind = (SOURCE_KINDS as readonly string[]).includes(hello.data.kind ?? '') && hello.data.kind !== 'redis'
       ? (hello.data.kind as SourceKind)
       : 'external';
     const sourceId = `s${this.nextSourceNumber++}`;

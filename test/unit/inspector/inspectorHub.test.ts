@@ -71,6 +71,15 @@ describe('InspectorHub', () => {
     await Promise.all([launched.close(), chat.close()]);
   });
 
+  it("takes a replica's name and lease from its hello, and never a server's claim to be the inspector's Redis reading", async () => {
+    const peer = await ChannelPeer.connect(hub.address);
+    peer.sendLine({ v: WIRE_VERSION, type: 'hello', token: hub.token, pid: 4242, label: "replica 'r1'", kind: 'redis', replica: 'r1', leaseMs: 3000 });
+    await peer.waitForReply();
+    const sourceId = (peer.replies[0] as { sourceId: string }).sourceId;
+    assert.deepEqual([sourceById(sourceId)?.kind, sourceById(sourceId)?.replica, sourceById(sourceId)?.leaseMs], ['external', 'r1', 3000]);
+    await peer.close();
+  });
+
   it('refuses a wrong token with a rejected reply, closes the connection and keeps serving', async () => {
     const rejectedBefore = model.snapshot().totals.linesRejected;
     const intruder = await ChannelPeer.connect(hub.address);
