@@ -1,4 +1,5 @@
 import type { SourcedEvent } from '../../contract/inspectorSnapshot';
+import { callKeyOf } from '../../contract/lockIntervals';
 
 /** A tool seen to take only read locks and write no tracked state: it may be annotated read-only. */
 export interface ReadOnlyHint {
@@ -16,7 +17,10 @@ export interface ReadOnlyViolation {
   /** Write locks it requested, and on which resources (first few, in the order first taken). */
   readonly writeLocks: number;
   readonly writeLockResources: readonly string[];
-  /** Its writes of tracked shared state that lost-update reports name (as the stale or the overwritten write), and their keys. */
+  /**
+   * Its writes of tracked shared state, as the end of each call counts them, and their keys; for a call whose end does
+   * not (a reporter without the count, a task's work after the call returned), the writes lost-update reports name.
+   */
   readonly trackedWrites: number;
   readonly writtenKeys: readonly string[];
 }
@@ -34,8 +38,11 @@ interface ToolConduct {
   readLocks: number;
   writeLocks: number;
   readonly writeLockResources: Set<string>;
-  /** Tracked writes by `chainId:atMs`, so a write that is both a stale write and, later, the overwritten one counts once. */
-  readonly trackedWrites: Set<string>;
+  /** Tracked writes the ends of its calls counted, and which calls' ends did. */
+  countedWrites: number;
+  readonly countedCalls: Set<string>;
+  /** Per call, its writes lost-update reports name, by `chainId:atMs` (a write both stale and, later, overwritten counts once). */
+  readonly reportedWrites: Map<string, Set<string>>;
   readonly writtenKeys: Set<string>;
   /** `readOnlyHint` of its latest call that carried annotations. */
   readOnlyHint: boolean | undefined;
@@ -43,12 +50,12 @@ interface ToolConduct {
 
 /**
  * From what each tool was seen to do, the tools that may carry `readOnlyHint: true` (clients run read-only tools in
- * parallel): every lock they took was a read lock, no lost-update report names them as a writer, and they are not
+ * parallel): every lock they took was a read lock, they wrote no tracked shared state, and they are not
  * annotated read-only already.
  */
 export function parallelSafetyHints(history: readonly SourcedEvent[]): ReadOnlyHint[] {
   return [...toolConduct(history)]
-    .filter((tool) => tool.readOnlyHint !== true && tool.writeLocks === 0 && tool.trackedWrites.size === 0 && tool.readLocks > 0 && tool.calls >= MIN_CALLS)
+    .filter((tool) => tool.readOnlyHint !== true && tool.writeLocks === 0 && trackedWritesOf(tool) === 0 && tool.readLocks > 0 && tool.calls >= MIN_CALLS)
     .map(({ sourceId, tool, calls, readLocks }) => ({ sourceId, tool, calls, readLocks }));
 }
 
@@ -58,16 +65,24 @@ export function parallelSafetyHints(history: readonly SourcedEvent[]): ReadOnlyH
  */
 export function readOnlyViolations(history: readonly SourcedEvent[]): ReadOnlyViolation[] {
   return [...toolConduct(history)]
-    .filter((tool) => tool.readOnlyHint === true && (tool.writeLocks > 0 || tool.trackedWrites.size > 0))
-    .map(({ sourceId, tool, calls, writeLocks, writeLockResources, trackedWrites, writtenKeys }) => ({
+    .map((tool) => ({ tool, trackedWrites: trackedWritesOf(tool) }))
+    .filter(({ tool, trackedWrites }) => tool.readOnlyHint === true && (tool.writeLocks > 0 || trackedWrites > 0))
+    .map(({ tool: { sourceId, tool, calls, writeLocks, writeLockResources, writtenKeys }, trackedWrites }) => ({
       sourceId,
       tool,
       calls,
       writeLocks,
       writeLockResources: [...writeLockResources].slice(0, MAX_NAMED),
-      trackedWrites: trackedWrites.size,
+      trackedWrites,
       writtenKeys: [...writtenKeys].slice(0, MAX_NAMED),
     }));
+}
+
+/** The tracked writes the ends of its calls counted, plus those lost-update reports name of calls whose end counted none. */
+function trackedWritesOf(tool: ToolConduct): number {
+  let writes = tool.countedWrites;
+  for (const [call, reported] of tool.reportedWrites) if (!tool.countedCalls.has(call)) writes += reported.size;
+  return writes;
 }
 
 function toolConduct(history: readonly SourcedEvent[]): Iterable<ToolConduct> {
@@ -77,7 +92,19 @@ function toolConduct(history: readonly SourcedEvent[]): Iterable<ToolConduct> {
     const key = `${sourceId}\u0000${tool}`;
     let entry = seen.get(key);
     if (!entry) {
-      entry = { sourceId, tool, calls: 0, readLocks: 0, writeLocks: 0, writeLockResources: new Set(), trackedWrites: new Set(), writtenKeys: new Set(), readOnlyHint: undefined };
+      entry = {
+        sourceId,
+        tool,
+        calls: 0,
+        readLocks: 0,
+        writeLocks: 0,
+        writeLockResources: new Set(),
+        countedWrites: 0,
+        countedCalls: new Set(),
+        reportedWrites: new Map(),
+        writtenKeys: new Set(),
+        readOnlyHint: undefined,
+      };
       seen.set(key, entry);
     }
     return entry;
@@ -102,14 +129,30 @@ function toolConduct(history: readonly SourcedEvent[]): Iterable<ToolConduct> {
         }
         break;
       }
+      case 'callEnded': {
+        if (event.sharedWrites === undefined) break;
+        const tool = toolOf(event.sourceId, event.owner.tool);
+        if (!tool) break;
+        tool.countedWrites += event.sharedWrites.count;
+        tool.countedCalls.add(callKeyOf(event.sourceId, event.owner));
+        for (const key of event.sharedWrites.keys) tool.writtenKeys.add(key);
+        break;
+      }
       case 'lostUpdate':
         for (const [owner, chainId, atMs] of [
           [event.owner, event.chainId, event.staleWrite.atMs],
           [event.overwritten.owner, event.overwritten.chainId, event.overwritten.atMs],
         ] as const) {
-          const tool = toolOf(event.sourceId, owner?.tool);
+          if (owner === undefined) continue;
+          const tool = toolOf(event.sourceId, owner.tool);
           if (!tool) continue;
-          tool.trackedWrites.add(`${chainId}:${atMs}`);
+          const call = callKeyOf(event.sourceId, owner);
+          let reported = tool.reportedWrites.get(call);
+          if (reported === undefined) {
+            reported = new Set();
+            tool.reportedWrites.set(call, reported);
+          }
+          reported.add(`${chainId}:${atMs}`);
           tool.writtenKeys.add(event.key);
         }
         break;

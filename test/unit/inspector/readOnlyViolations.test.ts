@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SourcedEvent } from '../../../extension/contract/inspectorSnapshot';
 import type { LockOwner } from '../../../extension/contract/lockEvents';
-import type { InspectorEvent, ToolAnnotationHints } from '../../../extension/contract/wireFormat';
+import type { InspectorEvent, SharedWrites, ToolAnnotationHints } from '../../../extension/contract/wireFormat';
 import { adviceWarnings } from '../../../extension/inspector/advice/adviceWarnings';
 import { parallelSafetyHints, readOnlyViolations } from '../../../extension/inspector/advice/parallelSafetyHints';
 import { fromSource, LockEventFactory } from '../../support/lockEvents';
@@ -19,6 +19,11 @@ function call(make: LockEventFactory, owner: LockOwner, atMs: number, annotation
     make.released(resource, chainId, atMs + 2, 1, owner, mode),
     make.callEnded(owner, atMs + 2, 2),
   ];
+}
+
+/** `events` with `sharedWrites` on their call's end, as the instrumentation reports a call that wrote tracked state. */
+function wrote(events: InspectorEvent[], sharedWrites: SharedWrites): InspectorEvent[] {
+  return events.map((event) => (event.type === 'callEnded' ? { ...event, sharedWrites } : event));
 }
 
 /** A lost update: `stale` wrote `key` from a read `overwritten`'s write made stale. */
@@ -75,6 +80,45 @@ describe('tools annotated read-only that write', () => {
     const [violation] = readOnlyViolations(history);
     assert.deepEqual([violation?.tool, violation?.calls, violation?.trackedWrites, violation?.writtenKeys, violation?.writeLocks], ['countItems', 3, 3, ['/srv/store.json.views'], 0]);
     assert.match(adviceWarnings(history).find((warning) => warning.advice === 'readOnlyViolation')?.message ?? '', /in 3 calls it made 3 writes of tracked shared state \('\/srv\/store\.json\.views'\)\./);
+  });
+
+  it('counts the tracked writes the ends of its calls report, with no lost update at all, and names their keys', () => {
+    const make = new LockEventFactory();
+    const calls = (annotations: ToolAnnotationHints | undefined) =>
+      fromSource(
+        'store',
+        [0, 1, 2].flatMap((index) =>
+          wrote(call(make, { tool: 'countItems', requestId: index }, index * 10, annotations, 'read', 'file:store'), { count: 2, keys: ['/srv/store.json.lastRead', 'views.total'] }),
+        ),
+      );
+    const history = calls({ readOnlyHint: true });
+    assert.deepEqual(readOnlyViolations(history), [
+      { sourceId: 'store', tool: 'countItems', calls: 3, writeLocks: 0, writeLockResources: [], trackedWrites: 6, writtenKeys: ['/srv/store.json.lastRead', 'views.total'] },
+    ]);
+    assert.match(
+      adviceWarnings(history).find((warning) => warning.advice === 'readOnlyViolation')?.message ?? '',
+      /^Read-only tool writes: countItems is annotated readOnlyHint: true, yet in 3 calls it made 6 writes of tracked shared state \('\/srv\/store\.json\.lastRead', 'views\.total'\)\./,
+    );
+    // Read locks only, but it writes: no read-only hint is suggested for it.
+    assert.deepEqual(parallelSafetyHints(calls(undefined)), []);
+  });
+
+  it("counts a write that both a call's end and a lost update report once, and a lost update's write of a call whose end counts none", () => {
+    const make = new LockEventFactory();
+    const owner = (requestId: number): LockOwner => ({ tool: 'countItems', requestId });
+    const readOnly = { annotations: { readOnlyHint: true } };
+    // Call 0 ends counting its one write; call 1's end (an older reporter) counts none, yet a lost update names its stale write.
+    const history = [
+      ...fromSource('store', [
+        { ...make.callStarted(owner(0), 0), ...readOnly } as InspectorEvent,
+        { ...make.callEnded(owner(0), 100, 100), sharedWrites: { count: 1, keys: ['/srv/store.json.views'] } } as InspectorEvent,
+        { ...make.callStarted(owner(1), 50), ...readOnly } as InspectorEvent,
+      ]),
+      lostUpdate(1, '/srv/store.json.views', { owner: owner(1), chainId: 2, atMs: 200 }, { owner: owner(0), chainId: 1, atMs: 100 }),
+      ...fromSource('store', [make.callEnded(owner(1), 200, 150)]),
+    ];
+    const [violation] = readOnlyViolations(history);
+    assert.deepEqual([violation?.trackedWrites, violation?.writtenKeys], [2, ['/srv/store.json.views']]);
   });
 
   it('says nothing of a read-only tool that only reads, and does not suggest the hint it already has', () => {
