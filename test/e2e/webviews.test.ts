@@ -588,6 +588,39 @@ describe('timeline: lost updates, replicas, time cursor', () => {
   });
 });
 
+test("a task's hold: marked as the task's on its bar, its age against the task's ttl and its caller in details", async () => {
+  const make = new LockEventFactory();
+  const task = { tool: 'export', taskId: '7f3a', taskTtlMs: 1000, caller: 'report-agent/1.2.0', traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' };
+  const sourceId = recording.history[0]!.sourceId;
+  const taken = fromSource(sourceId, [make.requested('export:q3', 1, END_MS - 1500, task), make.acquired('export:q3', 1, END_MS - 1500, 0, task)]);
+  const history = [...recording.history.filter((event) => event.atMs <= END_MS - 1500), ...taken, ...recording.history.filter((event) => event.atMs > END_MS - 1500)];
+  // Still held at the end, so the snapshot lists it busy.
+  const busy = { ...recording.snapshot.resources[0]!, key: `${sourceId}\u0000export:q3`, id: 'export:q3', holders: [{ chainId: 1, owner: task, mode: 'write' as const, sinceMs: END_MS - 1500 }], waiters: [] };
+  const timeline = await openTimelineWith({ theme: 'dark', width: 1280, height: 640 }, { ...recording.snapshot, resources: [...recording.snapshot.resources, busy] }, history);
+  const page = timeline.page;
+  const lanes = await visibleLanes(timeline, KNOWN.lanes.length + 1);
+  const row = lanes.indexOf('export:q3');
+  const { x, y } = await pointAt(timeline, row, END_MS - 1000);
+  const laneTop = y - LANE_HEIGHT_PX / 2;
+  // The dotted edge above the bar: some of its pixels differ from the empty lane under the bar.
+  const empty = await canvasPixel(timeline, x, laneTop + 24);
+  const edge = await Promise.all([0, 1, 2, 3].map((dx) => canvasPixel(timeline, x + dx, laneTop + 2)));
+  assert.ok(edge.some((pixel) => !sameColor(pixel, empty)), "a task's hold has its dotted top edge");
+  await page.mouse.move(x, y - 4);
+  const tooltip = page.locator('.tooltip');
+  await tooltip.locator('strong', { hasText: 'task' }).waitFor();
+  assert.equal(await tooltip.locator('strong').innerText(), 'export task 7f3a holds export:q3');
+  assert.match(await tooltip.locator('span').first().innerText(), /^Held: 1\.5 s, still holding \(over its task ttl of 1 s\) · /);
+  await page.mouse.down();
+  await page.mouse.up();
+  const fact = (label: string) => page.locator('.details .fact', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd').innerText();
+  assert.equal(await fact('Task'), '7f3a, ttl 1 s');
+  assert.equal(await fact('Caller'), 'report-agent/1.2.0');
+  assert.equal(await fact('Trace'), '4bf92f3577b34da6a3ce929d0e0e4736 (span 00f067aa0ba902b7)');
+  await page.screenshot({ path: join(SCREENSHOTS, 'timeline-task-hold-dark.png') });
+  await page.context().close();
+});
+
 describe('time cursor across the views', () => {
   test("scrubbing the timeline: the sidebar shows the state at the cursor, and the sidebar's Escape takes the timeline's cursor away", async () => {
     // The extension's ShownModel between the two pages, with the messages the timeline panel and the sidebar provider pass on.

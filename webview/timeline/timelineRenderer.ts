@@ -204,6 +204,8 @@ export class TimelineRenderer {
         context.lineWidth = 1;
         context.strokeRect(x + 0.5, top + HOLD_TOP + 0.5, width - 2, HOLD_HEIGHT - 1);
       }
+      // A task's hold (its tool call returned, the task's work goes on): a dotted edge along its top.
+      if (span.owner?.taskId !== undefined) this.drawTaskEdge(x, width, top + HOLD_TOP);
       // Never released: its process went away. A dashed end in the failure colour says so without hovering.
       if (span.outcome === 'sourceGone') this.drawSourceGoneEnd(x + width, top + HOLD_TOP, HOLD_HEIGHT);
       return;
@@ -300,6 +302,18 @@ export class TimelineRenderer {
     context.stroke();
   }
 
+  private drawTaskEdge(x: number, width: number, top: number): void {
+    const context = this.#context;
+    context.strokeStyle = this.#theme.foreground;
+    context.lineWidth = 2;
+    context.setLineDash([2, 2]);
+    context.beginPath();
+    context.moveTo(x, top - 1);
+    context.lineTo(x + width, top - 1);
+    context.stroke();
+    context.setLineDash([]);
+  }
+
   private drawSourceGoneEnd(x: number, top: number, height: number): void {
     const context = this.#context;
     context.strokeStyle = this.#theme.failure;
@@ -378,7 +392,7 @@ export class TimelineRenderer {
     context.font = `12px ${this.#theme.fontFamily}`;
     context.textBaseline = 'middle';
     context.fillStyle = this.#theme.muted;
-    context.fillText('Drag to pan · Ctrl + wheel to zoom · click a bar for details, double-click to open its handler · arrow keys work too', frame.gutterPx + 12, lanesBottom + 24);
+    context.fillText('Drag to pan · drag the time axis to move the time cursor · Ctrl + wheel to zoom · click a bar for details, double-click to open its code · arrow keys work too', frame.gutterPx + 12, lanesBottom + 24);
   }
 
   private drawGutter(frame: TimelineFrame): void {

@@ -191,5 +191,6 @@ export function timelineLegend(): HTMLElement {
     item('gap', 'events not delivered'),
     item('lost-update', 'lost update: read, other write, stale write'),
     item('lease', 'lease running out'),
+    item('task-hold', "a task's hold"),
   );
 }
