@@ -6,6 +6,7 @@ import { join, relative, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../../tools/chromium.mjs';
 import { launchCodeServer, workbenchUrl } from '../../tools/codeServer.mjs';
+import { startReplicasForInspector } from '../../tools/startReplicas.mjs';
 
 const repoRoot = resolve(__dirname, '..', '..');
 const screenshotsDir = join(repoRoot, 'screenshots');
@@ -164,14 +165,51 @@ function highContrastCaptures(prefix: string): Capture[] {
   ];
 }
 
+/**
+ * Three replicas of the bundled server behind haproxy (`npm start -- --replicas 3`), reporting to the workbench: the
+ * sidebar merges them into one row per resource; then a time cursor set in the timeline (a click on a lane, then
+ * Shift+Left steps event by event) makes the sidebar show the state at that instant under its banner.
+ */
+const replicaCaptures: Capture[] = [
+  {
+    name: 'replicas-sidebar',
+    capture: async (page) => {
+      await showSidebar(page);
+      await page.frameLocator(sidebarWebview).frameLocator('#active-frame').locator('.resource-table').scrollIntoViewIfNeeded({ timeout: uiTimeoutMs });
+    },
+  },
+  {
+    name: 'replicas-time-cursor',
+    capture: async (page) => {
+      await runCommandByTitle(page, 'Lock Inspector: Show Lock Timeline');
+      await waitForWebviewContent(page, panelWebview);
+      const timeline = page.frameLocator(panelWebview).frameLocator('#active-frame');
+      const lanes = timeline.locator('.scroller');
+      await lanes.waitFor({ timeout: uiTimeoutMs });
+      const box = (await lanes.boundingBox())!;
+      await lanes.click({ position: { x: box.width * 0.7, y: 40 } });
+      for (let step = 0; step < 3; step++) await page.keyboard.press('Shift+ArrowLeft');
+      await page.frameLocator(sidebarWebview).frameLocator('#active-frame').locator('.time-cursor-banner:not([hidden])').waitFor({ timeout: uiTimeoutMs });
+    },
+  },
+];
+
 /** Opens a workbench with `sessionSettings`, saves each capture's PNG, and says what it captured and missed. */
-async function captureSession(sessionSettings: Record<string, unknown>, sessionCaptures: readonly Capture[], captured: string[], missed: string[]): Promise<void> {
+async function captureSession(
+  sessionSettings: Record<string, unknown>,
+  sessionCaptures: readonly Capture[],
+  captured: string[],
+  missed: string[],
+  startLoad?: () => Promise<{ stop(): Promise<void> }>,
+): Promise<void> {
   const server = await launchCodeServer({ settings: sessionSettings });
   const browser = await launchChromium();
+  let load: { stop(): Promise<void> } | undefined;
   try {
     const page = await browser.newPage({ viewport });
     await page.goto(workbenchUrl(server.url, { folder: repoRoot, extensionDevelopmentPath: repoRoot }));
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: uiTimeoutMs });
+    load = await startLoad?.();
     await page.waitForTimeout(activitySettleMs);
     for (const { name, capture } of sessionCaptures) {
       try {
@@ -190,6 +228,7 @@ async function captureSession(sessionSettings: Record<string, unknown>, sessionC
       }
     }
   } finally {
+    await load?.stop();
     await browser.close();
     await server.stop();
   }
@@ -202,6 +241,8 @@ async function main(): Promise<number> {
   const missed: string[] = [];
   await captureSession(settings, captures, captured, missed);
   for (const { theme, prefix } of highContrastSessions) await captureSession({ ...settings, 'workbench.colorTheme': theme }, highContrastCaptures(prefix), captured, missed);
+  const replicaSettings = { ...settings, 'lockInspector.server.autoStart': false, 'lockInspector.server.demoLoad': false, 'workbench.colorTheme': 'Default Light Modern' };
+  await captureSession(replicaSettings, replicaCaptures, captured, missed, () => startReplicasForInspector(3));
   console.log(`captured ${captured.length}: ${captured.join(', ') || 'nothing'}`);
   if (missed.length > 0) console.log(`not captured ${missed.length}:\n  ${missed.join('\n  ')}`);
   return missed.length === 0 ? 0 : 1;
