@@ -15,6 +15,7 @@ import { fileStoreServerFolder, preloadBundles } from '../support/fileStoreFixtu
 import { clientOptionsFor } from '../support/sdk2Fixture';
 
 const PARALLEL_CALLS = 20;
+const CALLS_IN_TURN = 3;
 
 /** What this test uses of a client of either SDK line. */
 interface ToolClient {
@@ -39,19 +40,43 @@ describe('tool annotations reach the inspector, and a read-only tool that writes
     rmSync(storeFolder, { recursive: true, force: true });
   });
 
-  /** Lists the tools, fires PARALLEL_CALLS countItems at once, and returns the model's history once they all ended. */
+  /** Waits until `calls` calls of `tool` from the server labelled `label` reached the model (they are reported in batches). */
+  async function endsReached(label: string, tool: string, calls: number) {
+    const ended = () => model.history().filter((event) => event.type === 'callEnded' && event.owner.tool === tool && sourceLabel(event.sourceId) === label).length;
+    for (const giveUpAt = Date.now() + 10_000; ended() < calls; await new Promise((resolve) => setTimeout(resolve, 10))) {
+      assert.ok(Date.now() < giveUpAt, `${label}: ${ended()} of ${calls} ${tool} calls reached the model in 10 s`);
+    }
+  }
+
+  /** The read-only-tool-writes warning about `tool` of the server labelled `label`, if any. */
+  const violationOf = (label: string, tool: string) =>
+    adviceWarnings(model.history()).find((candidate) => candidate.advice === 'readOnlyViolation' && candidate.tool === tool && sourceLabel(candidate.sourceId) === label);
+
+  /** Lists the tools, fires PARALLEL_CALLS countItems at once, and returns the warning about it once they all ended. */
   async function countInParallel(client: ToolClient, label: string) {
     const { tools } = await client.listTools();
     assert.deepEqual(tools.find((tool) => tool.name === 'countItems')?.annotations, { readOnlyHint: true });
     await Promise.all(Array.from({ length: PARALLEL_CALLS }, () => client.callTool({ name: 'countItems', arguments: {} })));
-    const ended = () => model.history().filter((event) => event.type === 'callEnded' && event.owner.tool === 'countItems' && sourceLabel(event.sourceId) === label).length;
-    for (const giveUpAt = Date.now() + 10_000; ended() < PARALLEL_CALLS; await new Promise((resolve) => setTimeout(resolve, 10))) {
-      assert.ok(Date.now() < giveUpAt, `${label}: ${ended()} of ${PARALLEL_CALLS} countItems calls reached the model in 10 s`);
-    }
+    await endsReached(label, 'countItems', PARALLEL_CALLS);
     const starts = model.history().filter((event): event is CallStartedEvent & { sourceId: string } => event.type === 'callStarted' && sourceLabel(event.sourceId) === label);
     assert.deepEqual(new Set(starts.map((event) => JSON.stringify(event.annotations))), new Set([JSON.stringify({ readOnlyHint: true })]));
-    const warning = adviceWarnings(model.history()).find((candidate) => candidate.advice === 'readOnlyViolation' && sourceLabel(candidate.sourceId) === label);
-    return warning;
+    return violationOf(label, 'countItems');
+  }
+
+  /**
+   * Calls listItems CALLS_IN_TURN times, one after another: each writes the store's `.lastLook` file blindly, so no
+   * update is lost, yet the tool annotated read-only wrote shared state and is named for it.
+   */
+  async function listInTurn(client: ToolClient, label: string) {
+    for (let call = 0; call < CALLS_IN_TURN; call++) await client.callTool({ name: 'listItems', arguments: {} });
+    await endsReached(label, 'listItems', CALLS_IN_TURN);
+    const lostUpdates = model.history().filter((event) => event.type === 'lostUpdate' && sourceLabel(event.sourceId) === label && event.key.endsWith('.lastLook'));
+    assert.deepEqual(lostUpdates, [], 'no update of the .lastLook file is lost: only the call ends tell of its writes');
+    const warning = violationOf(label, 'listItems');
+    assert.match(
+      warning?.message ?? '',
+      new RegExp(`^Read-only tool writes: listItems is annotated readOnlyHint: true, yet in ${CALLS_IN_TURN} calls it made ${CALLS_IN_TURN} writes of tracked shared state \\('[^']*${label}\\.json\\.lastLook'\\)\\.`),
+    );
   }
 
   const sourceLabel = (sourceId: string) => model.snapshot().sources.find((source) => source.id === sourceId)?.label;
@@ -64,7 +89,8 @@ describe('tool annotations reach the inspector, and a read-only tool that writes
     try {
       const warning = await countInParallel(client, 'sdk1');
       assert.equal(warning?.tool, 'countItems');
-      assert.match(warning?.message ?? '', /^Read-only tool writes: countItems is annotated readOnlyHint: true, yet in 20 calls it made \d+ writes of tracked shared state \('.*sdk1\.json\.views'\)/);
+      assert.match(warning?.message ?? '', /^Read-only tool writes: countItems is annotated readOnlyHint: true, yet in 20 calls it made 20 writes of tracked shared state \('.*sdk1\.json\.views'\)/);
+      await listInTurn(client, 'sdk1');
     } finally {
       await client.close();
     }
@@ -75,7 +101,8 @@ describe('tool annotations reach the inspector, and a read-only tool that writes
     await client.connect(new StdioClientTransport({ command: process.execPath, args: ['--import', preload.esm, 'sdk2Server.js'], cwd: serverFolder, env: serverEnv('sdk2'), stderr: 'inherit' }));
     try {
       const warning = await countInParallel(client, 'sdk2');
-      assert.match(warning?.message ?? '', /^Read-only tool writes: countItems is annotated readOnlyHint: true, yet in 20 calls it made \d+ writes of tracked shared state \('.*sdk2\.json\.views'\)/);
+      assert.match(warning?.message ?? '', /^Read-only tool writes: countItems is annotated readOnlyHint: true, yet in 20 calls it made 20 writes of tracked shared state \('.*sdk2\.json\.views'\)/);
+      await listInTurn(client, 'sdk2');
     } finally {
       await client.close();
     }
