@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import type { InspectorModelReader, InspectorSnapshot, SourcedEvent } from '../../../../extension/contract/inspectorSnapshot';
-import { HISTORY_CHUNK_EVENTS, timelineSnapshotMessages } from '../../../../extension/host/views/timelineMessages';
+import { HISTORY_CHUNK_EVENTS, timelineChangeMessage, timelineSnapshotMessages } from '../../../../extension/host/views/timelineMessages';
 
 const snapshot: InspectorSnapshot = {
   atMs: 5,
@@ -33,4 +33,12 @@ test('a long history goes out in slices, oldest first, the first one in the snap
 
 test('an empty history is one snapshot', () => {
   assert.equal(timelineSnapshotMessages(modelWith(0)).length, 1);
+});
+
+test("every header says where the model's time cursor is, and nothing while it shows now", () => {
+  const cursorOf = (message: ReturnType<typeof timelineChangeMessage>): number | undefined => ('header' in message ? message.header.cursorMs : undefined);
+  assert.equal(cursorOf(timelineChangeMessage({ snapshot, events: [], cleared: false }, 1234.5)), 1234.5);
+  const live = timelineChangeMessage({ snapshot, events: [], cleared: false });
+  assert.ok('header' in live && !('cursorMs' in live.header));
+  assert.deepEqual(timelineSnapshotMessages({ ...modelWith(HISTORY_CHUNK_EVENTS + 1), cursorMs: 77 }).map(cursorOf), [77, 77]);
 });
