@@ -512,6 +512,9 @@ describe('timeline: lost updates, replicas, time cursor', () => {
       const details = page.locator('.details');
       await details.locator('h2', { hasText: "on replica 'r3' held account:alice" }).waitFor();
       assert.match(await details.locator('.fact', { has: page.locator('dt', { hasText: /^Replica$/ }) }).innerText(), /^Replica\s+r3$/);
+      // A narrow editor group: the controls wrap, the details stack under the lanes.
+      await page.setViewportSize({ width: 640, height: 480 });
+      await page.screenshot({ path: join(SCREENSHOTS, `timeline-replicas-narrow-${theme}.png`) });
       await page.context().close();
     });
   }

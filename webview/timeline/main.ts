@@ -1,5 +1,5 @@
 import type { SourceInfo } from '../../extension/contract/inspectorSnapshot';
-import { countOf, describeSource } from '../../extension/contract/describe';
+import { describeSource } from '../../extension/contract/describe';
 import type { LockOwner } from '../../extension/contract/lockEvents';
 import type {
   TimelineColorBy,
@@ -328,7 +328,8 @@ class TimelineApp {
       focusedLane: this.#input.focusedLane,
       selected: this.#input.selected,
       hovered: this.#input.hovered,
-      sourceLabelOf: this.#sources.length > 1 ? (lane) => (lane.sourceIds.length === 1 ? this.sourceLabel(lane.sourceIds[0]!) : countOf(lane.sourceIds.length, 'source')) : undefined,
+      // A lane of every source (lanes per resource) is named by its resource alone: the bars' colours and details say whose.
+      sourceLabelOf: this.#sources.length > 1 && this.#laneGrouping === 'source' ? (lane) => this.sourceLabel(lane.sourceIds[0]!) : undefined,
       slotOf: (owner) => this.slotOf(owner),
     });
     this.#cursor.place(window, this.#viewport.gutterWidth(), this.#clock.now());
