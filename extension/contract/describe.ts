@@ -348,19 +348,27 @@ export function readOnlyHintMessage(tool: string, calls: number, readLocks: numb
   );
 }
 
+/** What a tool annotated `readOnlyHint: true` was seen to do that writes: the figures its warning names. */
+export interface ReadOnlyViolationFigures {
+  readonly tool: string;
+  readonly calls: number;
+  /** Write locks it requested, and on which resources (first few, in the order first taken). */
+  readonly writeLocks: number;
+  readonly writeLockResources: readonly string[];
+  /**
+   * Its writes of tracked shared state, as the end of each call counts them, and their keys; for a call whose end does
+   * not (a reporter without the count, a task's work after the call returned), the writes lost-update reports name.
+   */
+  readonly trackedWrites: number;
+  readonly writtenKeys: readonly string[];
+}
+
 /**
  * What the warning on a tool annotated read-only that writes says: what it did and how often, and why it matters.
  * `Read-only tool writes: countItems is annotated readOnlyHint: true, yet in 40 calls it took 12 write locks (on
  * 'account:a0') and made 39 writes of tracked shared state ('/srv/store.json.views'). ...`
  */
-export function readOnlyViolationMessage(violation: {
-  readonly tool: string;
-  readonly calls: number;
-  readonly writeLocks: number;
-  readonly writeLockResources: readonly string[];
-  readonly trackedWrites: number;
-  readonly writtenKeys: readonly string[];
-}): string {
+export function readOnlyViolationMessage(violation: ReadOnlyViolationFigures): string {
   const named = (ids: readonly string[]) => ids.map(quoteResource).join(', ');
   const deeds = [
     ...(violation.writeLocks > 0 ? [`took ${countOf(violation.writeLocks, 'write lock')} (on ${named(violation.writeLockResources)})`] : []),

@@ -1,5 +1,6 @@
 import type { SourcedEvent } from '../../contract/inspectorSnapshot';
 import { callKeyOf } from '../../contract/lockIntervals';
+import type { ReadOnlyViolationFigures } from '../../contract/describe';
 
 /** A tool seen to take only read locks and write no tracked state: it may be annotated read-only. */
 export interface ReadOnlyHint {
@@ -9,20 +10,9 @@ export interface ReadOnlyHint {
   readonly readLocks: number;
 }
 
-/** A tool annotated `readOnlyHint: true` that was seen to take write locks or write tracked shared state. */
-export interface ReadOnlyViolation {
+/** A tool annotated `readOnlyHint: true` that was seen to take write locks or write tracked shared state, in one source. */
+export interface ReadOnlyViolation extends ReadOnlyViolationFigures {
   readonly sourceId: string;
-  readonly tool: string;
-  readonly calls: number;
-  /** Write locks it requested, and on which resources (first few, in the order first taken). */
-  readonly writeLocks: number;
-  readonly writeLockResources: readonly string[];
-  /**
-   * Its writes of tracked shared state, as the end of each call counts them, and their keys; for a call whose end does
-   * not (a reporter without the count, a task's work after the call returned), the writes lost-update reports name.
-   */
-  readonly trackedWrites: number;
-  readonly writtenKeys: readonly string[];
 }
 
 // Fewer calls than this say too little about what a tool does.
