@@ -76,7 +76,8 @@ export function pausedDebuggeeMessage(resources: readonly Pick<ResourceView, 'id
 export function formatDuration(durationMs: number): string {
   if (!Number.isFinite(durationMs) || durationMs < 0) return '–';
   if (durationMs < 10) return `${trimZero(durationMs.toFixed(1))} ms`;
-  if (durationMs < 1000) return `${Math.round(durationMs)} ms`;
+  // What would round to 1000 ms reads as seconds.
+  if (durationMs < 999.5) return `${Math.round(durationMs)} ms`;
   const seconds = durationMs / 1000;
   if (seconds < 10) return `${trimZero(seconds.toFixed(1))} s`;
   if (seconds < 60) return `${Math.floor(seconds)} s`;

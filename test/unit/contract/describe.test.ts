@@ -35,6 +35,7 @@ test('durations read naturally at every scale, with one set of units', () => {
     [3, '3 ms'],
     [12.6, '13 ms'],
     [999, '999 ms'],
+    [999.9, '1 s'],
     [1000, '1 s'],
     [1200, '1.2 s'],
     [12_900, '12 s'],
