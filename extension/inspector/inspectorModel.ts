@@ -134,7 +134,7 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
   private readonly tools = new Map<string, ToolState>();
   /** `callKeyOf` of calls that started and have not ended, to their tool. */
   private readonly activeCalls = new Map<string, string>();
-  /** Who makes the calls (describeCaller), least recently active first; bounded like the tools. */
+  /** Who makes the calls (describeCaller), first seen first; bounded like the tools. */
   private readonly callers = new Map<string, CallerState>();
   /** `callKeyOf` of calls that started and have not ended, to their caller. */
   private readonly activeCallerCalls = new Map<string, string>();
@@ -426,10 +426,10 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
   }
 
   private callStarted(sourceId: string, owner: LockOwner): void {
+    const callKey = callKeyOf(sourceId, owner);
     const caller = this.callerFor(owner);
     if (caller) {
       caller.calls += 1;
-      const callKey = callKeyOf(sourceId, owner);
       if (!this.activeCallerCalls.has(callKey)) {
         this.activeCallerCalls.set(callKey, caller.caller);
         caller.active += 1;
@@ -439,7 +439,6 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
     const tool = this.toolFor(owner);
     if (!tool) return;
     tool.calls += 1;
-    const callKey = callKeyOf(sourceId, owner);
     if (!this.activeCalls.has(callKey)) {
       this.activeCalls.set(callKey, tool.tool);
       tool.active += 1;
@@ -447,16 +446,16 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
   }
 
   private callEnded(sourceId: string, owner: LockOwner, outcome: 'ok' | 'error' | 'cancelled'): void {
-    const callerName = this.activeCallerCalls.get(callKeyOf(sourceId, owner));
+    const callKey = callKeyOf(sourceId, owner);
+    const callerName = this.activeCallerCalls.get(callKey);
     if (callerName !== undefined) {
-      this.activeCallerCalls.delete(callKeyOf(sourceId, owner));
+      this.activeCallerCalls.delete(callKey);
       const caller = this.callers.get(callerName);
       if (caller) caller.active = Math.max(0, caller.active - 1);
     }
     const tool = this.toolFor(owner);
     if (!tool) return;
     if (outcome === 'error') tool.errors += 1;
-    const callKey = callKeyOf(sourceId, owner);
     if (this.activeCalls.delete(callKey)) tool.active = Math.max(0, tool.active - 1);
   }
 
@@ -567,18 +566,16 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
   private callerFor(owner: LockOwner | undefined): CallerState | undefined {
     const name = describeCaller(owner);
     if (name === undefined) return undefined;
-    let caller = this.callers.get(name);
-    if (caller) {
-      this.callers.delete(name);
-    } else {
-      caller = { caller: name, calls: 0, active: 0, timeouts: 0, deadlocks: 0, wait: new DurationHistogram(), traceIds: [] };
-      if (this.callers.size >= this.maxTools) {
-        for (const [other, state] of this.callers) {
-          if (this.callers.size < this.maxTools) break;
-          if (state.active === 0) this.callers.delete(other);
-        }
+    const known = this.callers.get(name);
+    if (known) return known;
+    // Past the bound, the idle callers seen first go first (no reordering on every event: it showed in ingest).
+    if (this.callers.size >= this.maxTools) {
+      for (const [other, state] of this.callers) {
+        if (this.callers.size < this.maxTools) break;
+        if (state.active === 0) this.callers.delete(other);
       }
     }
+    const caller: CallerState = { caller: name, calls: 0, active: 0, timeouts: 0, deadlocks: 0, wait: new DurationHistogram(), traceIds: [] };
     this.callers.set(name, caller);
     return caller;
   }
@@ -601,11 +598,9 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
   /** Files a resource as busy or idle; an idle one goes to the end of the idle list when it becomes idle (or new). */
   private updateBusy(resource: ResourceState): void {
     resource.view = undefined;
+    // A source's (empty) entry stays until it goes away: a resource taken again and again needs no new maps.
     let busy = false;
-    for (const [sourceId, parties] of resource.partiesBySource) {
-      if (parties.holders.size + parties.waiters.size > 0) busy = true;
-      else resource.partiesBySource.delete(sourceId);
-    }
+    for (const parties of resource.partiesBySource.values()) if (parties.holders.size + parties.waiters.size > 0) busy = true;
     if (busy === this.busyResourceKeys.has(resource.key)) {
       if (!busy && !this.idleResourceKeys.has(resource.key)) this.idleResourceKeys.add(resource.key);
       return;
@@ -631,12 +626,14 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
         resource.leaseEndsByMs.set(sourceId, leaseEndsByMs);
         this.resourcesWithLeasesRunningOut.add(key);
       } else {
-        parties.holders.clear();
+        resource.partiesBySource.delete(sourceId);
         resource.leaseEndsByMs.delete(sourceId);
       }
       this.updateBusy(resource);
     }
     if (leaseEndsByMs !== undefined) this.scheduleLeaseTimer();
+    // Idle resources keep the source's empty entry otherwise.
+    for (const key of this.idleResourceKeys) this.resources.get(key)?.partiesBySource.delete(sourceId);
   }
 
   private evictResources(): void {
