@@ -81,6 +81,8 @@ describe('the inspector across replicas', () => {
     await readLines(child.stdout!).waitFor(/^held$/);
     const b = await connectMap('b', { timeoutMs: 10_000 });
     report(b, "replica 'b'");
+    // Lock events before a reporter's first connection are not kept (its first snapshot says what they did).
+    await until((snapshot) => snapshot.sources.some((source) => source.replica === 'b' && source.connected), 'b reporting');
     const served = b.withLock('account:alice', () => 'served', { owner: { tool: 'audit', requestId: 7 } });
     const queued = await until((snapshot) => row(snapshot, 'account:alice')?.waiters.length === 1, 'b queued behind a');
     assert.deepEqual(names(row(queued, 'account:alice')?.holders), ["transfer #1 on replica 'a'"]);
