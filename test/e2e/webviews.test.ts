@@ -403,6 +403,27 @@ async function canvasPixel(harness: WebviewHarness, x: number, y: number): Promi
   );
 }
 
+/** The colour a point of the page shows on screen (the canvas and whatever lies over it), as red, green, blue 0-255. */
+async function screenPixel(harness: WebviewHarness, x: number, y: number): Promise<number[]> {
+  const png = await harness.page.screenshot({ clip: { x: Math.round(x), y: Math.round(y), width: 1, height: 1 } });
+  // Decoded by a blank page of the same browser: no PNG library needed.
+  const decoder = await browser.newPage();
+  try {
+    return await decoder.evaluate(async (base64) => {
+      type Context = { drawImage(image: unknown, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } };
+      const page = globalThis as unknown as { createImageBitmap(blob: unknown): Promise<unknown>; Blob: new (parts: unknown[], options: { type: string }) => unknown; OffscreenCanvas: new (w: number, h: number) => { getContext(kind: '2d'): Context } };
+      const bytes = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
+      const image = await page.createImageBitmap(new page.Blob([bytes], { type: 'image/png' }));
+      const context = new page.OffscreenCanvas(1, 1).getContext('2d');
+      context.drawImage(image, 0, 0);
+      const { data } = context.getImageData(0, 0, 1, 1);
+      return [data[0]!, data[1]!, data[2]!];
+    }, png.toString('base64'));
+  } finally {
+    await decoder.close();
+  }
+}
+
 /** The background colour the legend swatch of `name` (a tool or a replica) computes to, as red, green, blue. */
 async function legendColor(harness: WebviewHarness, name: string): Promise<number[]> {
   const swatch = harness.page.locator('.tool-legend-item', { hasText: new RegExp(`^${name}$`) }).locator('.tool-swatch');
@@ -472,6 +493,11 @@ describe('timeline: lost updates, replicas, time cursor', () => {
       assert.ok(sameColor(await canvasPixel(timeline, xAt(event.overwritten.atMs), laneTop + 21), transferColor), 'the interleaved write is drawn in its tool colour');
       const [red, green] = await canvasPixel(timeline, xAt(event.atMs) - 3, laneTop + 8);
       assert.ok(red! > green! + 80, `the stale write is drawn in the failure colour (${red}, ${green})`);
+      // Selected, it is where the time cursor stands: the line leaves its lane out, so the square shows whole on screen.
+      const onSquare = { x: Math.round(xAt(event.atMs)), y: laneTop + 6 };
+      assert.deepEqual(await screenPixel(timeline, onSquare.x, onSquare.y), await canvasPixel(timeline, onSquare.x, onSquare.y), 'the time cursor line does not cover the selected stale write');
+      const cursorColor = rgbOf(await page.locator('.time-cursor-line').evaluate((element) => (globalThis as unknown as { getComputedStyle(element: unknown): { backgroundColor: string } }).getComputedStyle(element).backgroundColor));
+      assert.ok(sameColor(await screenPixel(timeline, onSquare.x, laneTop - LANE_HEIGHT_PX / 2), cursorColor), 'the line is drawn on the other lanes');
       await page.mouse.move(middleX, middle.y - 4);
       await tooltip.locator('strong', { hasText: 'Lost update' }).waitFor();
       await page.mouse.dblclick(middleX, middle.y - 4);
@@ -515,6 +541,41 @@ describe('timeline: lost updates, replicas, time cursor', () => {
       // A narrow editor group: the controls wrap, the details stack under the lanes.
       await page.setViewportSize({ width: 640, height: 480 });
       await page.screenshot({ path: join(SCREENSHOTS, `timeline-replicas-narrow-${theme}.png`) });
+      await page.context().close();
+    });
+  }
+
+  for (const theme of THEMES) {
+    test(`a 300 px panel: the hint under the lanes wraps inside it (${theme})`, async () => {
+      const timeline = await openTimeline({ theme, width: 300, height: 900 });
+      const page = timeline.page;
+      const lanesBottom = AXIS_HEIGHT_PX + KNOWN.lanes.length * LANE_HEIGHT_PX;
+      // Which rows and columns right of the gutter, below the lanes, have anything but the background drawn.
+      const ink = await page.evaluate((top) => {
+        type Canvas = { width: number; height: number; getBoundingClientRect(): { width: number }; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } };
+        const canvas = (globalThis as unknown as { document: { querySelector(selector: string): Canvas } }).document.querySelector('.lanes-canvas');
+        const ratio = canvas.width / canvas.getBoundingClientRect().width;
+        const from = Math.round(top * ratio);
+        const { data } = canvas.getContext('2d').getImageData(0, from, canvas.width, canvas.height - from);
+        const background = ((canvas.height - from) * canvas.width - 1) * 4;
+        const rows = new Set<number>();
+        let rightmost = -1;
+        // From the middle of the time area: the gutter, left of it, is another colour.
+        for (let y = 0; y < canvas.height - from; y++) {
+          for (let x = Math.round(canvas.width / 2); x < canvas.width; x++) {
+            const pixel = (y * canvas.width + x) * 4;
+            if (Math.abs(data[pixel]! - data[background]!) + Math.abs(data[pixel + 1]! - data[background + 1]!) + Math.abs(data[pixel + 2]! - data[background + 2]!) > 48) {
+              rows.add(Math.floor(y / ratio / 4));
+              rightmost = Math.max(rightmost, x / ratio);
+            }
+          }
+        }
+        return { rightmost, bands: rows.size, widthPx: canvas.width / ratio };
+      }, lanesBottom);
+      await page.screenshot({ path: join(SCREENSHOTS, `timeline-narrow-hint-${theme}.png`) });
+      assert.ok(ink.rightmost >= 0, 'the hint is drawn');
+      assert.ok(ink.rightmost < ink.widthPx - 8, `the hint stays inside the panel: ink at ${ink.rightmost} of ${ink.widthPx} px`);
+      assert.ok(ink.bands >= 8, `the hint wraps onto several lines (${ink.bands} bands of 4 px with text)`);
       await page.context().close();
     });
   }

@@ -20,9 +20,9 @@ import { ToolPalette } from '../shared/toolPalette';
 import { visibleRows, type RowRange } from '../shared/virtualRange';
 import { DetailsPanel } from './detailsPanel';
 import { selectLanes } from './laneSelection';
-import { TimeCursor } from './timeCursor';
+import { TimeCursor, type CursorGap } from './timeCursor';
 import { describeItem, type ItemDescription } from './timelineDetails';
-import { TimelineInput } from './timelineInput';
+import { cursorTimeOf, TimelineInput } from './timelineInput';
 import { LAYOUT, TimelineRenderer, type LanePick } from './timelineRenderer';
 import { replicaSourceOf, TimelineStore, type LaneView } from './timelineStore';
 import { TimelineStatus } from './timelineStatus';
@@ -332,7 +332,7 @@ class TimelineApp {
       sourceLabelOf: this.#sources.length > 1 && this.#laneGrouping === 'source' ? (lane) => this.sourceLabel(lane.sourceIds[0]!) : undefined,
       slotOf: (owner) => this.slotOf(owner),
     });
-    this.#cursor.place(window, this.#viewport.gutterWidth(), this.#clock.now());
+    this.#cursor.place(window, this.#viewport.gutterWidth(), this.#clock.now(), this.selectedMarkerGap());
     if (this.#cursorUnposted) this.postCursor();
     if (this.#store.newestEventMs !== this.#renderedThroughMs) {
       this.#renderedThroughMs = this.#store.newestEventMs;
@@ -344,6 +344,16 @@ class TimelineApp {
     this.#root.dataset['msPerPixel'] = String(window.msPerPixel);
     this.#toolbar.showClock(paused, window.widthPx * window.msPerPixel);
     this.#status.show({ store: this.#store, lanes: this.#lanes, laneCount: this.#laneGrouping === 'resource' ? this.#store.mergedLaneCount : this.#store.lanes.size, rows, sources: this.#sources, paused, receivedAnything: this.#receivedAnything, nowMs: this.#clock.now(), frameMs: now });
+  }
+
+  /** The selected marker's lane, when the cursor stands on that marker: the line leaves it out so the marker shows whole. */
+  private selectedMarkerGap(): CursorGap | undefined {
+    const selected = this.#input.selected;
+    if (!selected || !('marker' in selected.item) || this.#cursor.atMs !== cursorTimeOf(selected.item)) return undefined;
+    const row = this.#lanes.indexOf(selected.lane);
+    if (row < 0) return undefined;
+    const topPx = LAYOUT.axisHeight + row * LAYOUT.laneHeight - this.#scroller.scrollTop;
+    return { topPx, bottomPx: topPx + LAYOUT.laneHeight };
   }
 
   /** Tells the host where the cursor is (the sidebar shows the state then), unless it was told that last or was told too recently. */

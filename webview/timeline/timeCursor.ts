@@ -6,6 +6,12 @@ import { timeToX, type TimeWindow } from './timeScale';
 /** How close to the line a press grabs it. */
 const GRAB_PX = 5;
 
+/** A stretch of the line left out, in pixels from the top of the lanes' canvas: where the selected marker is, so the line never covers it. */
+export interface CursorGap {
+  readonly topPx: number;
+  readonly bottomPx: number;
+}
+
 /** What the cursor tells the timeline. */
 export interface TimeCursorListener {
   /** The cursor moved to `atMs`, or went away (`undefined`: the sidebar shows the live state again). */
@@ -19,6 +25,8 @@ export interface TimeCursorListener {
 export class TimeCursor {
   readonly #time = el('span', { class: 'time-cursor-time' });
   readonly #close: HTMLButtonElement;
+  readonly #line = el('div', { class: 'time-cursor-line' });
+  #gapKey = '';
   /** The line, its label and its drag handle; the timeline places it over the lanes. */
   readonly element: HTMLElement;
   #atMs: number | undefined;
@@ -29,7 +37,7 @@ export class TimeCursor {
       'div',
       { class: 'time-cursor', hidden: true, role: 'slider', 'aria-label': 'Time cursor: the sidebar shows the state at this instant', 'aria-orientation': 'horizontal' },
       el('div', { class: 'time-cursor-label' }, this.#time, this.#close),
-      el('div', { class: 'time-cursor-line' }),
+      this.#line,
     );
   }
 
@@ -47,10 +55,11 @@ export class TimeCursor {
     this.listener.moved(atMs);
   }
 
-  /** Puts the line where its time is drawn this frame, with the time and how long before now it is. */
-  place(window: TimeWindow, gutterPx: number, nowMs: number): void {
+  /** Puts the line where its time is drawn this frame, with the time and how long before now it is, and leaves out `gap`. */
+  place(window: TimeWindow, gutterPx: number, nowMs: number, gap?: CursorGap): void {
     const atMs = this.#atMs;
     if (atMs === undefined) return;
+    this.leaveOut(gap);
     const x = gutterPx + timeToX(window, atMs);
     const visible = x >= gutterPx && x <= gutterPx + window.widthPx;
     this.element.classList.toggle('out-of-view', !visible);
@@ -59,6 +68,14 @@ export class TimeCursor {
     const text = `${formatClock(atMs)} · ${nowMs - atMs >= 0.5 ? `${formatDuration(nowMs - atMs)} ago` : 'now'}`;
     setText(this.#time, text);
     this.element.setAttribute('aria-valuetext', text);
+  }
+
+  private leaveOut(gap: CursorGap | undefined): void {
+    const key = gap ? `${gap.topPx},${gap.bottomPx}` : '';
+    if (key === this.#gapKey) return;
+    this.#gapKey = key;
+    // A mask, not two elements: the line keeps one box to grab and one style for the out-of-view dashes.
+    this.#line.style.maskImage = gap ? `linear-gradient(to bottom, #000 ${gap.topPx}px, transparent ${gap.topPx}px ${gap.bottomPx}px, #000 ${gap.bottomPx}px)` : '';
   }
 
   /** Whether a pointer at `clientX` is on the line, so a press drags the cursor instead of panning. */

@@ -20,6 +20,11 @@ const WAIT_HEIGHT = 6;
 /** A lost update's stale writer and read ride the hold row, the other call's write the wait row. */
 const LOST_UPDATE_STALE_Y = HOLD_TOP + HOLD_HEIGHT / 2;
 const LOST_UPDATE_OTHER_Y = WAIT_TOP + WAIT_HEIGHT / 2;
+/** How to get around, said under the lanes: one line when the panel is wide enough, a phrase a line when not. */
+const HINT_PHRASES = ['Drag to pan', 'drag the time axis to move the time cursor', 'Ctrl + wheel to zoom', 'click a bar for details, double-click to open its code', 'arrow keys work too'];
+const HINT_SEPARATOR = ' · ';
+const HINT_INSET_PX = 12;
+const HINT_LINE_PX = 16;
 /** A bar gets its call written on it when at least this wide. */
 const MIN_LABELLED_BAR_PX = 48;
 
@@ -384,7 +389,7 @@ export class TimelineRenderer {
     }
   }
 
-  /** Below the last lane, when there is room: how to get around. */
+  /** Below the last lane, when there is room: how to get around, wrapped to the panel's width (a line that does not fit ends in an ellipsis). */
   private drawHint(frame: TimelineFrame): void {
     const lanesBottom = LAYOUT.axisHeight + frame.lanes.length * LAYOUT.laneHeight - frame.scrollTop;
     if (frame.lanes.length === 0 || frame.heightPx - lanesBottom < 48) return;
@@ -392,7 +397,30 @@ export class TimelineRenderer {
     context.font = `12px ${this.#theme.fontFamily}`;
     context.textBaseline = 'middle';
     context.fillStyle = this.#theme.muted;
-    context.fillText('Drag to pan · drag the time axis to move the time cursor · Ctrl + wheel to zoom · click a bar for details, double-click to open its code · arrow keys work too', frame.gutterPx + 12, lanesBottom + 24);
+    const left = frame.gutterPx + HINT_INSET_PX;
+    const lineCount = Math.floor((frame.heightPx - lanesBottom - HINT_INSET_PX) / HINT_LINE_PX);
+    const lines = this.wrapHint(frame.widthPx - HINT_INSET_PX - left, lineCount);
+    lines.forEach((line, index) => context.fillText(line, left, lanesBottom + 24 + index * HINT_LINE_PX));
+  }
+
+  /** The hint's phrases in lines of at most `maxWidth`, a phrase broken at spaces only when it is longer than a line; at most `maxLines`. */
+  private wrapHint(maxWidth: number, maxLines: number): string[] {
+    const widthOf = (text: string): number => this.#context.measureText(text).width;
+    if (widthOf(HINT_PHRASES.join(HINT_SEPARATOR)) <= maxWidth) return [HINT_PHRASES.join(HINT_SEPARATOR)];
+    const lines: string[] = [];
+    for (const phrase of HINT_PHRASES) {
+      let line = '';
+      for (const word of phrase.split(' ')) {
+        const longer = line === '' ? word : `${line} ${word}`;
+        if (line !== '' && widthOf(longer) > maxWidth) {
+          lines.push(line);
+          line = word;
+        } else line = longer;
+      }
+      lines.push(line);
+    }
+    if (lines.length > maxLines) lines.splice(maxLines - 1, Infinity, `${lines[maxLines - 1]!} …`);
+    return lines.map((line) => this.fitLabel(line, maxWidth));
   }
 
   private drawGutter(frame: TimelineFrame): void {
