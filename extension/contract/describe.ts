@@ -204,6 +204,21 @@ export function leaseLostMessage(party: NamedParty, resource: string, heldMs: nu
   );
 }
 
+/** A lost lease in a few words, as the timeline's marker says it: `Lease lost: transfer #4 on replica 'r2' held 'account:alice' past its lease`. */
+export function leaseLostHeadline(party: NamedParty, resource: string): string {
+  return `Lease lost: ${describeParty(party)} held ${quoteResource(resource)} past its lease`;
+}
+
+/** How long a hold whose lease ran out lasted: `1.2 s, until its 1 s lease ran out; its work went on 300 ms without the lock`. */
+export function leaseLostHeldText(heldMs: number, leaseMs: number, afterMs: number): string {
+  return `${formatDuration(heldMs)}, until its ${formatDuration(leaseMs)} lease ran out; its work went on ${formatDuration(afterMs)} without the lock`;
+}
+
+/** What the fencing token of a lost hold means from then on: `17: writes checked against it are refused`. */
+export function fencingTokenText(fencingToken: number): string {
+  return `${fencingToken}: writes checked against it are refused`;
+}
+
 /** The lock id a fix would take for a shared-state key: `file:items.json` for a file, the key itself for tracked state. */
 export function suggestedLockId(key: string, kind: SharedStateKind): string {
   return kind === 'file' ? `file:${key.split(/[\\/]/).pop() ?? key}` : key;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { InspectorSnapshot, SourceInfo, SourcedEvent } from '../../extension/contract/inspectorSnapshot';
-import { lostUpdateHeadline, timeCursorBannerText } from '../../extension/contract/describe';
+import { leaseLostHeadline, lostUpdateHeadline, timeCursorBannerText } from '../../extension/contract/describe';
 import type { ModelChange } from '../../extension/contract/inspectorSnapshot';
 import { ShownModel } from '../../extension/inspector/shownModel';
 import { formatClock } from '../../webview/shared/format';
@@ -576,6 +576,59 @@ describe('timeline: lost updates, replicas, time cursor', () => {
       assert.ok(ink.rightmost >= 0, 'the hint is drawn');
       assert.ok(ink.rightmost < ink.widthPx - 8, `the hint stays inside the panel: ink at ${ink.rightmost} of ${ink.widthPx} px`);
       assert.ok(ink.bands >= 8, `the hint wraps onto several lines (${ink.bands} bands of 4 px with text)`);
+      await page.context().close();
+    });
+  }
+
+  for (const theme of THEMES) {
+    test(`a lost lease: its own marker on the resource's lane, in the legend, with holder, hold, lease and fencing token; the bar goes on hatched after it (${theme})`, async () => {
+      const { snapshot, history: replicaHistory } = replicaSession();
+      const make = new LockEventFactory();
+      const owner = { tool: 'transfer', requestId: 70, replica: 'r3' };
+      const [acquiredAtMs, lostAtMs, releasedAtMs] = [END_MS - 2600, END_MS - 600, END_MS - 300];
+      const lost = fromSource('replica-r3', [
+        make.requested('account:erin', 70, acquiredAtMs, owner),
+        make.acquired('account:erin', 70, acquiredAtMs, 0, owner),
+        make.leaseLost('account:erin', 70, lostAtMs, lostAtMs - acquiredAtMs, 2000, 42, owner),
+        make.released('account:erin', 70, releasedAtMs, releasedAtMs - acquiredAtMs, owner),
+      ]);
+      const history = [...replicaHistory, ...lost].sort((a, b) => a.atMs - b.atMs);
+      const timeline = await openTimelineWith({ theme, width: 1280, height: 480 }, snapshot, history);
+      const page = timeline.page;
+      const row = (await visibleLanes(timeline, 7)).indexOf('account:erin');
+      assert.equal(row, 6, 'account:erin has a lane, the last');
+      const swatch = page.locator('.legend-item', { hasText: /^lease lost/ }).locator('.legend-swatch');
+      const leaseLostColor = rgbOf(await swatch.evaluate((element) => (globalThis as unknown as { getComputedStyle(element: unknown): { backgroundColor: string } }).getComputedStyle(element).backgroundColor));
+      const markerColors = await Promise.all(['timeout', 'long-hold', 'aborted', 'lost-update'].map(async (kind) => rgbOf(await page.locator(`.legend-swatch.${kind}`).evaluate((element) => (globalThis as unknown as { getComputedStyle(element: unknown): { backgroundColor: string } }).getComputedStyle(element).backgroundColor))));
+      assert.ok(markerColors.every((color) => !sameColor(color, leaseLostColor)), `the lost lease's colour ${leaseLostColor} is none of the other markers' ${JSON.stringify(markerColors)}`);
+      // The hourglass: its upper half, just above the lane's hold row middle, in the lost lease's colour.
+      const marker = await pointAt(timeline, row, lostAtMs);
+      assert.ok(sameColor(await canvasPixel(timeline, marker.x, marker.y - 8), leaseLostColor), 'the marker is drawn in the lost lease colour');
+      // Before the lease ran out the bar is solid in its tool's colour; after it, hatched (not one colour across).
+      const transferColor = await legendColor(timeline, 'transfer');
+      const solid = await pointAt(timeline, row, lostAtMs - 800);
+      assert.ok(sameColor(await canvasPixel(timeline, solid.x, solid.y - 4), transferColor), 'held with its lease: a solid bar');
+      const tail = await pointAt(timeline, row, (lostAtMs + releasedAtMs) / 2);
+      const tailPixels = await Promise.all([0, 1, 2, 3, 4, 5].map((dx) => canvasPixel(timeline, tail.x + dx, tail.y - 4)));
+      assert.ok(tailPixels.some((pixel) => !sameColor(pixel, transferColor)), 'after the lease ran out the bar is hatched');
+      await page.mouse.move(marker.x, marker.y - 4);
+      const tooltip = page.locator('.tooltip');
+      await tooltip.locator('strong', { hasText: 'Lease lost' }).waitFor();
+      assert.equal(await tooltip.locator('strong').innerText(), leaseLostHeadline({ chainId: 70, owner }, 'account:erin'));
+      assert.match(await tooltip.locator('span').first().innerText(), /^Held: 2 s · Lease: 2 s, not renewed in time · Fencing token: 42: writes checked against it are refused$/);
+      await page.screenshot({ path: join(SCREENSHOTS, `timeline-lease-lost-${theme}.png`) });
+      await page.mouse.click(tail.x, tail.y - 4);
+      const details = page.locator('.details');
+      await details.locator('h2', { hasText: "transfer #70 on replica 'r3' held account:erin" }).waitFor();
+      assert.match(await details.locator('.fact', { has: page.locator('dt', { hasText: /^Held$/ }) }).innerText(), /^Held\s+2 s, until its 2 s lease ran out; its work went on 300 ms without the lock$/);
+      await page.setViewportSize({ width: 300, height: 900 });
+      await page.screenshot({ path: join(SCREENSHOTS, `timeline-lease-lost-narrow-${theme}.png`) });
+      // In a 300 px panel a long fact wraps inside the details instead of running off their right edge.
+      const detailsRight = (await details.boundingBox())!.x + (await details.boundingBox())!.width;
+      for (const fact of await details.locator('.fact').all()) {
+        const box = (await fact.boundingBox())!;
+        assert.ok(box.x + box.width <= detailsRight + 0.5, `'${await fact.innerText()}' ends at ${box.x + box.width} px, past the details' ${detailsRight} px`);
+      }
       await page.context().close();
     });
   }

@@ -24,6 +24,11 @@ export class LockEventFactory {
     return [this.requested(resource, chainId, atMs, owner), this.acquired(resource, chainId, atMs, 0, owner), this.released(resource, chainId, atMs + heldMs, heldMs, owner)];
   }
 
+  /** The holder's lease of `leaseMs` ran out `heldMs` into its hold (Redis backend); its `released` comes when its work ends. */
+  leaseLost(resource: string, chainId: number, atMs: number, heldMs: number, leaseMs: number, fencingToken: number, owner?: LockOwner): InspectorEvent {
+    return { type: 'leaseLost', seq: ++this.seq, atMs, chainId, owner, resource, mode: 'write', heldMs, leaseMs, fencingToken };
+  }
+
   timeout(resource: string, chainId: number, atMs: number, waitedMs: number, owner?: LockOwner): InspectorEvent {
     return { type: 'timeout', seq: ++this.seq, atMs, chainId, owner, resource, mode: 'write', waitedMs, holders: [] };
   }

@@ -1,5 +1,5 @@
 import type { LockOwner, LockParty, LostUpdateEvent } from '../../extension/contract/lockEvents';
-import { describeCycle, describeOwner, describeParty, formatDuration, lostUpdateHeadline, suggestedLockId } from '../../extension/contract/describe';
+import { describeCycle, describeOwner, describeParty, fencingTokenText, formatDuration, leaseLostHeadline, leaseLostHeldText, lostUpdateHeadline, suggestedLockId } from '../../extension/contract/describe';
 import { formatClock } from '../shared/format';
 import type { LaneView, Marker, Span } from './timelineStore';
 
@@ -54,9 +54,15 @@ function describeSpan(span: Span, lane: LaneView, nowMs: number, sourceLabel: st
     };
   }
   if (span.kind === 'hold') {
-    const held = open ? `${lasted}, still holding` : span.outcome === 'sourceGone' ? `${lasted}, until its process went away (never released)` : lasted;
+    const held = span.leaseLost
+      ? leaseLostHeldText(span.leaseLost.atMs - span.startMs, span.leaseLost.leaseMs, (open ? nowMs : span.endMs) - span.leaseLost.atMs)
+      : open
+        ? `${lasted}, still holding`
+        : span.outcome === 'sourceGone'
+          ? `${lasted}, until its process went away (never released)`
+          : lasted;
     return {
-      title: `${who} ${open ? 'holds' : 'held'} ${lane.resource}`,
+      title: `${who} ${open && !span.leaseLost ? 'holds' : 'held'} ${lane.resource}`,
       facts: [['Held', `${held}${taskAge(span.owner, lastedMs)}`], ['Since', formatClock(span.startMs)], ...common],
       tool: span.owner?.tool,
     };
@@ -98,6 +104,12 @@ function describeMarker(marker: Marker, lane: LaneView, sourceLabel: string): It
       return { title: `${who} asked again for ${lane.resource}, which it already holds`, facts: common, tool };
     case 'longHold':
       return { title: `${who} held ${lane.resource} for over ${formatDuration(event.thresholdMs)}`, facts: [['Held', `${formatDuration(event.heldMs)} when reported`], ...common], tool };
+    case 'leaseLost':
+      return {
+        title: leaseLostHeadline(event, lane.resource),
+        facts: [['Held', formatDuration(event.heldMs)], ['Lease', `${formatDuration(event.leaseMs)}, not renewed in time`], ['Fencing token', fencingTokenText(event.fencingToken)], ...common],
+        tool,
+      };
   }
 }
 

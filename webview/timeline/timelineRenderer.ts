@@ -70,6 +70,7 @@ interface TimelineTheme {
   readonly failure: string;
   readonly warning: string;
   readonly aborted: string;
+  readonly leaseLost: string;
   readonly tools: readonly string[];
   /** Text that reads on each tool colour. */
   readonly toolText: readonly string[];
@@ -159,6 +160,7 @@ export class TimelineRenderer {
       const dimmed = frame.focusTool !== undefined && span.owner?.tool !== frame.focusTool;
       context.globalAlpha = dimmed ? 0.2 : span.kind === 'hold' && span.mode === 'read' ? 0.7 : 1;
       this.fillSpan(span, slot, x0, Math.max(x1 - x0, 1), top);
+      if (span.leaseLost) this.drawLeaseLostTail(slot, Math.max(x0, left + timeToX(frame.window, span.leaseLost.atMs)), x1, top);
       if (span.kind !== 'wait' && x1 - x0 >= MIN_LABELLED_BAR_PX) this.labelSpan(span, slot, x0, x1 - x0, top, frame.nowMs);
       context.globalAlpha = 1;
     };
@@ -220,6 +222,25 @@ export class TimelineRenderer {
     context.fillRect(x, top + WAIT_TOP, width, WAIT_HEIGHT - 1.5);
     context.fillStyle = span.outcome === 'timeout' || span.outcome === 'aborted' ? theme.failure : theme.tools[slot]!;
     context.fillRect(x, top + WAIT_TOP + WAIT_HEIGHT - 1.5, width, 1.5);
+  }
+
+  /**
+   * The part of a hold after its lease ran out: its work went on, but the lock was no longer its. The bar goes on
+   * hatched in its colour instead of solid, outlined dashed in the lease-lost colour.
+   */
+  private drawLeaseLostTail(slot: number, x0: number, x1: number, top: number): void {
+    if (x1 - x0 < 1) return;
+    const context = this.#context;
+    const theme = this.#theme;
+    context.fillStyle = theme.background;
+    context.fillRect(x0, top + HOLD_TOP, x1 - x0, HOLD_HEIGHT);
+    context.fillStyle = theme.waitPatterns[slot]!;
+    context.fillRect(x0, top + HOLD_TOP, x1 - x0, HOLD_HEIGHT);
+    context.strokeStyle = theme.leaseLost;
+    context.lineWidth = 1;
+    context.setLineDash([3, 2]);
+    context.strokeRect(x0 + 0.5, top + HOLD_TOP + 0.5, Math.max(x1 - x0 - 1, 0), HOLD_HEIGHT - 1);
+    context.setLineDash([]);
   }
 
   /** Writes the bar's call on it (and a task's age), cut to fit. */
@@ -369,6 +390,16 @@ export class TimelineRenderer {
       case 'aborted':
         context.arc(x, middle, 4.5, 0, Math.PI * 2);
         context.fillStyle = theme.aborted;
+        break;
+      case 'leaseLost':
+        // An hourglass, run out: the lease's time was up.
+        context.moveTo(x - 5, middle - 7);
+        context.lineTo(x + 5, middle - 7);
+        context.lineTo(x, middle);
+        context.lineTo(x + 5, middle + 7);
+        context.lineTo(x - 5, middle + 7);
+        context.lineTo(x, middle);
+        context.fillStyle = theme.leaseLost;
         break;
       case 'longHold':
         context.moveTo(x - 5, top + LAYOUT.laneHeight - 2);
@@ -521,6 +552,7 @@ export class TimelineRenderer {
       failure: colors.variable('--marker-failure', 'rgb(241, 76, 76)'),
       warning: colors.variable('--marker-warning', 'rgb(204, 167, 0)'),
       aborted: colors.variable('--marker-aborted', 'rgb(150, 150, 150)'),
+      leaseLost: colors.variable('--marker-lease-lost', 'rgb(188, 63, 188)'),
       tools,
       toolText: tools.map(readableOn),
       waitPatterns: tools.map((color) => this.hatch(color)),

@@ -15,13 +15,21 @@ export interface Span extends Omit<LockInterval, 'outcome' | 'kind'> {
   readonly outcome: 'released' | 'acquired' | 'timeout' | 'aborted' | 'sourceGone' | 'lapsed' | 'open';
   /** Leases only: who took the resource once the lease ran out. */
   readonly takenBy?: LockOwner;
+  /** Holds only: its lease ran out while its process lived (Redis backend), so the lock was not its from then on. */
+  readonly leaseLost?: LeaseLoss;
+}
+
+/** When a hold's lease ran out, and how long the lease was. */
+export interface LeaseLoss {
+  readonly atMs: number;
+  readonly leaseMs: number;
 }
 
 /** The interval outcomes drawn as closed bars. */
 const DRAWN_OUTCOMES: ReadonlySet<LockInterval['outcome'] | Span['outcome']> = new Set(['released', 'acquired', 'timeout', 'aborted', 'sourceGone', 'lapsed']);
 
 /** The events drawn as markers. */
-export type MarkerEvent = Extract<SourcedEvent, { readonly type: 'timeout' | 'aborted' | 'deadlock' | 'reentrant' | 'longHold' | 'lostUpdate' }>;
+export type MarkerEvent = Extract<SourcedEvent, { readonly type: 'timeout' | 'aborted' | 'deadlock' | 'reentrant' | 'longHold' | 'leaseLost' | 'lostUpdate' }>;
 
 /**
  * A point on a swimlane where something went wrong or took too long; a lost update spans from the stale call's
@@ -126,6 +134,8 @@ export class Lane implements ResourceParties, LaneView {
   longestMarkerMs = 0;
   /** Leases running out after this lane's replica went away holding them, by chain id. */
   readonly orphanLeases = new Map<number, OrphanLease>();
+  /** Holds whose lease ran out before they were released, by chain id. */
+  readonly leaseLosses = new Map<number, LeaseLoss>();
   /** Open holds and waits, by chain id: the bars still growing. */
   readonly holders: Map<number, OpenInterval>;
   readonly waiters: Map<number, OpenInterval>;
@@ -186,9 +196,17 @@ export class Lane implements ResourceParties, LaneView {
   openSpans(nowMs: number): Span[] {
     const open: Span[] = [];
     for (const wait of this.waiters.values()) open.push(openSpan('wait', wait, nowMs));
-    for (const hold of this.holders.values()) open.push(openSpan('hold', hold, nowMs));
+    for (const hold of this.holders.values()) open.push(this.withLeaseLoss(openSpan('hold', hold, nowMs), false));
     for (const { span, endsByMs } of this.orphanLeases.values()) open.push({ ...span, endMs: Math.min(endsByMs, Math.max(nowMs, span.startMs)) });
     return open;
+  }
+
+  /** A hold as drawn: with when its lease ran out, if it did; `ended` forgets that once the hold's bar is closed. */
+  withLeaseLoss<T extends LockInterval | Span>(interval: T, ended: boolean): T {
+    const leaseLost = interval.kind === 'hold' ? this.leaseLosses.get(interval.chainId) : undefined;
+    if (leaseLost === undefined) return interval;
+    if (ended) this.leaseLosses.delete(interval.chainId);
+    return { ...interval, leaseLost };
   }
 
   /** Spans retained (closed and open). */
@@ -502,7 +520,7 @@ export class TimelineStore {
         this.endOrphanLeases(lane, event.atMs, event.owner);
         return;
       case 'released':
-        this.closeSpan(lane, interval);
+        this.closeSpan(lane, interval && lane.withLeaseLoss(interval, true));
         return;
       case 'timeout':
       case 'aborted':
@@ -518,7 +536,9 @@ export class TimelineStore {
         this.addMarker(lane, { kind: 'longHold', startMs: event.atMs, atMs: event.atMs, event });
         return;
       case 'leaseLost':
-        // The hold's bar still ends at its `released`; the lapse itself reaches the view as a warning.
+        // The hold's bar still ends at its `released` (its work went on), drawn as the lease's from here on.
+        lane.leaseLosses.set(event.chainId, { atMs: event.atMs, leaseMs: event.leaseMs });
+        this.addIncident(lane, event);
         return;
       default:
         assertNoResourceEvent(event);
@@ -540,7 +560,7 @@ export class TimelineStore {
     for (const lane of this.lanes.values()) {
       if (lane.sourceId !== sourceId) continue;
       for (const interval of endAllParties(lane, atMs, 'sourceGone')) {
-        this.closeSpan(lane, interval);
+        this.closeSpan(lane, lane.withLeaseLoss(interval, true));
         if (interval.kind !== 'hold' || interval.owner?.replica === undefined) continue;
         const leaseMs = this.leaseMsBySource.get(sourceId);
         const span: Span = { kind: 'lease', outcome: 'open', chainId: interval.chainId, owner: interval.owner, mode: interval.mode, startMs: atMs, endMs: atMs };

@@ -191,6 +191,7 @@ export function timelineLegend(): HTMLElement {
     item('gap', 'events not delivered'),
     item('lost-update', 'lost update: read, other write, stale write'),
     item('lease', 'lease running out'),
+    item('lease-lost', 'lease lost (then held without the lock)'),
     item('task-hold', "a task's hold"),
   );
 }

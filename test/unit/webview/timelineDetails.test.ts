@@ -65,3 +65,31 @@ test('a hold on a replica says the replica; a lease left by a replica that went 
   assert.equal(facts(lease)['Lease'], 'ran out within 5 s after its process went away');
   assert.equal(facts(lease)['Taken by'], "transfer #9 on replica 'r2'");
 });
+
+test("a lost lease: a marker on the resource's lane naming the holder, how long it held, its lease and fencing token; the hold's bar says it ended by the lease", () => {
+  const store = new TimelineStore();
+  const make = new LockEventFactory();
+  const owner = { tool: 'transfer', requestId: 4, replica: 'r2' };
+  store.ingest(fromSource('r2', [make.requested('account:A', 3, 0, owner), make.acquired('account:A', 3, 0, 0, owner), make.leaseLost('account:A', 3, 1200, 1200, 1000, 17, owner)]));
+  const lane = store.lanes.get('r2\u0000account:A')!;
+  assert.deepEqual(lane.markers.map((marker) => [marker.kind, marker.atMs]), [['leaseLost', 1200]]);
+  assert.equal(lane.incidents, 1, 'a lost lease counts as an incident of its lane');
+  const marker = describeItem({ marker: lane.markers[0]! }, lane, 1300, "replica 'r2'");
+  assert.equal(marker.title, "Lease lost: transfer #4 on replica 'r2' held 'account:A' past its lease");
+  assert.equal(facts(marker)['Held'], '1.2 s');
+  assert.equal(facts(marker)['Lease'], '1 s, not renewed in time');
+  assert.equal(facts(marker)['Fencing token'], '17: writes checked against it are refused');
+  assert.equal(marker.tool, 'transfer');
+  // Still open, its work going on: the bar already says the lease ran out.
+  const [open] = lane.openSpans(1300) as [Span];
+  assert.deepEqual(open.leaseLost, { atMs: 1200, leaseMs: 1000 });
+  assert.equal(describeItem({ span: open }, lane, 1300, "replica 'r2'").title, "transfer #4 on replica 'r2' held account:A");
+  store.ingest(fromSource('r2', [make.released('account:A', 3, 1500, 1500, owner)]));
+  const spans: Span[] = [];
+  lane.forEachSpanIn(0, 10_000, (span) => spans.push(span));
+  assert.deepEqual(spans.map((span) => [span.kind, span.startMs, span.endMs, span.leaseLost?.atMs]), [['hold', 0, 1500, 1200]]);
+  assert.equal(facts(describeItem({ span: spans[0]! }, lane, 2000, "replica 'r2'"))['Held'], '1.2 s, until its 1 s lease ran out; its work went on 300 ms without the lock');
+  // The next hold of the same chain is its own: not marked.
+  store.ingest(fromSource('r2', [make.requested('account:A', 3, 2000, owner), make.acquired('account:A', 3, 2000, 0, owner)]));
+  assert.equal((lane.openSpans(2100) as [Span])[0].leaseLost, undefined);
+});
