@@ -623,7 +623,11 @@ describe('timeline: lost updates, replicas, time cursor', () => {
       assert.match(await details.locator('.fact', { has: page.locator('dt', { hasText: /^Held$/ }) }).innerText(), /^Held\s+2 s, until its 2 s lease ran out; its work went on 300 ms without the lock$/);
       await page.setViewportSize({ width: 300, height: 900 });
       await page.screenshot({ path: join(SCREENSHOTS, `timeline-lease-lost-narrow-${theme}.png`) });
-      // In a 300 px panel a long fact wraps inside the details instead of running off their right edge.
+      // In a 300 px panel the controls wrap inside it, and a long fact wraps inside the details, instead of running off the right edge.
+      for (const control of await page.locator('.toolbar select, .toolbar input, .toolbar button').all()) {
+        const box = (await control.boundingBox())!;
+        assert.ok(box.x + box.width <= 300.5, `the control '${await control.getAttribute('aria-label') ?? await control.getAttribute('title')}' ends at ${box.x + box.width} px, past the panel's 300 px`);
+      }
       const detailsRight = (await details.boundingBox())!.x + (await details.boundingBox())!.width;
       for (const fact of await details.locator('.fact').all()) {
         const box = (await fact.boundingBox())!;
