@@ -178,20 +178,14 @@ class SimulatedHost {
 
   /**
    * Feeds the model from `startAtMs` for FLOOD_SECONDS at EVENTS_PER_SECOND, one batch every FEED_INTERVAL_MS, and
-   * hands each coalesced change to `forward`. Returns what was posted and, per change, the time of its oldest event
-   * by the value the view will report once it drew it.
+   * hands each coalesced change to `forward` with the time of its oldest event. Returns what was posted.
    */
-  flood(startAtMs: number, forward: (change: ModelChange) => void, drawnKey: (change: ModelChange) => number): { messages: TimedHostMessage[]; oldestByDrawnKey: Map<number, number> } {
+  flood(startAtMs: number, forward: (change: ModelChange, oldestMs: number) => void): TimedHostMessage[] {
     if (startAtMs < this.#clock.now) throw new Error(`The flood cannot start at ${startAtMs}: the simulated host is already at ${this.#clock.now}.`);
     this.#clock.tick(startAtMs - this.#clock.now);
     this.#posted = [];
     const traffic = new LockTraffic(FLOOD_RESOURCES);
-    const oldestByDrawnKey = new Map<number, number>();
-    const unsubscribe = this.model.subscribe((change) => {
-      const oldest = Math.min(...change.events.map((event) => event.atMs));
-      if (Number.isFinite(oldest)) oldestByDrawnKey.set(drawnKey(change), oldest);
-      forward(change);
-    });
+    const unsubscribe = this.model.subscribe((change) => forward(change, Math.min(...change.events.map((event) => event.atMs))));
     let fed = 0;
     for (let elapsedMs = FEED_INTERVAL_MS; elapsedMs <= FLOOD_SECONDS * 1000; elapsedMs += FEED_INTERVAL_MS) {
       this.#clock.tick(FEED_INTERVAL_MS);
@@ -203,7 +197,7 @@ class SimulatedHost {
     unsubscribe();
     // Lets a throttle between the model and the webview send what it still holds.
     this.#clock.runAll();
-    return { messages: this.#posted, oldestByDrawnKey };
+    return this.#posted;
   }
 }
 
@@ -211,9 +205,9 @@ class SimulatedHost {
  * Runs the flood ahead of time, hands the page its messages, and traces the page while it replays them on the
  * host's schedule; REPLAY_LEAD_MS covers computing and handing over.
  */
-async function replayFlood(browser: Browser, view: WebviewHarness, host: SimulatedHost, forward: (change: ModelChange) => void, drawnKey: (change: ModelChange) => number): Promise<{ trace: TraceFigures; oldestByDrawnKey: Map<number, number>; replay: ReplayFigures }> {
+async function replayFlood(browser: Browser, view: WebviewHarness, host: SimulatedHost, forward: (change: ModelChange, oldestMs: number) => void): Promise<{ trace: TraceFigures; replay: ReplayFigures }> {
   const startAtMs = Date.now() + REPLAY_LEAD_MS;
-  const { messages, oldestByDrawnKey } = host.flood(startAtMs, forward, drawnKey);
+  const messages = host.flood(startAtMs, forward);
   await view.scheduleFromHost(messages);
   await sleep(startAtMs - TRACE_LEAD_MS - Date.now());
   let replay: ReplayFigures = { posted: 0, maxLateMs: 0 };
@@ -221,7 +215,7 @@ async function replayFlood(browser: Browser, view: WebviewHarness, host: Simulat
     replay = await view.scheduledPosted();
     await sleep(300);
   });
-  return { trace, oldestByDrawnKey, replay };
+  return { trace, replay };
 }
 
 function sleep(ms: number): Promise<void> {
@@ -232,10 +226,13 @@ function sleep(ms: number): Promise<void> {
 function lags(log: readonly [number, number][], oldestByDrawnKey: ReadonlyMap<number, number>): number[] {
   const firstShown = new Map<number, number>();
   for (const [shownAtMs, key] of log) if (!firstShown.has(key)) firstShown.set(key, shownAtMs);
-  return [...oldestByDrawnKey].flatMap(([key, oldestMs]) => {
+  const lagMs = [...oldestByDrawnKey].flatMap(([key, oldestMs]) => {
     const shownAtMs = firstShown.get(key);
-    return shownAtMs === undefined ? [] : [shownAtMs - oldestMs];
+    return shownAtMs === undefined || !Number.isFinite(oldestMs) ? [] : [shownAtMs - oldestMs];
   });
+  // A view that reports none of what it was sent cannot be measured: say so rather than print NaN.
+  if (lagMs.length === 0) throw new Error(`The view reported drawing none of the ${oldestByDrawnKey.size} changes it was sent (${log.length} renders logged).`);
+  return lagMs;
 }
 
 async function timelineFlood(browser: Browser): Promise<BenchRow[]> {
@@ -244,13 +241,12 @@ async function timelineFlood(browser: Browser): Promise<BenchRow[]> {
   for (const message of timelineSnapshotMessages(host.model)) await timeline.postFromHost(message);
   await watchRendered(timeline.page, 'data-rendered-through-ms');
   const idle = await traced(browser, timeline.page, () => sleep(2000));
-  const { trace: busy, oldestByDrawnKey: oldestByNewest, replay } = await replayFlood(
-    browser,
-    timeline,
-    host,
-    (change) => host.post(timelineChangeMessage(change)),
-    (change) => Math.max(...change.events.map((event) => event.atMs)),
-  );
+  // The timeline reports the newest event it drew; each change's lag runs from its oldest event.
+  const oldestByNewest = new Map<number, number>();
+  const { trace: busy, replay } = await replayFlood(browser, timeline, host, (change, oldestMs) => {
+    oldestByNewest.set(Math.max(...change.events.map((event) => event.atMs)), oldestMs);
+    host.post(timelineChangeMessage(change));
+  });
   const lagMs = lags(await renderLog(timeline.page), oldestByNewest);
   const status = await timeline.page.locator('.status-text').innerText();
   await timeline.page.context().close();
@@ -271,15 +267,20 @@ async function sidebarFlood(browser: Browser): Promise<BenchRow[]> {
   const sidebar = await openWebview(browser, 'sidebar', { theme: 'dark', width: 320, height: 900 });
   await sidebar.postFromHost({ type: 'didSnapshot', snapshot: host.model.snapshot(), serverState: 'running' } satisfies SidebarHostMessage);
   await watchRendered(sidebar.page, 'data-rendered-snapshot-at-ms');
-  // As the sidebar's host adapter does: at most one snapshot per SIDEBAR_SNAPSHOT_INTERVAL_MS, always the latest.
-  const throttle = new Throttle(SIDEBAR_SNAPSHOT_INTERVAL_MS, () => host.post({ type: 'didChangeSnapshot', snapshot: host.model.snapshot() } satisfies SidebarHostMessage), host.timers);
-  const { trace: busy, oldestByDrawnKey: oldestBySnapshot, replay } = await replayFlood(
-    browser,
-    sidebar,
-    host,
-    () => throttle.request(),
-    (change) => change.snapshot.atMs,
-  );
+  // As the sidebar's host adapter does: at most one snapshot per SIDEBAR_SNAPSHOT_INTERVAL_MS, always the latest. The
+  // sidebar reports the instant of the snapshot it drew; each snapshot's lag runs from the oldest event it first shows.
+  const oldestBySnapshot = new Map<number, number>();
+  let oldestUnsentMs = Infinity;
+  const throttle = new Throttle(SIDEBAR_SNAPSHOT_INTERVAL_MS, () => {
+    const snapshot = host.model.snapshot();
+    oldestBySnapshot.set(snapshot.atMs, oldestUnsentMs);
+    oldestUnsentMs = Infinity;
+    host.post({ type: 'didChangeSnapshot', snapshot } satisfies SidebarHostMessage);
+  }, host.timers);
+  const { trace: busy, replay } = await replayFlood(browser, sidebar, host, (_change, oldestMs) => {
+    oldestUnsentMs = Math.min(oldestUnsentMs, oldestMs);
+    throttle.request();
+  });
   const lagMs = lags(await renderLog(sidebar.page), oldestBySnapshot);
   await sidebar.page.context().close();
   return [
