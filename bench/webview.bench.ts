@@ -1,16 +1,17 @@
 // Webview benchmark in headless Chromium: 10,000 lock events a second for 10 s flow through the real InspectorModel
-// (coalesced to at most 20 changes a second, as in the extension) into the built timeline and sidebar bundles.
+// (coalesced to at most 25 changes a second, as in the extension) into the built timeline and sidebar bundles.
 // The host side runs ahead on a simulated clock and the page replays its messages on the host's schedule with
 // window.postMessage, as VS Code delivers them: pushing each batch over the DevTools protocol instead made Chromium
 // spend up to 280 ms per batch decoding the protocol message, tasks the real webview never has.
 // Measured from a Chromium performance trace: the longest main-thread task (target <= 50 ms) and how far what is
-// drawn lags the events (target <= 250 ms); then scrolling 10,000 resources in both views. Budgets are the rows
+// drawn lags the events (target <= 100 ms at p95); then scrolling 10,000 resources in both views. Budgets are the rows
 // the figures are compared with; the idle page is the same-run baseline for main-thread tasks.
 import * as os from 'node:os';
 import FakeTimers from '@sinonjs/fake-timers';
 import type { Browser, Page } from 'playwright-core';
 import type { InspectorEvent } from '../extension/contract/wireFormat';
-import { InspectorModel } from '../extension/inspector/inspectorModel';
+import { DEFAULT_NOTIFY_INTERVAL_MS, InspectorModel } from '../extension/inspector/inspectorModel';
+import { DEFAULT_FLUSH_DELAY_MS } from '../extension/mcp/inspectorReporter';
 import type { ModelChange } from '../extension/contract/inspectorSnapshot';
 import type { SidebarHostMessage } from '../extension/contract/webviewMessages';
 import { Throttle, type Clock } from '../extension/inspector/throttle';
@@ -24,8 +25,8 @@ const EVENTS_PER_SECOND = 10_000;
 const FLOOD_SECONDS = 10;
 /** The model is fed every this many milliseconds, like a reporter flushing batches. */
 const FEED_INTERVAL_MS = 10;
-/** Calls end this long before they are reported, so every event is in the past when it arrives (reporter delay). */
-const REPORT_DELAY_MS = 30;
+/** Calls end this long before they are reported, so every event is in the past when it arrives: the reporter's batching. */
+const REPORT_DELAY_MS = DEFAULT_FLUSH_DELAY_MS;
 const FLOOD_RESOURCES = 200;
 /** The flood is computed and handed to the page this long before it starts. */
 const REPLAY_LEAD_MS = 5000;
@@ -33,7 +34,8 @@ const REPLAY_LEAD_MS = 5000;
 const TRACE_LEAD_MS = 200;
 const SCROLL_RESOURCES = 10_000;
 const TASK_BUDGET_MS = 50;
-const LAG_BUDGET_MS = 250;
+// Issue 17: events on screen within 100 ms (p95) under 10,000 events a second.
+const LAG_BUDGET_MS = 100;
 const TOOLS = ['transfer', 'deposit', 'withdraw', 'audit', 'charge_fee', 'refund_fee'];
 
 /** Emits realistic calls (request, maybe a wait, hold, release) in time order, `perTick` events at a time. */
@@ -258,7 +260,7 @@ async function timelineFlood(browser: Browser): Promise<BenchRow[]> {
     { label: 'budget: lag', value: LAG_BUDGET_MS, unit: 'ms' },
     { label: 'event to screen, p50', value: percentile(lagMs, 0.5), unit: 'ms', versus: 'budget: lag', target: '<= 1' },
     { label: 'event to screen, p95', value: percentile(lagMs, 0.95), unit: 'ms', versus: 'budget: lag', target: '<= 1' },
-    { label: 'event to screen, max', value: Math.max(...lagMs), unit: 'ms', versus: 'budget: lag', target: '<= 1', note: `${lagMs.length} changes; includes ${REPORT_DELAY_MS} ms reporter delay and the model's 50 ms coalescing; page posted them up to ${replay.maxLateMs} ms late` },
+    { label: 'event to screen, max', value: Math.max(...lagMs), unit: 'ms', versus: 'budget: lag', target: '<= 1', note: `${lagMs.length} changes; includes ${REPORT_DELAY_MS} ms reporter delay and the model's ${DEFAULT_NOTIFY_INTERVAL_MS} ms coalescing; page posted them up to ${replay.maxLateMs} ms late` },
   ];
 }
 

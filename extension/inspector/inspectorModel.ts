@@ -22,6 +22,12 @@ import { realClock, type Clock } from './throttle';
 import { ToolColorSlots } from '../contract/toolColorSlots';
 import { positiveInteger, WarningDetectors, type WarningDetectorOptions } from './warningDetectors';
 
+/**
+ * How often, at most, the model tells the views it changed: 25 times a second, so an event is on screen within about
+ * 100 ms of its call (the reporter's 20 ms batching, this, and a frame) while a flood costs the views a quarter of a core.
+ */
+export const DEFAULT_NOTIFY_INTERVAL_MS = 40;
+
 /** Limits and thresholds of an InspectorModel; every field has a default. */
 export interface InspectorModelOptions extends WarningDetectorOptions {
   /** Events kept in history (default 50,000). */
@@ -34,7 +40,7 @@ export interface InspectorModelOptions extends WarningDetectorOptions {
   readonly maxPartiesPerSource?: number;
   /** Disconnected sources still listed (default 20). */
   readonly maxDisconnectedSources?: number;
-  /** Least time between two change notifications (default 50 ms, i.e. at most 20 a second). */
+  /** Least time between two change notifications (default DEFAULT_NOTIFY_INTERVAL_MS). */
   readonly notifyIntervalMs?: number;
   readonly clock?: Clock;
 }
@@ -156,7 +162,7 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
     this.maxPartiesPerSource = positiveInteger('maxPartiesPerSource', options.maxPartiesPerSource ?? DEFAULT_MAX_PARTIES_PER_SOURCE);
     this.clock = options.clock ?? realClock;
     this.warnings = new WarningDetectors(options);
-    this.notifier = new ChangeNotifier(options.notifyIntervalMs ?? 50, this.clock, () => this.snapshot(), this.historyBuffer.capacity);
+    this.notifier = new ChangeNotifier(options.notifyIntervalMs ?? DEFAULT_NOTIFY_INTERVAL_MS, this.clock, () => this.snapshot(), this.historyBuffer.capacity);
   }
 
   // ---- InspectorModelReader

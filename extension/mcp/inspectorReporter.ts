@@ -39,7 +39,7 @@ export interface InspectorReporterOptions {
   readonly maxBufferedEvents?: number;
   /** Most events in one line (about 200 bytes each); a line longer than MAX_LINE_BYTES is split further. Default 1024. */
   readonly maxBatchEvents?: number;
-  /** How long the first event of a batch waits for company. Default 20 ms. */
+  /** How long the first event of a batch waits for company. Default DEFAULT_FLUSH_DELAY_MS. */
   readonly flushDelayMs?: number;
   /** First reconnect delay, doubled after each failure up to `maxReconnectDelayMs`. Default 100 ms. */
   readonly reconnectDelayMs?: number;
@@ -65,6 +65,8 @@ const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
 
 /** Longest a process that is exiting waits for the hub to take the reporter's last events. */
 const EXIT_FLUSH_MS = 1000;
+/** How long, by default, the first event of a batch waits for company before the batch goes to the hub. */
+export const DEFAULT_FLUSH_DELAY_MS = 20;
 
 type CallEventFields = Omit<CallStartedEvent, 'seq'> | Omit<CallEndedEvent, 'seq'>;
 
@@ -111,7 +113,7 @@ export class InspectorReporter {
   ) {
     this.maxBufferedEvents = options.maxBufferedEvents ?? 65_536;
     this.maxBatchEvents = options.maxBatchEvents ?? 1024;
-    this.flushDelayMs = options.flushDelayMs ?? 20;
+    this.flushDelayMs = options.flushDelayMs ?? DEFAULT_FLUSH_DELAY_MS;
     this.reconnectDelayMs = options.reconnectDelayMs ?? 100;
     this.maxReconnectDelayMs = options.maxReconnectDelayMs ?? 5000;
     const unsubscribeLocks = locks.subscribe((event) => this.report(event));

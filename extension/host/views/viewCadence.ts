@@ -1,7 +1,8 @@
-// How often the views redraw from the model, which itself changes at most 20 times a second.
+// How often the views redraw from the model, which itself changes at most every DEFAULT_NOTIFY_INTERVAL_MS.
+import { DEFAULT_NOTIFY_INTERVAL_MS } from '../../inspector/inspectorModel';
 
-/** A sidebar sent a snapshot at most every 100 ms looks the same as one sent 20 a second, and clones half as many. */
-export const SIDEBAR_SNAPSHOT_INTERVAL_MS = 100;
+/** The sidebar takes a snapshot per model change, no more: waiting longer would put the sidebar behind the timeline. */
+export const SIDEBAR_SNAPSHOT_INTERVAL_MS = DEFAULT_NOTIFY_INTERVAL_MS;
 
 /** Code lenses refresh at most twice a second: each refresh re-renders every lens of every visible editor. */
 export const LENS_REFRESH_INTERVAL_MS = 500;
