@@ -89,6 +89,14 @@ export function endAllParties(parties: ResourceParties, atMs: number, outcome: '
   return ended;
 }
 
+/**
+ * Whether another replica taking a resource in `takerMode` shows that a gone replica's hold in `holderMode` had lost
+ * its lease: only a hold that excludes the taker's (either is a write) must have run out.
+ */
+export function leaseEndedBy(takerMode: LockMode, holderMode: LockMode): boolean {
+  return takerMode === 'write' || holderMode === 'write';
+}
+
 /** Identifies one tool call of one source, to pair its `callStarted` with its `callEnded`. */
 export function callKeyOf(sourceId: string, owner: LockOwner): string {
   return `${sourceId}\u0000${owner.sessionId ?? ''}\u0000${owner.requestId ?? ''}\u0000${owner.tool ?? ''}`;

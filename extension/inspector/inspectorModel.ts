@@ -1,5 +1,5 @@
 import { describeCaller } from '../contract/describe';
-import { callKeyOf, emptyParties, reduceLockEvent, type ResourceLockEvent, type ResourceParties } from '../contract/lockIntervals';
+import { callKeyOf, emptyParties, leaseEndedBy, reduceLockEvent, type ResourceLockEvent, type ResourceParties } from '../contract/lockIntervals';
 import type { LockOwner, LockParty, LockSnapshot, LostUpdateEvent } from '../contract/lockEvents';
 import type { InspectorEvent } from '../contract/wireFormat';
 import {
@@ -479,7 +479,7 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
     for (const goneSourceId of resource.leaseEndsByMs.keys()) {
       const gone = resource.partiesBySource.get(goneSourceId);
       if (goneSourceId === sourceId || !gone) continue;
-      for (const [chainId, holder] of gone.holders) if (mode === 'write' || holder.mode === 'write') gone.holders.delete(chainId);
+      for (const [chainId, holder] of gone.holders) if (leaseEndedBy(mode, holder.mode)) gone.holders.delete(chainId);
       if (gone.holders.size === 0) resource.leaseEndsByMs.delete(goneSourceId);
     }
     if (resource.leaseEndsByMs.size === 0) this.resourcesWithLeasesRunningOut.delete(resource.key);

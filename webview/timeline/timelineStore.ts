@@ -1,6 +1,6 @@
-import type { LockOwner, SharedStateKind } from '../../extension/contract/lockEvents';
+import type { LockMode, LockOwner, SharedStateKind } from '../../extension/contract/lockEvents';
 import { REPLICAS_SOURCE_ID, type PartyView, type ResourceView, type SourceInfo, type SourcedEvent } from '../../extension/contract/inspectorSnapshot';
-import { emptyParties, endAllParties, isResourceLockEvent, reduceLockEvent, type LockInterval, type OpenInterval, type ResourceParties } from '../../extension/contract/lockIntervals';
+import { emptyParties, endAllParties, isResourceLockEvent, leaseEndedBy, reduceLockEvent, type LockInterval, type OpenInterval, type ResourceParties } from '../../extension/contract/lockIntervals';
 
 /**
  * A bar on a swimlane: a call holding the resource, or waiting for it, or (`lease`) the lease a replica that went
@@ -517,7 +517,7 @@ export class TimelineStore {
           this.markContended(lane);
         }
         this.noteTool(lane, event.owner);
-        this.endOrphanLeases(lane, event.atMs, event.owner);
+        this.endOrphanLeases(lane, event.atMs, event.owner, event.mode);
         return;
       case 'released':
         this.closeSpan(lane, interval && lane.withLeaseLoss(interval, true));
@@ -572,15 +572,18 @@ export class TimelineStore {
     }
   }
 
-  /** Another source took the resource of `lane`: the leases left on it by replicas that went away ran out by then. */
-  private endOrphanLeases(lane: Lane, atMs: number, takenBy: LockOwner | undefined): void {
+  /** Another source took the resource of `lane` in `mode`: the leases it excludes, left by replicas that went away, ran out by then. */
+  private endOrphanLeases(lane: Lane, atMs: number, takenBy: LockOwner | undefined, mode: LockMode): void {
     const orphaned = this.#orphanLeases.get(lane.resource);
     if (!orphaned) return;
     for (const other of orphaned) {
       if (other.sourceId === lane.sourceId) continue;
-      for (const { span, endsByMs } of other.orphanLeases.values()) this.closeSpan(other, { ...span, outcome: 'lapsed', endMs: Math.min(endsByMs, Math.max(atMs, span.startMs)), takenBy });
-      other.orphanLeases.clear();
-      orphaned.delete(other);
+      for (const [chainId, { span, endsByMs }] of other.orphanLeases) {
+        if (!leaseEndedBy(mode, span.mode)) continue;
+        this.closeSpan(other, { ...span, outcome: 'lapsed', endMs: Math.min(endsByMs, Math.max(atMs, span.startMs)), takenBy });
+        other.orphanLeases.delete(chainId);
+      }
+      if (other.orphanLeases.size === 0) orphaned.delete(other);
     }
     if (orphaned.size === 0) this.#orphanLeases.delete(lane.resource);
   }

@@ -225,6 +225,20 @@ test('a replica that dies holding a lock: its hold ends when it went, its lease 
   assert.deepEqual(next.openSpans(7000).map(({ kind, startMs }) => ({ kind, startMs })), [{ kind: 'hold', startMs: 6000 }], "the next holder's bar starts where the lease ended");
 });
 
+test("a gone replica's read lease is not ended by another replica taking a read; a write takes it, as in the model", () => {
+  const store = new TimelineStore();
+  const make = new LockEventFactory();
+  store.ingest(fromSource('r1', [make.requested('account:A', 1, 0, onReplica('r1', 1), 'read'), make.acquired('account:A', 1, 0, 0, onReplica('r1', 1), 'read')]));
+  store.ingest([{ type: 'sourceGone', atMs: 1000, sourceId: 'r1' }]);
+  const dead = store.lanes.get('r1\u0000account:A')!;
+  store.ingest(fromSource('r2', [make.requested('account:A', 1, 2000, onReplica('r2', 9), 'read'), make.acquired('account:A', 1, 2000, 0, onReplica('r2', 9), 'read')]));
+  assert.deepEqual(dead.openSpans(3000).map(({ kind }) => kind), ['lease'], 'readers share: the read lease may still be held');
+  store.ingest(fromSource('r3', [make.requested('account:A', 1, 4000, onReplica('r3', 5), 'write'), make.acquired('account:A', 1, 4000, 0, onReplica('r3', 5), 'write')]));
+  assert.deepEqual(dead.openSpans(5000), [], 'a writer got it: the read lease had run out');
+  const lease = spansIn(dead, 0, 10_000).find((span) => span.kind === 'lease');
+  assert.deepEqual(lease && { endMs: lease.endMs, takenBy: lease.takenBy }, { endMs: 4000, takenBy: onReplica('r3', 5) });
+});
+
 test('holds of a process without replicas end when it goes: no lease, nothing for the next source to end', () => {
   const store = new TimelineStore();
   const make = new LockEventFactory();
