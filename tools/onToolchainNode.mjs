@@ -1,6 +1,6 @@
 // `node tools/onToolchainNode.mjs <node args...>`: runs node with those arguments on a Node the development toolchain
-// supports. @vscode/test-electron 3 and @vscode/vsce 4 need Node 22 or later; on an older machine Node this uses the
-// Node 24 line that tools/nodeLines.mjs installs into .cache (the line the VS Code runtime brings), else the machine's.
+// supports. @vscode/test-electron 3 and @vscode/vsce 4 need Node 22 or later: the machine's Node when it is that new,
+// else the Node 24 line that tools/nodeLines.mjs installs into .cache (the line the VS Code runtime brings).
 import { ensureNodeLines } from './nodeLines.mjs';
 import { progress, runCommand } from './processes.mjs';
 
@@ -8,8 +8,9 @@ import { progress, runCommand } from './processes.mjs';
 const TOOLCHAIN_NODE_MAJOR = 22;
 
 /** The node binary to run the toolchain on: this one when new enough, else the installed Node 24 line. */
-export async function toolchainNode() {
+async function toolchainNode() {
   if (Number(process.versions.node.split('.')[0]) >= TOOLCHAIN_NODE_MAJOR) return process.execPath;
+  // ensureNodeLines installs every line of nodeLineVersions, 24 among them, or throws saying why it could not.
   const { version, binary } = (await ensureNodeLines()).find(({ line }) => line === 24);
   progress(`node ${process.versions.node} is older than the toolchain's ${TOOLCHAIN_NODE_MAJOR}: running on node ${version}`);
   return binary;

@@ -11,9 +11,9 @@ import { nowMs } from './nowMs';
 const MAX_RECORDS_PER_TRACE = 256;
 // Frames kept of the async stack, innermost first.
 const MAX_FRAMES = 6;
-// Each captured stack is read up to this deep: the holder's code lies under the awaited library's frames (undici's
-// request is created some 30 frames below the fetch() call on Node 20).
+// Each captured stack is read up to this deep: the holder's code lies under the awaited library's frames.
 const STACK_DEPTH = 24;
+// An outgoing request's stack is read deeper: undici creates the request some 30 frames below the fetch() call on Node 20.
 const REQUEST_STACK_DEPTH = 64;
 // The awaited call is reported only when it took at least this share of the hold so far.
 const MIN_AWAITED_SHARE = 0.5;
@@ -115,8 +115,8 @@ export class SlowCallTracer {
   }
 
   /**
-   * Starts noticing outgoing requests (fetch, through undici's diagnostics channel) made under a lock, from their first
-   * long hold on: a request outside any lock costs one context lookup. Called when a watchdog arms its timer.
+   * Starts noticing outgoing requests (fetch, through undici's diagnostics channel) made under a lock, from the first
+   * hold a watchdog watches on (called when it arms its timer): a request outside any lock costs one context lookup.
    */
   watchExternalCalls(): void {
     if (watchingExternalCalls) return;
@@ -245,7 +245,7 @@ function holderFrames(stack: string | undefined): { names: string[]; locations: 
       if (!sawCode) return undefined;
       break;
     }
-    const dependency = file.includes('/node_modules/');
+    const dependency = /[\\/]node_modules[\\/]/.test(file);
     if (!sawCode) ownCodeOnTop = !dependency;
     sawCode = true;
     if (dependency) continue;

@@ -1,4 +1,4 @@
-import { currentLockFrame, runWithLockContext, sharedStateTracker, type LockFrame } from 'mcp-lock-inspector/locks';
+import { currentLockFrame, nowMs, runWithLockContext, sharedStateTracker, type LockFrame } from 'mcp-lock-inspector/locks';
 import type { LockOwner } from '../contract/lockEvents';
 import type { CallEndedEvent, ToolAnnotationHints } from '../contract/wireFormat';
 import { argumentFingerprints } from '../contract/argumentFingerprints';
@@ -194,10 +194,6 @@ function rememberAnnotations(serverName: string, result: ToolResult): void {
     if (Object.keys(hints).length > 0) listedAnnotations.set(key, hints);
     if (listedAnnotations.size > MAX_LISTED_TOOLS) listedAnnotations.delete(listedAnnotations.keys().next().value as string);
   }
-}
-
-function nowMs(): number {
-  return performance.timeOrigin + performance.now();
 }
 
 class WrappingHandlerMap extends Map<string, McpRawRequestHandler> {

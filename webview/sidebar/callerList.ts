@@ -3,7 +3,7 @@ import { countOf, formatDuration } from '../../extension/contract/describe';
 import { el, setText } from '../shared/dom';
 
 /** The figures of one caller, on the line under its name: `2 calls · 1 running · holding 1 · waiting 1 · 1 failed · wait p95 12 ms`. */
-export function callerFigures(caller: CallerView): string {
+function callerFigures(caller: CallerView): string {
   const failed = caller.timeouts + caller.deadlocks;
   return [
     countOf(caller.calls, 'call'),
@@ -18,8 +18,7 @@ export function callerFigures(caller: CallerView): string {
 }
 
 /**
- * Who makes the calls, where the spec has no session (client name/version and stdio connection, else the session,
- * else the trace): calls, what they hold and wait for now, failures and wait p95, busiest first; the tooltip names
+ * Who makes the calls, where the spec has no session (as describeCaller names them): calls, what they hold and wait for now, failures and wait p95, busiest first; the tooltip names
  * the trace ids of the caller's latest calls, to find them in an OpenTelemetry backend.
  */
 export class CallerList {
@@ -27,6 +26,7 @@ export class CallerList {
   #key = '';
   readonly #figures = new Map<string, HTMLElement>();
 
+  /** Shows `callers` in their order; rows are rebuilt only when the set or order of callers changes. */
   show(callers: readonly CallerView[]): void {
     const key = callers.map((caller) => caller.caller).join('\u0000');
     if (key !== this.#key) {

@@ -4,7 +4,7 @@ import type { LaneView } from './timelineStore';
 const byName = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
 /** Whether a lane passes the filter. */
-export function laneMatches(lane: LaneView, filter: TimelineFilter): boolean {
+function laneMatches(lane: LaneView, filter: TimelineFilter): boolean {
   if (filter.sourceId && !lane.sourceIds.includes(filter.sourceId)) return false;
   if (filter.onlyContended && !lane.contended) return false;
   if (filter.tool && !lane.tools.has(filter.tool)) return false;

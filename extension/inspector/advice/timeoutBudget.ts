@@ -9,7 +9,7 @@ export const SDK_DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
  * src/vs/workbench/contrib/mcp/common/mcpServerRequestHandler.ts) arms no timer, and McpTool.callWithProgress passes
  * only the chat's CancellationToken, so a tools/call ends with its answer or when the user cancels the chat request.
  */
-export const VSCODE_MCP_REQUEST_TIMEOUT_MS = Infinity;
+const VSCODE_MCP_REQUEST_TIMEOUT_MS = Infinity;
 
 /** The client's request timeout the budget is checked against, and what to call it. */
 export interface ClientTimeout {
@@ -18,9 +18,9 @@ export interface ClientTimeout {
 }
 
 /** The budget of a call made by a client that did not say who it is, or by any other SDK-based client. */
-export const SDK_DEFAULT_CLIENT_TIMEOUT: ClientTimeout = { timeoutMs: SDK_DEFAULT_REQUEST_TIMEOUT_MS, label: 'MCP SDK default' };
+const SDK_DEFAULT_CLIENT_TIMEOUT: ClientTimeout = { timeoutMs: SDK_DEFAULT_REQUEST_TIMEOUT_MS, label: 'MCP SDK default' };
 /** The budget of a call made by VS Code's own MCP client (Copilot agent mode): none. */
-export const VSCODE_CLIENT_TIMEOUT: ClientTimeout = { timeoutMs: VSCODE_MCP_REQUEST_TIMEOUT_MS, label: "VS Code's MCP client, which sets none" };
+const VSCODE_CLIENT_TIMEOUT: ClientTimeout = { timeoutMs: VSCODE_MCP_REQUEST_TIMEOUT_MS, label: "VS Code's MCP client, which sets none" };
 
 // The clientInfo names VS Code builds send (productService.nameLong): stable, Insiders, OSS builds, code-server, VSCodium.
 const VSCODE_CLIENT_NAME = /^(Visual Studio Code|Code - OSS|code-server|VSCodium)( - [^/]*)?\//;
