@@ -372,7 +372,7 @@ export class TimelineStore {
   laneSetVersion = 0;
   /** Every replica seen on a call's owner, in the order seen. */
   readonly replicas = new Set<string>();
-  /** The Redis lease of each replica source that said (SourceInfo.leaseMs): how long its holds outlive it at most. */
+  /** The Redis lease of each replica source that said (SourceInfo.leaseMs): how long its holds outlive it at most; read once, when it goes away. */
   readonly leaseMsBySource = new Map<string, number>();
   readonly #spanQueue = new RetentionQueue();
   readonly #markerQueue = new RetentionQueue();
@@ -429,6 +429,7 @@ export class TimelineStore {
     this.#gapsBySource.clear();
     this.#merged.clear();
     this.#orphanLeases.clear();
+    this.leaseMsBySource.clear();
     this.replicas.clear();
     this.newestEventMs = 0;
     this.eventsIngested = 0;
@@ -557,12 +558,13 @@ export class TimelineStore {
    * goes on as a lease running out until another source takes the resource.
    */
   private endSource(sourceId: string, atMs: number): void {
+    const leaseMs = this.leaseMsBySource.get(sourceId);
+    this.leaseMsBySource.delete(sourceId);
     for (const lane of this.lanes.values()) {
       if (lane.sourceId !== sourceId) continue;
       for (const interval of endAllParties(lane, atMs, 'sourceGone')) {
         this.closeSpan(lane, lane.withLeaseLoss(interval, true));
         if (interval.kind !== 'hold' || interval.owner?.replica === undefined) continue;
-        const leaseMs = this.leaseMsBySource.get(sourceId);
         const span: Span = { kind: 'lease', outcome: 'open', chainId: interval.chainId, owner: interval.owner, mode: interval.mode, startMs: atMs, endMs: atMs };
         lane.orphanLeases.set(interval.chainId, { span, endsByMs: atMs + (leaseMs ?? MAX_LEASE_SHOWN_MS), leaseKnown: leaseMs !== undefined });
         let lanes = this.#orphanLeases.get(lane.resource);

@@ -295,6 +295,19 @@ test("a replica's lease of known length runs out then, when nobody takes the res
   assert.deepEqual(spansIn(dead, 0, 10_000).map(({ kind, endMs, outcome }) => `${kind} ${endMs} ${outcome}`), ['hold 1000 sourceGone', 'lease 3000 lapsed']);
 });
 
+test('the leases of replica sources are forgotten when the store is cleared and once their source went away', () => {
+  const store = new TimelineStore();
+  const make = new LockEventFactory();
+  store.leaseMsBySource.set('r1', 2000);
+  store.leaseMsBySource.set('r2', 2000);
+  store.ingest(fromSource('r1', [make.requested('account:A', 1, 0, onReplica('r1', 1)), make.acquired('account:A', 1, 0, 0, onReplica('r1', 1))]));
+  store.ingest([{ type: 'sourceGone', atMs: 1000, sourceId: 'r1' }]);
+  assert.deepEqual([...store.leaseMsBySource.keys()], ['r2'], 'r1 went away: its lease is kept on its lane, not here');
+  assert.deepEqual(store.lanes.get('r1\u0000account:A')!.openSpans(9000).map(({ kind, endMs }) => `${kind} ${endMs}`), ['lease 3000']);
+  store.clear();
+  assert.equal(store.leaseMsBySource.size, 0);
+});
+
 test("busy parties of the model's merged replica rows go on the lanes of their replicas' sources", () => {
   const store = new TimelineStore();
   const party = (chainId: number, replica: string, leaseEndsByMs?: number) => ({ chainId, owner: onReplica(replica, chainId), mode: 'write' as const, sinceMs: 0, ...(leaseEndsByMs !== undefined && { leaseEndsByMs }) });
