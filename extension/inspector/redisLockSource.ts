@@ -41,6 +41,7 @@ export class RedisLockSource {
   private failures = 0;
   private stopped = false;
   private reading: Promise<void> | undefined;
+  private nextRead: Promise<void> | undefined;
   /** How long the latest successful read took, in milliseconds. */
   lastReadMs = 0;
 
@@ -72,8 +73,20 @@ export class RedisLockSource {
     await this.reader.close();
   }
 
-  /** Reads now, besides the schedule (which starts over from this read); resolves once the model has it. */
+  /**
+   * Reads now, besides the schedule (which starts over from this read); resolves once the model has it. While a read
+   * is in flight, one more read follows it (it may have started before what the caller wants seen), shared by every
+   * caller meanwhile: one read at a time and one timer.
+   */
   readNow(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.reading) {
+      this.nextRead ??= this.reading.then(() => {
+        this.nextRead = undefined;
+        return this.readNow();
+      });
+      return this.nextRead;
+    }
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     this.reading = this.readOnce().finally(() => (this.reading = undefined));

@@ -88,6 +88,70 @@ describe('RedisLockSource', () => {
     assert.equal(model.snapshot().sources[0]?.connected, false);
   });
 
+  it('a read asked for while one is in flight follows it: one read at a time, one schedule, and stop waits for it', async () => {
+    const fake = FakeTimers.createClock(1_000_000);
+    const clock: Clock = { now: () => fake.now, setTimeout: (callback, delayMs) => fake.setTimeout(callback, delayMs), clearTimeout: (handle) => fake.clearTimeout(handle as FakeTimers.TimerId) };
+    const pending: Array<() => void> = [];
+    const reads: number[] = [];
+    let inFlight = 0;
+    let closedUnderRead = false;
+    const reader: RedisLockStateReader = {
+      read: () => {
+        reads.push(fake.now);
+        inFlight += 1;
+        return new Promise<LockSnapshot>((resolve) => pending.push(() => (inFlight -= 1, resolve(held(fake.now)))));
+      },
+      close: async () => void (closedUnderRead = inFlight > 0),
+    };
+    const source = new RedisLockSource(reader, new InspectorModel({ clock }), { id: 'redis', label: 'Redis' }, { clock });
+    const started = source.start();
+    const asked = [source.readNow(), source.readNow()];
+    assert.equal(reads.length, 1, 'no second read while the first is in flight');
+    pending.shift()!();
+    await started;
+    await settle();
+    assert.equal(reads.length, 2, 'one more read follows the one in flight, for both callers');
+    pending.shift()!();
+    await Promise.all(asked);
+    for (let tick = 0; tick < 5; tick++) {
+      await fake.tickAsync(1000);
+      await settle();
+      pending.shift()?.();
+      await settle();
+    }
+    const gaps = reads.slice(2).map((atMs, index) => atMs - reads[index + 1]!);
+    assert.deepEqual(gaps, [1000, 1000, 1000, 1000, 1000], 'one schedule, reading once a second');
+    await fake.tickAsync(1000);
+    const stopped = source.stop();
+    await settle();
+    assert.equal(inFlight, 1, 'a scheduled read is in flight as it stops');
+    pending.shift()!();
+    await stopped;
+    assert.equal(closedUnderRead, false, 'the connection is closed only after the read in flight');
+  });
+
+  it('reads nothing more once stopped, though a read was asked for while one was in flight', async () => {
+    const fake = FakeTimers.createClock(1_000_000);
+    const clock: Clock = { now: () => fake.now, setTimeout: (callback, delayMs) => fake.setTimeout(callback, delayMs), clearTimeout: (handle) => fake.clearTimeout(handle as FakeTimers.TimerId) };
+    let finishRead!: () => void;
+    let reads = 0;
+    const reader: RedisLockStateReader = {
+      read: () => {
+        reads += 1;
+        return new Promise<LockSnapshot>((resolve) => (finishRead = () => resolve(held(fake.now))));
+      },
+      close: async () => undefined,
+    };
+    const source = new RedisLockSource(reader, new InspectorModel({ clock }), { id: 'redis', label: 'Redis' }, { clock });
+    void source.start();
+    const asked = source.readNow();
+    const stopped = source.stop();
+    finishRead();
+    await Promise.all([asked, stopped]);
+    await fake.tickAsync(10_000);
+    assert.equal(reads, 1);
+  });
+
   it('names the Redis without its password', () => {
     assert.equal(redisSourceLabel('redis://app:s3cret@10.0.0.5:6380/2'), 'Redis redis://10.0.0.5:6380/2');
   });
