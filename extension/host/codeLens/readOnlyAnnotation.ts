@@ -15,14 +15,19 @@ const READ_ONLY_PROPERTY = 'readOnlyHint: true';
  * file) gets `annotations: { readOnlyHint: true }` or the hint inside its annotations, and `server.tool(name,
  * [description], [shape], [annotations], handler)` gets the hint in its annotations argument or a new one before the
  * handler. Undefined when the tool says so already, or when its annotations are not written out here to edit.
+ * `source` is the file as parseForEdits parses it, once for all its registrations.
  */
-export function readOnlyHintEdit(fileName: string, text: string, registration: Pick<ToolRegistration, 'kind' | 'range'>): TextEdit | undefined {
+export function readOnlyHintEdit(source: ts.SourceFile, registration: Pick<ToolRegistration, 'kind' | 'range'>): TextEdit | undefined {
   if (registration.kind !== 'registerTool' && registration.kind !== 'registerToolTask' && registration.kind !== 'tool') return undefined;
-  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
   const call = registrationCallAt(source, source.getPositionOfLineAndCharacter(registration.range.start.line, registration.range.start.character));
   if (!call) return undefined;
   const editor = new AnnotationEditor(source);
   return registration.kind === 'tool' ? editor.positional(call) : editor.config(call.arguments[1]);
+}
+
+/** The file parsed with parent pointers, as readOnlyHintEdit reads it. */
+export function parseForEdits(fileName: string, text: string): ts.SourceFile {
+  return ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
 }
 
 /** The registration call whose method name starts at `offset` (`server.registerTool(`, `tasks.registerToolTask(`, `server.tool(`). */
@@ -158,9 +163,9 @@ export function readOnlyHintSites(fileName: string, text: () => string, registra
   for (const warning of warnings) if (warning.kind === 'advice' && warning.advice === 'readOnlyHint' && warning.tool !== undefined && !advised.has(warning.tool)) advised.set(warning.tool, warning.message);
   const candidates = registrations.filter((registration) => registration.tool !== undefined && advised.has(registration.tool));
   if (candidates.length === 0) return [];
-  const source = text();
+  const source = parseForEdits(fileName, text());
   return candidates.flatMap((registration) => {
-    const edit = readOnlyHintEdit(fileName, source, registration);
+    const edit = readOnlyHintEdit(source, registration);
     const { start } = registration.range;
     const range = { start, end: { line: start.line, character: start.character + registration.kind.length } };
     return edit ? [{ registration, range, message: advised.get(registration.tool!)!, edit }] : [];

@@ -9,7 +9,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { InMemoryTransport as Sdk2InMemoryTransport, McpServer as Sdk2McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod';
 import { analyzeSource } from '../../../../extension/host/codeLens/analyzeSource';
-import { readOnlyHintEdit, readOnlyHintSites } from '../../../../extension/host/codeLens/readOnlyAnnotation';
+import { parseForEdits, readOnlyHintEdit, readOnlyHintSites } from '../../../../extension/host/codeLens/readOnlyAnnotation';
 import type { WarningView } from '../../../../extension/contract/inspectorSnapshot';
 import { readOnlyHintMessage } from '../../../../extension/contract/describe';
 import { applyTextEdits } from '../../../support/textEdits';
@@ -28,7 +28,8 @@ function fixture(relativePath: string): Fixture {
 
 /** The quick fix's edit for each registration the analysis finds, by tool (undefined where none is offered). */
 function editsByTool({ fileName, text }: Fixture) {
-  return new Map(analyzeSource(fileName, text).registrations.map((registration) => [registration.tool!, readOnlyHintEdit(fileName, text, registration)]));
+  const source = parseForEdits(fileName, text);
+  return new Map(analyzeSource(fileName, text).registrations.map((registration) => [registration.tool!, readOnlyHintEdit(source, registration)]));
 }
 
 /** Every offered fix applied to the text. */
