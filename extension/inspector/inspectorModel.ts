@@ -34,7 +34,7 @@ export interface InspectorModelOptions extends WarningDetectorOptions {
   readonly maxEvents?: number;
   /** Resources kept; beyond it the least recently active idle ones are forgotten (default 20,000). */
   readonly maxResources?: number;
-  /** Tools kept; beyond it the least recently active idle ones are forgotten (default 1,000). */
+  /** Tools kept, and callers kept (each up to this many); beyond it the least recently active idle tools and the idle callers seen first are forgotten (default 1,000). */
   readonly maxTools?: number;
   /** Holders and waiters kept per source; beyond it new ones are counted as refused, not tracked (default 50,000). */
   readonly maxPartiesPerSource?: number;
