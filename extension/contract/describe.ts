@@ -205,8 +205,8 @@ export function leaseLostMessage(party: NamedParty, resource: string, heldMs: nu
 }
 
 /** A lost lease in a few words, as the timeline's marker says it: `Lease lost: transfer #4 on replica 'r2' held 'account:alice' past its lease`. */
-export function leaseLostHeadline(party: NamedParty, resource: string): string {
-  return `Lease lost: ${describeParty(party)} held ${quoteResource(resource)} past its lease`;
+export function leaseLostHeadline(party: Partial<NamedParty>, resource: string): string {
+  return `Lease lost: ${describeOwner(party.owner, party.chainId)} held ${quoteResource(resource)} past its lease`;
 }
 
 /** How long a hold whose lease ran out lasted: `1.2 s, until its 1 s lease ran out; its work went on 300 ms without the lock`. */

@@ -38,7 +38,7 @@ describe('sidebar lost-update warning', () => {
     await card.waitFor();
     assert.match(await card.locator('summary').innerText(), /^Lost update\n×2/);
     // The gist is the closed card's line; open (the newest is), the steps below say it at length.
-    assert.equal(await card.locator('.gist').textContent(), "addItem #7 overwrote addItem #5's write of /srv/store.json");
+    assert.equal(await card.locator('.gist').textContent(), "Lost update on '/srv/store.json': addItem #7 overwrote addItem #5's write");
     const steps = card.locator('.lost-update-step');
     assert.equal(await steps.count(), 3);
     assert.match(await steps.nth(0).innerText(), /addItem #7 read \/srv\/store\.json/);

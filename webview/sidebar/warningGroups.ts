@@ -1,3 +1,4 @@
+import { ADVICE_TITLES, describeCycle, describeOwner, formatDuration, leaseLostHeadline, lostUpdateHeadline } from '../../extension/contract/describe';
 import type { WarningView } from '../../extension/contract/inspectorSnapshot';
 
 /** Warnings that say the same thing about the same code, shown once with how often it happened. */
@@ -46,4 +47,24 @@ function groupKey(warning: WarningView): string {
 
 function siteKey(site: { readonly owner?: { readonly tool?: string }; readonly location?: string }): string {
   return `${site.owner?.tool ?? '?'}@${site.location ?? '?'}`;
+}
+
+/** A warning card's icon, title and one-line gist. */
+export function warningHeadline(warning: WarningView): readonly ['error' | 'warning' | 'watch', string, string] {
+  switch (warning.kind) {
+    case 'deadlock':
+      return ['error', 'Deadlock averted', describeCycle(warning.cycle)];
+    case 'inversion':
+      return ['warning', 'Lock order inversion', `${describeOwner(warning.earlier.owner, warning.earlier.chainId)} and ${describeOwner(warning.later.owner, warning.later.chainId)} take ${warning.earlier.first} and ${warning.earlier.second} in opposite orders`];
+    case 'longHold':
+      return ['watch', 'Long hold', `${describeOwner(warning.owner)} held ${warning.resource} for ${formatDuration(warning.heldMs)}`];
+    case 'timeoutStorm':
+      return ['warning', 'Timeout storm', `${warning.timeouts} timeouts on ${warning.resource} within ${formatDuration(warning.windowMs)}`];
+    case 'advice':
+      return ['watch', ADVICE_TITLES[warning.advice], warning.resource ?? warning.tool ?? ''];
+    case 'leaseLost':
+      return ['error', 'Lease lost', leaseLostHeadline(warning, warning.resource)];
+    case 'lostUpdate':
+      return ['error', 'Lost update', lostUpdateHeadline(warning.event)];
+  }
 }

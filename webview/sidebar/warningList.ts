@@ -1,11 +1,11 @@
 import type { WarningView } from '../../extension/contract/inspectorSnapshot';
 import type { LockOrderSite, LockOwner, LostUpdateEvent, SharedStateAccess } from '../../extension/contract/lockEvents';
 import { codicon } from '../shared/codicons';
-import { ADVICE_TITLES, cycleNodes, describeCycle, describeOwner, formatDuration, suggestedLockId } from '../../extension/contract/describe';
+import { cycleNodes, describeOwner, formatDuration, suggestedLockId } from '../../extension/contract/describe';
 import { el, setText } from '../shared/dom';
 import { formatAgo } from '../shared/format';
 import type { ToolPalette } from '../shared/toolPalette';
-import { groupWarnings, type WarningGroup } from './warningGroups';
+import { groupWarnings, warningHeadline, type WarningGroup } from './warningGroups';
 
 /** Where a warning's links lead. */
 export interface WarningActions {
@@ -76,7 +76,7 @@ export class WarningList {
   /** A card that shows its gist when closed and everything, with links, when open; repeats show as a count. */
   private collapsible(group: WarningGroup, newest: boolean): HTMLElement {
     const warning = group.latest;
-    const [icon, title, gist] = this.headline(warning);
+    const [icon, title, gist] = warningHeadline(warning);
     const open = this.#userExpanded.has(group.key) || (newest && !this.#userCollapsed.has(group.key));
     const summary = el(
       'summary',
@@ -99,25 +99,6 @@ export class WarningList {
       (opening ? this.#userCollapsed : this.#userExpanded).delete(group.key);
     });
     return el('li', { class: `warning ${warning.kind}`, 'data-kind': warning.kind, title: warning.message }, details);
-  }
-
-  private headline(warning: WarningView): readonly ['error' | 'warning' | 'watch', string, string] {
-    switch (warning.kind) {
-      case 'deadlock':
-        return ['error', 'Deadlock averted', describeCycle(warning.cycle)];
-      case 'inversion':
-        return ['warning', 'Lock order inversion', `${describeOwner(warning.earlier.owner, warning.earlier.chainId)} and ${describeOwner(warning.later.owner, warning.later.chainId)} take ${warning.earlier.first} and ${warning.earlier.second} in opposite orders`];
-      case 'longHold':
-        return ['watch', 'Long hold', `${describeOwner(warning.owner, 0)} held ${warning.resource} for ${formatDuration(warning.heldMs)}`];
-      case 'timeoutStorm':
-        return ['warning', 'Timeout storm', `${warning.timeouts} timeouts on ${warning.resource} within ${formatDuration(warning.windowMs)}`];
-      case 'advice':
-        return ['watch', ADVICE_TITLES[warning.advice], warning.resource ?? warning.tool ?? ''];
-      case 'leaseLost':
-        return ['error', 'Lease lost', `${describeOwner(warning.owner, 0)} lost ${warning.resource} after ${formatDuration(warning.heldMs)}`];
-      case 'lostUpdate':
-        return ['error', 'Lost update', `${describeOwner(warning.event.owner, warning.event.chainId)} overwrote ${describeOwner(warning.event.overwritten.owner, warning.event.overwritten.chainId)}'s write of ${warning.event.key}`];
-    }
   }
 
   private body(warning: WarningView): HTMLElement[] {
