@@ -18,6 +18,8 @@ export const EXIT_CODES = {
   serverDidNotStart: 3,
   /** The server exited with a non-zero code or a signal we did not send. */
   serverFailed: 4,
+  /** The Redis `--redis` names could not be reached. */
+  redisUnreachable: 5,
 } as const;
 
 /** What the command line asks for. */
@@ -99,7 +101,8 @@ Options:
 Output: a live table (busy resources with holder, queue depth and waiters; per-tool wait and hold p95
 and timeouts; warnings) redrawn at most 4 times a second when stdout is a terminal, plain lines
 otherwise. Exit codes: 0 ok, 1 a --fail-on condition happened, 2 bad command line, 3 the server
-could not be started, 4 the server failed (non-zero exit).
+could not be started, 4 the server failed (non-zero exit), 5 the Redis of --redis could not be
+reached.
 `;
 
 /** Parses argv (without node and script); throws a CliUsageError that says what was wrong and what to do. */

@@ -58,14 +58,15 @@ export async function runWatch(command: WatchCommand, io: WatchIo): Promise<numb
 
   let redisSource: RedisLockSource | undefined;
   if (command.redisUrl !== undefined) {
+    const sayRedisProblem = (problem: string) => io.stderr.write(`--redis: ${problem}\n`);
     try {
       const connection = await connectRedisLockState(command.redisUrl);
-      redisSource = new RedisLockSource(connection, model, { id: 'redis', label: redisSourceLabel(command.redisUrl) }, { onProblem: (problem) => problem && io.stderr.write(`--redis: ${problem}\n`) });
+      redisSource = new RedisLockSource(connection, model, { id: 'redis', label: redisSourceLabel(command.redisUrl) }, { onProblem: (problem) => problem && sayRedisProblem(problem) });
       await redisSource.start();
     } catch (error) {
-      io.stderr.write(`mcp-lock-inspector: --redis: ${(error as Error).message}\n`);
+      sayRedisProblem((error as Error).message);
       await hub.dispose();
-      return EXIT_CODES.usage;
+      return EXIT_CODES.redisUnreachable;
     }
   }
 
