@@ -195,6 +195,20 @@ export function leaseRunningOutText(leaseEndsByMs: number, nowMs: number): strin
   return leftMs > 0 ? `gone, lease ends in ≤ ${formatDuration(leftMs)}` : 'gone, lease ran out';
 }
 
+/** A hold left in Redis by a replica that went away, until another takes the resource, as its bar and the legend name it. */
+export const LEASE_RUNNING_OUT = 'lease running out';
+
+/** That hold in a sentence: `transfer #1 went away holding account:A; its lease is running out` (or `ran out`). */
+export function goneHoldingHeadline(party: NamedParty, resource: string, runningOut: boolean): string {
+  return `${describeParty(party)} went away holding ${resource}; its lease ${runningOut ? 'is running out' : 'ran out'}`;
+}
+
+/** How long that lease went on: `3 s since its process went away, nobody has taken it yet` or `ran out within 5 s after …`. */
+export function goneHoldingLeaseText(lastedMs: number, runningOut: boolean): string {
+  const lasted = formatDuration(lastedMs);
+  return runningOut ? `${lasted} since its process went away, nobody has taken it yet` : `ran out within ${lasted} after its process went away`;
+}
+
 /** What a lost-lease warning says: whose lease ran out on what, and what that means for its writes. */
 export function leaseLostMessage(party: NamedParty, resource: string, heldMs: number, leaseMs: number): string {
   return (

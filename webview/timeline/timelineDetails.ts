@@ -1,5 +1,18 @@
 import type { LockOwner, LockParty, LostUpdateEvent } from '../../extension/contract/lockEvents';
-import { describeCycle, describeOwner, describeParty, fencingTokenText, formatDuration, leaseLostHeadline, leaseLostHeldText, lostUpdateHeadline, suggestedLockId } from '../../extension/contract/describe';
+import {
+  describeCycle,
+  describeOwner,
+  describeParty,
+  fencingTokenText,
+  formatDuration,
+  goneHoldingHeadline,
+  goneHoldingLeaseText,
+  LEASE_RUNNING_OUT,
+  leaseLostHeadline,
+  leaseLostHeldText,
+  lostUpdateHeadline,
+  suggestedLockId,
+} from '../../extension/contract/describe';
 import { formatClock } from '../shared/format';
 import type { LaneView, Marker, Span } from './timelineStore';
 
@@ -31,7 +44,7 @@ export function describeItem(item: TimelineItem, lane: LaneView, nowMs: number, 
 /** How a bar is labelled on the lane when it is wide enough: its call (its replica is in the colour or the lane), and for a task's hold how old it is. */
 export function spanLabel(span: Span, nowMs: number): string {
   const who = describeOwner(span.owner && { ...span.owner, replica: undefined }, span.chainId);
-  if (span.kind === 'lease') return `${who}: lease running out`;
+  if (span.kind === 'lease') return `${who}: ${LEASE_RUNNING_OUT}`;
   return span.owner?.taskId !== undefined && span.kind === 'hold' ? `${who} · ${formatDuration((span.outcome === 'open' ? nowMs : span.endMs) - span.startMs)}` : who;
 }
 
@@ -43,9 +56,9 @@ function describeSpan(span: Span, lane: LaneView, nowMs: number, sourceLabel: st
   const common = callFacts(span, sourceLabel);
   if (span.kind === 'lease') {
     return {
-      title: `${who} went away holding ${lane.resource}; its lease ${open ? 'is running out' : 'ran out'}`,
+      title: goneHoldingHeadline(span, lane.resource, open),
       facts: [
-        ['Lease', open ? `${lasted} since its process went away, nobody has taken it yet` : `ran out within ${lasted} after its process went away`],
+        ['Lease', goneHoldingLeaseText(lastedMs, open)],
         ['Taken by', span.takenBy ? describeOwner(span.takenBy) : 'nobody yet'],
         ['Since', formatClock(span.startMs)],
         ...common,

@@ -2,7 +2,7 @@ import type { SourceInfo } from '../../extension/contract/inspectorSnapshot';
 import type { TimelineColorBy, TimelineFilter, TimelineLaneGrouping, TimelineLaneOrder } from '../../extension/contract/webviewMessages';
 import { codicon } from '../shared/codicons';
 import { el, iconButton, setText } from '../shared/dom';
-import { formatDuration } from '../../extension/contract/describe';
+import { formatDuration, LEASE_RUNNING_OUT } from '../../extension/contract/describe';
 import type { ToolPalette } from '../shared/toolPalette';
 
 /** What the toolbar asks the timeline to do. */
@@ -190,7 +190,7 @@ export function timelineLegend(): HTMLElement {
     item('long-hold', 'long hold'),
     item('gap', 'events not delivered'),
     item('lost-update', 'lost update: read, other write, stale write'),
-    item('lease', 'lease running out'),
+    item('lease', LEASE_RUNNING_OUT),
     item('lease-lost', 'lease lost (then held without the lock)'),
     item('task-hold', "a task's hold"),
   );

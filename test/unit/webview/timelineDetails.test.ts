@@ -66,6 +66,21 @@ test('a hold on a replica says the replica; a lease left by a replica that went 
   assert.equal(facts(lease)['Taken by'], "transfer #9 on replica 'r2'");
 });
 
+test('a lease still running out says so on its bar and in its details, in the words the legend uses', () => {
+  const store = new TimelineStore();
+  const make = new LockEventFactory();
+  const r1 = { tool: 'transfer', requestId: 1, replica: 'r1' };
+  store.ingest(fromSource('r1', [make.requested('account:A', 1, 0, r1), make.acquired('account:A', 1, 0, 0, r1)]));
+  store.ingest([{ type: 'sourceGone', atMs: 1000, sourceId: 'r1' }]);
+  const lane = store.lanes.get('r1\u0000account:A')!;
+  const [lease] = lane.openSpans(3000) as [Span];
+  assert.equal(spanLabel(lease, 3000), 'transfer #1: lease running out');
+  const details = describeItem({ span: lease }, lane, 3000, "replica 'r1'");
+  assert.equal(details.title, "transfer #1 on replica 'r1' went away holding account:A; its lease is running out");
+  assert.equal(facts(details)['Lease'], '2 s since its process went away, nobody has taken it yet');
+  assert.equal(facts(details)['Taken by'], 'nobody yet');
+});
+
 test("a lost lease: a marker on the resource's lane naming the holder, how long it held, its lease and fencing token; the hold's bar says it ended by the lease", () => {
   const store = new TimelineStore();
   const make = new LockEventFactory();
