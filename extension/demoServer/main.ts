@@ -10,6 +10,9 @@ import { openBankState } from './openBankState';
 import { serveStatelessHttp } from './serveStatelessHttp';
 import { serveStreamableHttp, type HttpSession } from './serveStreamableHttp';
 
+/** Longest the demo load waits for the inspector's first connection before it starts anyway. */
+const FIRST_CONNECTION_WAIT_MS = 2000;
+
 // The bin entry: stdout belongs to MCP in stdio mode, so everything for people goes to stderr.
 async function main(): Promise<void> {
   let args: ServerArgs;
@@ -76,6 +79,8 @@ async function main(): Promise<void> {
   }
 
   if (args.demoLoad) {
+    // The demo load starts with the process: let the inspector hear its first locks too.
+    await reporter?.firstConnection(FIRST_CONNECTION_WAIT_MS);
     const session = createSession('demo-load');
     const load: DemoLoad = await startDemoLoad(session.server, { deadlockPair: args.demoDeadlocks });
     closers.push(async () => {

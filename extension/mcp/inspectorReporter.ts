@@ -102,6 +102,8 @@ export class InspectorReporter {
   private flushImmediate: NodeJS.Immediate | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private failedAttempts = 0;
+  /** Resolve the waits of `firstConnection` once the first connection is made or has failed. */
+  private readonly firstConnectionWaiters: (() => void)[] = [];
   private callSeq = 0;
   private droppedSinceLastBatch = 0;
   private closed = false;
@@ -164,6 +166,22 @@ export class InspectorReporter {
     } else if (buffered === 1) {
       this.flushTimer ??= setTimeout(() => this.sendScheduled(), this.flushDelayMs).unref();
     }
+  }
+
+  /**
+   * Resolves once the first connection is made or has failed, or after `timeoutMs`: work whose lock events should reach
+   * the inspector from its very start (a demo load that starts with the process) waits for it, since lock events
+   * reported before the first connection are dropped and counted.
+   */
+  firstConnection(timeoutMs: number): Promise<void> {
+    if (!this.beforeFirstConnection()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs).unref();
+      this.firstConnectionWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /** Queues a tool-call boundary, numbering it in the reporter's own call sequence. */
@@ -255,6 +273,7 @@ export class InspectorReporter {
     socket.on('connect', () => {
       this.failedAttempts = 0;
       this.counters.connections++;
+      this.settleFirstConnection();
       this.connected = true;
       const hello: HelloMessage = {
         v: WIRE_VERSION,
@@ -278,6 +297,10 @@ export class InspectorReporter {
       // What waited for this first connection.
       if (this.bufferedCount() > 0) this.sendScheduled();
     });
+  }
+
+  private settleFirstConnection(): void {
+    for (const settle of this.firstConnectionWaiters.splice(0)) settle();
   }
 
   /** Whether the reporter is still making its first connection: no connection made or failed yet. */
@@ -311,6 +334,7 @@ export class InspectorReporter {
     if (this.closed || this.counters.rejectedReason !== undefined) return;
     const delayMs = Math.min(this.maxReconnectDelayMs, this.reconnectDelayMs * 2 ** this.failedAttempts);
     this.failedAttempts++;
+    this.settleFirstConnection();
     this.reconnectTimer = setTimeout(() => this.connect(), delayMs).unref();
   }
 

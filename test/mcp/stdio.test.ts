@@ -150,6 +150,20 @@ describe('bundled server over real stdio, through the official SDK client', () =
     }
   });
 
+  it('starts its demo load once the inspector answered, so none of its first locks is dropped', async () => {
+    const hub = await startTestHub();
+    try {
+      const server = await spawnServer(['--demo-load'], { [CHANNEL_ENV.address]: hub.address, [CHANNEL_ENV.token]: 'e2e' });
+      await hub.waitFor(() => hub.events().filter((event) => event.type === 'released').length >= 20, 'the first demo waves');
+      const dropped = hub.messages.reduce((sum, message) => sum + (message.type === 'events' ? message.dropped : 0), 0);
+      assert.equal(dropped, 0, 'lock events reported before the first connection are dropped: the load must wait for it');
+      server.child.kill('SIGTERM');
+      assert.equal(await server.exited, 0);
+    } finally {
+      await hub.dispose();
+    }
+  });
+
   it('exits cleanly (code 0) when the client closes stdin, and on SIGTERM', async () => {
     const byStdin = await spawnServer([]);
     byStdin.child.stdin!.end();

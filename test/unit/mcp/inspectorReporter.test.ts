@@ -126,6 +126,22 @@ describe('InspectorReporter', () => {
     assert.equal(eventsMessages().reduce((sum, message) => sum + message.dropped, 0), 1, 'the early lock event is counted');
   });
 
+  it('lets work wait for its first connection, made or failed, so that the lock events of that work are not dropped', async () => {
+    hub = await startTestHub();
+    const source = new ManualLockSource();
+    const waiting = startReporter(source).firstConnection(60_000);
+    await waiting;
+    assert.equal(reporter!.stats().connections, 1, 'it waited for the connection');
+    source.emit(1);
+    await hub.waitFor(() => hub!.events().length === 1, 'the lock event after the first connection');
+    assert.equal(eventsMessages().reduce((sum, message) => sum + message.dropped, 0), 0);
+    await reporter!.firstConnection(60_000);
+    await hub.close();
+    const unreachable = startReporter(new ManualLockSource());
+    await unreachable.firstConnection(60_000);
+    assert.equal(unreachable.stats().connections, 0, 'a failed first connection ends the wait too');
+  });
+
   it('drops call events once its first connection failed, as during any outage', async () => {
     hub = await startTestHub();
     await hub.close();
