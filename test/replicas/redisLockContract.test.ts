@@ -33,4 +33,5 @@ lockContractSuite({
     }
   },
   timersWhileBusy: 1,
+  idleWaitTimers: 0,
 });

@@ -10,4 +10,5 @@ lockContractSuite({
   installClock,
   settle: async () => {},
   timersWhileBusy: 0,
+  idleWaitTimers: 1,
 });

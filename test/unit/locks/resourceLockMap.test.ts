@@ -354,3 +354,21 @@ describe('ResourceLockMap', () => {
     });
   });
 });
+
+describe('ResourceLockMap wait timers (real timers: whether one keeps the process alive)', () => {
+  const liveTimeouts = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+
+  it('keeps the process alive while a call waits, and no longer once the waits are served', async () => {
+    const locks = new ResourceLockMap({ timeoutMs: 60_000 });
+    const before = liveTimeouts();
+    for (let round = 0; round < 3; round++) {
+      const holding = gate();
+      const holder = locks.withLock('A', () => holding.promise);
+      const waiter = locks.withLock('A', () => 'served');
+      assert.equal(liveTimeouts(), before + 1, `round ${round}: the waiter's timeout must keep the process alive`);
+      holding.open();
+      assert.deepEqual(await Promise.all([holder, waiter]), [undefined, 'served']);
+      assert.equal(liveTimeouts(), before, `round ${round}: a served wait must leave no timer that keeps the process alive`);
+    }
+  });
+});
