@@ -13,6 +13,8 @@ export interface ResourceEntry {
   queueHead: LockRequest | undefined;
   queueTail: LockRequest | undefined;
   queueLength: number;
+  /** Whether nobody holds or waits for it and the map keeps it for reuse. */
+  idle: boolean;
   /** Set once the entry left the map, so it is never deleted twice (a newer entry may hold its id by then). */
   removed: boolean;
 }

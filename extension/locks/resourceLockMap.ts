@@ -26,6 +26,9 @@ import { WaitDeadlines } from './waitDeadlines';
 
 export type { LockListener } from './lockEventPublisher';
 
+/** Idle entries a map keeps for reuse: enough for the ids of a typical `withLocks` call taking turns with another. */
+const MAX_IDLE_ENTRIES = 4;
+
 /** Default wait before E_LOCK_TIMEOUT, in milliseconds. */
 export const DEFAULT_TIMEOUT_MS = 5000;
 /** Default hold duration after which a `longHold` event fires, in milliseconds. */
@@ -67,8 +70,8 @@ export interface LockCallOptions {
  */
 export class ResourceLockMap {
   private readonly entries = new Map<string, ResourceEntry>();
-  /** The entry that went idle last, left in `entries` so that calls taking turns on one id insert and delete nothing. */
-  private idleEntry: ResourceEntry | undefined = undefined;
+  /** The entries that went idle last, oldest first, left in `entries` so that calls taking turns on a few ids insert and delete nothing. */
+  private readonly idleEntries: ResourceEntry[] = [];
   private readonly timeoutMs: number;
   private readonly events = new LockEventPublisher();
   private readonly lockOrder: LockOrderRecorder;
@@ -97,9 +100,9 @@ export class ResourceLockMap {
     this.lockOrder = new LockOrderRecorder(maxOrderPairs, this.events);
   }
 
-  /** Number of busy resources (held or waited for); idle ones are removed at once (the last one when the next goes idle). */
+  /** Number of busy resources (held or waited for); idle ones are removed (the last few only once others go idle). */
   get size(): number {
-    return this.entries.size - (this.idleEntry === undefined ? 0 : 1);
+    return this.entries.size - this.idleEntries.length;
   }
 
   /** Runs `fn` while holding `resource`, and releases it however `fn` ends; `fn`'s result or error passes through unchanged. */
@@ -133,7 +136,7 @@ export class ResourceLockMap {
   snapshot(): LockSnapshot {
     const resources: ResourceSnapshot[] = [];
     for (const entry of this.entries.values()) {
-      if (entry === this.idleEntry) continue;
+      if (entry.idle) continue;
       const waiters: LockParty[] = [];
       for (let waiter = entry.queueHead; waiter !== undefined; waiter = waiter.queueNext) {
         waiters.push(partyOf(waiter, waiter.waitSinceMs));
@@ -203,7 +206,7 @@ export class ResourceLockMap {
         throw this.abortedError(request, id, entry, reason, 0);
       }
       if (entry === undefined) {
-        entry = { id, mode: request.mode, holders: [], queueHead: undefined, queueTail: undefined, queueLength: 0, removed: false };
+        entry = { id, mode: request.mode, holders: [], queueHead: undefined, queueTail: undefined, queueLength: 0, idle: false, removed: false };
         this.entries.set(id, entry);
         this.hold(request, entry, 0, (atMs ??= nowMs()));
         request.nextIndex++;
@@ -215,7 +218,7 @@ export class ResourceLockMap {
         throw new LockReentrantError(this.failure(request, id, entry, 0));
       }
       if (entry.queueLength === 0 && (entry.holders.length === 0 || (request.mode === 'read' && entry.mode === 'read'))) {
-        if (entry === this.idleEntry) this.idleEntry = undefined;
+        if (entry.idle) this.wake(entry);
         this.hold(request, entry, 0, (atMs ??= nowMs()));
         request.nextIndex++;
         continue;
@@ -306,15 +309,28 @@ export class ResourceLockMap {
     if (entry.holders.length === 0 && entry.queueLength === 0) this.retire(entry);
   }
 
-  /** Keeps an entry that just went idle as the idle one, and drops the one idle before it. */
+  /** Keeps an entry that just went idle among the idle ones, and drops the oldest once there are too many. */
   private retire(entry: ResourceEntry): void {
     // A nested serve may already have retired this entry, or dropped it and let a new one take its id: once only.
-    if (entry === this.idleEntry || entry.removed) return;
-    const previous = this.idleEntry;
-    this.idleEntry = entry;
-    if (previous === undefined) return;
-    previous.removed = true;
-    this.entries.delete(previous.id);
+    if (entry.idle || entry.removed) return;
+    entry.idle = true;
+    const idle = this.idleEntries;
+    if (idle.length === MAX_IDLE_ENTRIES) {
+      const oldest = idle.shift() as ResourceEntry;
+      oldest.idle = false;
+      oldest.removed = true;
+      this.entries.delete(oldest.id);
+    }
+    idle.push(entry);
+  }
+
+  /** Takes an idle entry back into use. */
+  private wake(entry: ResourceEntry): void {
+    entry.idle = false;
+    const idle = this.idleEntries;
+    const at = idle.indexOf(entry);
+    if (at === idle.length - 1) idle.pop();
+    else idle.splice(at, 1);
   }
 
   private grant(request: LockRequest, entry: ResourceEntry): void {
