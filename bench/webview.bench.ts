@@ -1,5 +1,5 @@
 // Webview benchmark in headless Chromium: 10,000 lock events a second for 10 s flow through the real InspectorModel
-// (coalesced to at most 25 changes a second, as in the extension) into the built timeline and sidebar bundles.
+// (coalesced as in the extension, DEFAULT_NOTIFY_INTERVAL_MS apart at least) into the built timeline and sidebar bundles.
 // The host side runs ahead on a simulated clock and the page replays its messages on the host's schedule with
 // window.postMessage, as VS Code delivers them: pushing each batch over the DevTools protocol instead made Chromium
 // spend up to 280 ms per batch decoding the protocol message, tasks the real webview never has.

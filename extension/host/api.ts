@@ -13,7 +13,7 @@ export interface LockInspectorApi {
   readonly apiVersion: 1;
   /** The model now: resources with holders and waiters, per-tool stats, warnings, connected sources. */
   snapshot(): InspectorSnapshot;
-  /** Fires when the model changes (coalesced, at most 25 times a second) with the new snapshot and the events since the last change. */
+  /** Fires when the model changes (coalesced, at most about 33 times a second) with the new snapshot and the events since the last change. */
   readonly onDidChange: vscode.Event<ModelChange>;
   /** The server the extension launches itself: state, pid while it runs, and why it last failed. */
   serverInfo(): ServerInfo;

@@ -23,10 +23,10 @@ import { ToolColorSlots } from '../contract/toolColorSlots';
 import { positiveInteger, WarningDetectors, type WarningDetectorOptions } from './warningDetectors';
 
 /**
- * How often, at most, the model tells the views it changed: 25 times a second, so an event is on screen within about
+ * How often, at most, the model tells the views it changed: about 33 times a second, so an event is on screen within about
  * 100 ms of its call (the reporter's 20 ms batching, this, and a frame) while a flood costs the views a quarter of a core.
  */
-export const DEFAULT_NOTIFY_INTERVAL_MS = 40;
+export const DEFAULT_NOTIFY_INTERVAL_MS = 30;
 
 /** Limits and thresholds of an InspectorModel; every field has a default. */
 export interface InspectorModelOptions extends WarningDetectorOptions {

@@ -37,7 +37,7 @@ export function iconButton(
   return button;
 }
 
-/** Sets text only when it changed, so rows redrawn 25 times a second do not churn the DOM. */
+/** Sets text only when it changed, so rows redrawn some 30 times a second do not churn the DOM. */
 export function setText(element: Element, text: string): void {
   if (element.textContent !== text) element.textContent = text;
 }
