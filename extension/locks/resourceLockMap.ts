@@ -66,7 +66,8 @@ export interface LockCallOptions {
  * `withTimeout` leaves ghost waiters, so a timed-out or aborted waiter would still be served later; it has no
  * reader/writer lock; and a bare `runExclusive` measured slower than this map's complete uncontended `withLock`
  * (owner, re-entrancy and deadlock bookkeeping included) in the same run of `npm run bench`, so any map built on
- * it would be slower still. Uncontended calls arm no timer; timers exist only while a call waits, one per distinct timeout.
+ * it would be slower still. Uncontended calls arm no timer; waits share one per distinct timeout, which keeps the
+ * process alive only while a call waits.
  */
 export class ResourceLockMap {
   private readonly entries = new Map<string, ResourceEntry>();
