@@ -1,9 +1,11 @@
 // One replica of the contended-lock bench: like a server handling requests, each of its `callers` concurrent callers
 // (parallel tool calls) takes one hot key, works `holdMs` under it, works `thinkMs` outside it, again and again, with
-// one lock library; it prints when each grant was asked for, given and done with, as one JSON line. Started three at a time by
-// replicas.bench.ts.
+// one lock library; it prints when each grant was asked for, given and done with, as one JSON line, with the PING round
+// trips it timed at the start of its think times on a connection of its own (the unit, under the same load). Started three
+// at a time by replicas.bench.ts.
 import { createRequire } from 'node:module';
 import Redis from 'ioredis';
+import { createClient } from 'redis';
 import { Mutex } from 'redis-semaphore';
 import { RedisLockMap } from '../extension/redis';
 
@@ -57,6 +59,10 @@ async function lockOnceWith(): Promise<(() => Promise<Grant>) & { close(): Promi
 
 void (async () => {
   const lockOnce = await lockOnceWith();
+  // The same client for every library: the round trip is the unit, not a contestant.
+  const pinger = createClient({ url });
+  await pinger.connect();
+  const pingsMs: number[] = [];
   // All three workers start together, on the wall clock they share.
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAtText) - epochMs())));
   const endMs = epochMs() + Number(durationText);
@@ -67,6 +73,9 @@ void (async () => {
       const askedMs = epochMs();
       try {
         grants.push([askedMs, ...(await lockOnce())]);
+        const pingedMs = epochMs();
+        await pinger.ping();
+        pingsMs.push(epochMs() - pingedMs);
         await work(thinkMs);
       } catch {
         failures++;
@@ -75,5 +84,6 @@ void (async () => {
   };
   await Promise.all(Array.from({ length: Number(callersText) }, caller));
   await lockOnce.close();
-  process.stdout.write(`${JSON.stringify({ grants, failures })}\n`);
+  pinger.destroy();
+  process.stdout.write(`${JSON.stringify({ grants, failures, pingsMs })}\n`);
 })();
