@@ -2,7 +2,8 @@
 // (parallel tool calls) takes one hot key, works `holdMs` under it, works `thinkMs` outside it, again and again, with
 // one lock library; it prints when each grant was asked for, given and done with, as one JSON line, with the PING round
 // trips it timed at the start of its think times on a connection of its own (the unit, under the same load). Started three
-// at a time by replicas.bench.ts.
+// at a time by replicas.bench.ts. With `burst` for the duration, each caller takes the key once, all at the start: a
+// client's burst of parallel tool calls on one account.
 import { createRequire } from 'node:module';
 import Redis from 'ioredis';
 import { createClient } from 'redis';
@@ -18,6 +19,7 @@ type RedlockConstructor = new (clients: readonly Redis[]) => Redlock4;
 const [library, url, hotKey, durationText, startAtText, holdText, thinkText, callersText] = process.argv.slice(2) as [string, string, string, string, string, string, string, string];
 const work = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const [holdMs, thinkMs] = [Number(holdText), Number(thinkText)];
+const burst = durationText === 'burst';
 const epochMs = () => performance.timeOrigin + performance.now();
 
 /** When a grant came and when its work under the lock ended (the release starts then). */
@@ -65,14 +67,15 @@ void (async () => {
   const pingsMs: number[] = [];
   // All three workers start together, on the wall clock they share.
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAtText) - epochMs())));
-  const endMs = epochMs() + Number(durationText);
+  const endMs = burst ? 0 : epochMs() + Number(durationText);
   const grants: [askedMs: number, grantedMs: number, doneMs: number][] = [];
   let failures = 0;
   const caller = async (): Promise<void> => {
-    while (epochMs() < endMs) {
+    do {
       const askedMs = epochMs();
       try {
         grants.push([askedMs, ...(await lockOnce())]);
+        if (burst) return;
         const pingedMs = epochMs();
         await pinger.ping();
         pingsMs.push(epochMs() - pingedMs);
@@ -80,7 +83,7 @@ void (async () => {
       } catch {
         failures++;
       }
-    }
+    } while (epochMs() < endMs);
   };
   await Promise.all(Array.from({ length: Number(callersText) }, caller));
   await lockOnce.close();

@@ -19,6 +19,8 @@ const CALLERS_PER_PROCESS = [1, 8];
 // Each grant: 1 ms of work under the lock, then 1 ms of other work before asking again (a request handler's rhythm).
 const HOLD_MS = 1;
 const THINK_MS = 1;
+/** Parallel calls per process in the burst: each takes the hot key once (a client's parallel tool calls on one account). */
+const BURST_CALLERS = 30;
 
 /** Microseconds per run of `op`, the median of `runs` sequential runs after a warm-up. */
 async function medianMicros(op: () => Promise<unknown>, runs: number): Promise<number> {
@@ -57,16 +59,28 @@ interface ContendedRun {
   readonly failures: number;
 }
 
-/** Three worker processes with `callers` concurrent callers each on one hot key for CONTENDED_MS; merges their grants on the shared wall clock. */
-async function contended(library: string, url: string, hotKey: string, callers: number): Promise<ContendedRun> {
+/** What one worker printed: its grants (asked, granted, done, on the shared wall clock), failures and PING round trips. */
+interface WorkerRun {
+  readonly grants: [askedMs: number, grantedMs: number, doneMs: number][];
+  readonly failures: number;
+  readonly pingsMs: number[];
+}
+
+/** Starts PROCESSES worker processes with `callers` callers each on one hot key, all at one instant; `duration` is ms or `burst`. */
+async function runWorkers(library: string, url: string, hotKey: string, duration: string, callers: number): Promise<WorkerRun[]> {
   const startAtMs = performance.timeOrigin + performance.now() + 1500;
   const outputs = await Promise.all(Array.from({ length: PROCESSES }, () => new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'replicaLockWorker.ts'), library, url, hotKey, String(CONTENDED_MS), String(startAtMs), String(HOLD_MS), String(THINK_MS), String(callers)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'replicaLockWorker.ts'), library, url, hotKey, duration, String(startAtMs), String(HOLD_MS), String(THINK_MS), String(callers)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let text = '';
     child.stdout.on('data', (chunk) => (text += chunk));
     child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`${library} worker exited ${code}`))));
   })));
-  const runs = outputs.map((text) => JSON.parse(text) as { grants: [askedMs: number, grantedMs: number, doneMs: number][]; failures: number; pingsMs: number[] });
+  return outputs.map((text) => JSON.parse(text) as WorkerRun);
+}
+
+/** Three worker processes with `callers` concurrent callers each on one hot key for CONTENDED_MS; merges their grants on the shared wall clock. */
+async function contended(library: string, url: string, hotKey: string, callers: number): Promise<ContendedRun> {
+  const runs = await runWorkers(library, url, hotKey, String(CONTENDED_MS), callers);
   const grants = runs.flatMap((run) => run.grants).sort((a, b) => a[1] - b[1]);
   // A hand-over: from the end of one hold's work (its release begins) to the next grant, for a caller already waiting by then.
   const handOvers: number[] = [];
@@ -79,6 +93,28 @@ async function contended(library: string, url: string, hotKey: string, callers: 
     grantsPerSecond: grants.length / (CONTENDED_MS / 1000),
     handOverMs: percentile(handOvers, 0.5),
     pingMs: percentile(runs.flatMap((run) => run.pingsMs), 0.5),
+    p99WaitMs: percentile(grants.map(([askedMs, grantedMs]) => grantedMs - askedMs), 0.99),
+    failures: runs.reduce((sum, run) => sum + run.failures, 0),
+  };
+}
+
+interface BurstRun {
+  /** From the first call asked to the end of the last call's work. */
+  readonly makespanMs: number;
+  readonly grantsPerSecond: number;
+  readonly p99WaitMs: number;
+  readonly failures: number;
+}
+
+/** BURST_CALLERS parallel calls in each of the worker processes, each taking the hot key once, all at one instant. */
+async function burst(library: string, url: string, hotKey: string): Promise<BurstRun> {
+  const runs = await runWorkers(library, url, hotKey, 'burst', BURST_CALLERS);
+  const grants = runs.flatMap((run) => run.grants);
+  // From the first call asked, not the planned start: a worker still loading would count against every library alike.
+  const makespanMs = Math.max(...grants.map(([, , doneMs]) => doneMs)) - Math.min(...grants.map(([askedMs]) => askedMs));
+  return {
+    makespanMs,
+    grantsPerSecond: grants.length / (makespanMs / 1000),
     p99WaitMs: percentile(grants.map(([askedMs, grantedMs]) => grantedMs - askedMs), 0.99),
     failures: runs.reduce((sum, run) => sum + run.failures, 0),
   };
@@ -149,6 +185,17 @@ async function main(): Promise<void> {
       ]);
       printTable(`${workload}: fairness, p99 wait per grant`, LIBRARIES.map((library): BenchRow => ({ label: library, value: runs[library]!.p99WaitMs, unit: 'ms', ...(library === 'ours' ? {} : { versus: 'ours' }) })));
     }
+
+    // A burst of parallel tool calls on one account, each taking the lock once: where polling waiters sleep through
+    // their retry delay while the key is free, and a lock whose owner loops back cannot keep it.
+    const bursts: Record<string, BurstRun> = {};
+    for (const library of LIBRARIES) bursts[library] = await burst(library, redis.url, `burst:${library}`);
+    const burstWorkload = `burst: ${PROCESSES} processes x ${BURST_CALLERS} parallel calls on one hot key, each once, ${HOLD_MS} ms under the lock`;
+    printTable(`${burstWorkload}: throughput (grants per second until the last call is done)`, [
+      ...LIBRARIES.map((library): BenchRow => ({ label: library, value: bursts[library]!.grantsPerSecond, unit: '/s', note: `all done in ${bursts[library]!.makespanMs.toFixed(0)} ms, p99 wait ${bursts[library]!.p99WaitMs.toFixed(0)} ms, ${bursts[library]!.failures} failed` })),
+      { label: 'ours vs redlock', value: bursts.ours!.grantsPerSecond, unit: '/s', versus: 'redlock', target: '>= 5' },
+      { label: 'ours vs redis-semaphore', value: bursts.ours!.grantsPerSecond, unit: '/s', versus: 'redis-semaphore', target: '>= 2' },
+    ]);
 
     // The inspector's view: 10,000 resources held at once, read straight from Redis.
     let releaseAll!: () => void;
