@@ -125,7 +125,8 @@ const emptyScript = new LuaScript('return 1');
 
 async function main(): Promise<void> {
   const redis = await startRedisServer();
-  const client = createClient({ url: redis.url });
+  // No per-command timer (node-redis's default AbortSignal.timeout): the unit is the bare round trip, as the lock map sends it.
+  const client = createClient({ url: redis.url, commandOptions: { timeout: 0 } });
   await client.connect();
   const ioredis = new Redis(redis.url);
   const locks = await RedisLockMap.connect({ url: redis.url, replica: 'bench' });

@@ -32,6 +32,7 @@ import {
   type ResourceSnapshot,
   type WaitForEdge,
 } from 'mcp-lock-inspector/locks';
+import { CommandDeadlines } from './commandDeadlines';
 import { LeaseKeeper, type Lease } from './leaseKeeper';
 import { ACQUIRE_SCRIPT, FENCED_WRITE_SCRIPT, LEAVE_SCRIPT, RENEW_SCRIPT } from './lockScripts';
 import { LuaScript } from './luaScript';
@@ -41,6 +42,8 @@ import { parseRecords, partyOfRecord, type PartyRecord } from './partyRecord';
 
 /** Default lease of every hold and wait, in milliseconds: renewed every third of it while the work runs. */
 export const DEFAULT_LEASE_MS = 10_000;
+/** Default of how long a Redis command may go unanswered before its call fails with E_LOCK_BACKEND (a hung or paused Redis). */
+export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
 /** Default prefix of every Redis key the lock map uses. */
 export const DEFAULT_KEY_PREFIX = 'mcp-lock:';
 
@@ -60,6 +63,8 @@ export interface RedisLockMapOptions {
   readonly longHoldMs?: number;
   /** Most ordered resource pairs remembered for `inversion` events (default 4096), as in `ResourceLockMap`. */
   readonly maxOrderPairs?: number;
+  /** How long a Redis command may go unanswered before its call fails with E_LOCK_BACKEND (default 5000). */
+  readonly commandTimeoutMs?: number;
 }
 
 /** The locked work: it may read its fencing tokens and lease signal from the grant. */
@@ -101,6 +106,7 @@ export class RedisLockMap {
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
   private lastBackendError: string | undefined;
+  private readonly unanswered: CommandDeadlines;
   /** Absent when long holds are not reported (`longHoldMs: Infinity`). */
   private readonly longHoldWatchdog: LongHoldWatchdog<RedisHold> | undefined;
   private readonly lockOrder: LockOrderRecorder;
@@ -116,7 +122,9 @@ export class RedisLockMap {
     private readonly prefix: string,
     longHoldMs: number,
     maxOrderPairs: number,
+    commandTimeoutMs: number,
   ) {
+    this.unanswered = new CommandDeadlines(commandTimeoutMs);
     this.longHoldWatchdog =
       longHoldMs === Infinity
         ? undefined
@@ -136,21 +144,25 @@ export class RedisLockMap {
 
   /** Connects to Redis (two connections: commands, and pub/sub for grants and lease expiry) and returns the map. */
   static async connect(options: RedisLockMapOptions = {}): Promise<RedisLockMap> {
-    const { url = 'redis://127.0.0.1:6379', replica = `${hostname()}:${process.pid}`, timeoutMs = DEFAULT_TIMEOUT_MS, leaseMs = DEFAULT_LEASE_MS, keyPrefix = DEFAULT_KEY_PREFIX, longHoldMs = DEFAULT_LONG_HOLD_MS, maxOrderPairs = DEFAULT_MAX_ORDER_PAIRS } = options;
+    const { url = 'redis://127.0.0.1:6379', replica = `${hostname()}:${process.pid}`, timeoutMs = DEFAULT_TIMEOUT_MS, leaseMs = DEFAULT_LEASE_MS, keyPrefix = DEFAULT_KEY_PREFIX, longHoldMs = DEFAULT_LONG_HOLD_MS, maxOrderPairs = DEFAULT_MAX_ORDER_PAIRS, commandTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS } = options;
     checkDuration('timeoutMs', timeoutMs);
     checkDuration('longHoldMs', longHoldMs);
     if (!Number.isInteger(maxOrderPairs) || maxOrderPairs < 0) throw new RangeError(`maxOrderPairs must be a non-negative integer, got ${describeValue(maxOrderPairs)}.`);
     if (!Number.isFinite(checkDuration('leaseMs', leaseMs)) || leaseMs < 30) {
       throw new RangeError(`leaseMs must be a finite number of milliseconds of at least 30, got ${describeValue(leaseMs)}.`);
     }
+    if (!Number.isFinite(checkDuration('commandTimeoutMs', commandTimeoutMs)) || commandTimeoutMs === 0) {
+      throw new RangeError(`commandTimeoutMs must be a finite number of milliseconds above 0, got ${describeValue(commandTimeoutMs)}.`);
+    }
     if (typeof replica !== 'string' || replica.length === 0) throw new TypeError(`replica must be a non-empty string, got ${describeValue(replica)}.`);
     // Commands fail at once while Redis is unreachable (E_LOCK_BACKEND) instead of queueing behind a reconnect;
     // reconnecting goes on for ever once connected, but a first connection gives up after three tries.
     let connected = false;
     const reconnectStrategy = (retries: number, cause: Error) => (!connected && retries >= 2 ? cause : Math.min(50 * 2 ** retries, 1000));
-    const commands = createClient({ url, disableOfflineQueue: true, socket: { reconnectStrategy } });
+    // No per-command timeout of node-redis's (an AbortSignal and a timer per command): `unanswered` keeps one for all.
+    const commands = createClient({ url, disableOfflineQueue: true, socket: { reconnectStrategy }, commandOptions: { timeout: 0 } });
     const subscriber = commands.duplicate();
-    const map = new RedisLockMap(commands, subscriber, replica, timeoutMs, leaseMs, keyPrefix, longHoldMs, maxOrderPairs);
+    const map = new RedisLockMap(commands, subscriber, replica, timeoutMs, leaseMs, keyPrefix, longHoldMs, maxOrderPairs, commandTimeoutMs);
     commands.on('error', (error: Error) => (map.lastBackendError = error.message));
     subscriber.on('error', (error: Error) => (map.lastBackendError = error.message));
     try {
@@ -265,9 +277,9 @@ export class RedisLockMap {
 
   /** Asks Redis to announce expired keys (`notify-keyspace-events` E and x), keeping whatever else is on. */
   private async enableExpiryEvents(): Promise<void> {
-    const current = (await this.commands.configGet('notify-keyspace-events'))['notify-keyspace-events'] ?? '';
+    const current = (await this.track(this.commands.configGet('notify-keyspace-events')))['notify-keyspace-events'] ?? '';
     if (current.includes('E') && (current.includes('x') || current.includes('A'))) return;
-    await this.commands.configSet('notify-keyspace-events', `${current}Ex`.replace(/(.)(?=.*\1)/g, ''));
+    await this.track(this.commands.configSet('notify-keyspace-events', `${current}Ex`.replace(/(.)(?=.*\1)/g, '')));
   }
 
   private start<T>(ids: readonly string[], fn: RedisLockedWork<T>, options: LockCallOptions | undefined, api: (...args: never[]) => unknown): Promise<Awaited<T>> {
@@ -295,7 +307,7 @@ export class RedisLockMap {
     try {
       for (; request.nextIndex < request.resources.length; request.nextIndex++) await this.acquire(request, request.resources[request.nextIndex]!);
     } catch (error) {
-      await this.release(request);
+      this.release(request);
       throw error;
     }
   }
@@ -454,16 +466,20 @@ export class RedisLockMap {
     try {
       value = await runInLockFrame(request, () => fn(request));
     } catch (error) {
-      await this.release(request);
+      this.release(request);
       throw error;
     }
-    await this.release(request);
+    this.release(request);
     if (request.leaseLostError !== undefined) throw request.leaseLostError;
     return value;
   }
 
-  /** Lets go of everything the request holds, newest first, and hands each resource to its next waiter. */
-  private async release(request: RedisLockRequest): Promise<void> {
+  /**
+   * Lets go of everything the request holds, newest first, and hands each resource to its next waiter. The leave
+   * scripts are sent, not awaited: Redis runs this connection's commands in order, so this replica's next call already
+   * finds them released, and a call's latency is one round trip (`idle()` and `close()` wait for them to be answered).
+   */
+  private release(request: RedisLockRequest): void {
     const held = [...request.holds].reverse();
     request.holds.clear();
     for (const [id, hold] of held) {
@@ -475,7 +491,7 @@ export class RedisLockMap {
       this.emitOn(request, 'released', id, { heldMs: nowMs() - hold.sinceMs });
     }
     // Unreachable Redis: the leases run out on their own and free the resources then.
-    await Promise.all(held.map(([id]) => this.leave(id, request.id).catch(() => undefined)));
+    for (const [id] of held) void this.leave(id, request.id).catch(() => undefined);
   }
 
   /** Runs the leave script and serves this replica's waiters it granted without waiting for their pub/sub message. */
@@ -551,7 +567,7 @@ export class RedisLockMap {
   private async track<T>(pending: Promise<T>): Promise<T> {
     this.inFlight++;
     try {
-      return await pending;
+      return await this.unanswered.within(pending);
     } finally {
       // After the reply's own continuations (a queued waiter registering), not before them.
       if (--this.inFlight === 0 && this.idleWaiters.length !== 0) setImmediate(() => this.wakeIdleWaiters());

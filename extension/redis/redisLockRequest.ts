@@ -39,7 +39,8 @@ export class RedisLockRequest extends LockCall implements RedisLockGrant {
   onAbort: (() => void) | undefined = undefined;
   /** Set when a lease of this call was lost: the call rejects with it once its work ends. */
   leaseLostError: Error | undefined = undefined;
-  private readonly leaseController = new AbortController();
+  /** Made when the work first reads its signal (an AbortController costs microseconds, most work never asks). */
+  private leaseController: AbortController | undefined = undefined;
 
   constructor(
     /** Unique across replicas: the map's replica id and a sequence number. */
@@ -54,6 +55,10 @@ export class RedisLockRequest extends LockCall implements RedisLockGrant {
   }
 
   get signal(): AbortSignal {
+    if (this.leaseController === undefined) {
+      this.leaseController = new AbortController();
+      if (this.leaseLostError !== undefined) this.leaseController.abort(this.leaseLostError);
+    }
     return this.leaseController.signal;
   }
 
@@ -68,7 +73,7 @@ export class RedisLockRequest extends LockCall implements RedisLockGrant {
   /** Marks the call's leases lost and aborts its signal. */
   loseLease(error: Error): void {
     this.leaseLostError ??= error;
-    this.leaseController.abort(error);
+    this.leaseController?.abort(error);
   }
 }
 

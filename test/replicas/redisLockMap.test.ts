@@ -164,6 +164,7 @@ describe('Redis lock map across replicas', () => {
     await assert.rejects(map.withLock('a', () => {}, { timeoutMs: -1 }), /timeoutMs must be a number of milliseconds from 0/);
     await assert.rejects(map.withLock('a', 'work' as unknown as () => void), /The locked work must be a function/);
     await assert.rejects(RedisLockMap.connect({ url: redis.url, leaseMs: 5 }), /leaseMs must be a finite number of milliseconds of at least 30, got 5/);
+    await assert.rejects(RedisLockMap.connect({ url: redis.url, commandTimeoutMs: 0 }), /commandTimeoutMs must be a finite number of milliseconds above 0, got 0/);
     await assert.rejects(RedisLockMap.connect({ url: 'redis://127.0.0.1:1' }), /Could not connect to Redis at redis:\/\/127\.0\.0\.1:1: .*Start redis-server/);
     assert.equal(map.size, 0);
   });
@@ -181,5 +182,26 @@ describe('Redis lock map across replicas', () => {
       return true;
     });
     assert.equal(ran, false);
+  });
+
+  it('fails with E_LOCK_BACKEND once a paused Redis (SIGSTOP) leaves a command unanswered for commandTimeoutMs', async () => {
+    const paused = await startRedisServer();
+    const map = await RedisLockMap.connect({ url: paused.url, replica: 'stalled', commandTimeoutMs: 300 });
+    try {
+      process.kill(paused.pid!, 'SIGSTOP');
+      let ran = false;
+      const startedMs = performance.now();
+      await assert.rejects(map.withLock('account:erin', () => { ran = true; }), (error: unknown) => {
+        assert.ok(error instanceof LockBackendError, String(error));
+        assert.match(error.message, /'account:erin'.*Redis did not answer within 300 ms/s);
+        return true;
+      });
+      assert.ok(performance.now() - startedMs < 5000, 'the map’s own deadline, not a socket timeout, ended the call');
+      assert.equal(ran, false);
+    } finally {
+      process.kill(paused.pid!, 'SIGCONT');
+      await map.close();
+      await paused.stop();
+    }
   });
 });
