@@ -1,7 +1,7 @@
 // One replica of the contended-lock bench: like a server handling requests, each of its `callers` concurrent callers
 // (parallel tool calls) takes one hot key, works `holdMs` under it, works `thinkMs` outside it, again and again, with
 // one lock library; it prints when each grant was asked for, given and done with, as one JSON line, with the PING round
-// trips it timed at the start of its think times on a connection of its own (the unit, under the same load). Started three
+// trips it timed before each ask on a connection of its own (the unit, under the same load). Started three
 // at a time by replicas.bench.ts. With `burst` for the duration, each caller takes the key once, all at the start: a
 // client's burst of parallel tool calls on one account.
 import { createRequire } from 'node:module';
@@ -70,22 +70,27 @@ void (async () => {
   const endMs = burst ? 0 : epochMs() + Number(durationText);
   const grants: [askedMs: number, grantedMs: number, doneMs: number][] = [];
   let failures = 0;
-  const caller = async (): Promise<void> => {
+  // Only the first caller pings, so round trips never queue behind each other on the one connection.
+  const caller = async (index: number): Promise<void> => {
     do {
-      const askedMs = epochMs();
       try {
+        if (!burst && index === 0) {
+          // Before asking, a think time after this caller's last release: a round trip under the run's load, not one
+          // queued behind the hand-over this caller just started.
+          const pingedMs = epochMs();
+          await pinger.ping();
+          pingsMs.push(epochMs() - pingedMs);
+        }
+        const askedMs = epochMs();
         grants.push([askedMs, ...(await lockOnce())]);
         if (burst) return;
-        const pingedMs = epochMs();
-        await pinger.ping();
-        pingsMs.push(epochMs() - pingedMs);
         await work(thinkMs);
       } catch {
         failures++;
       }
     } while (epochMs() < endMs);
   };
-  await Promise.all(Array.from({ length: Number(callersText) }, caller));
+  await Promise.all(Array.from({ length: Number(callersText) }, (_, index) => caller(index)));
   await lockOnce.close();
   pinger.destroy();
   process.stdout.write(`${JSON.stringify({ grants, failures, pingsMs })}\n`);
