@@ -80,6 +80,6 @@ export class WaitDeadlines {
     }
     if (queue.head === undefined) return;
     // Timers run on the event loop's whole-millisecond clock and may fire a fraction early: re-arm for what is left.
-    queue.timer = this.arm(queue, Math.max(1, Math.ceil(queue.head.deadlineMs - atMs)));
+    queue.timer ??= this.arm(queue, Math.max(1, Math.ceil(queue.head.deadlineMs - atMs)));
   }
 }
