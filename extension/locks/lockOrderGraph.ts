@@ -28,12 +28,17 @@ export class LockOrderGraph<Site> {
     return this.young.size + this.old.size;
   }
 
+  /** Whether `first` then `second` is the pair recorded last and still young: recording it again would change nothing. */
+  isLastSeen(first: string, second: string): boolean {
+    return first === this.youngFirst && second === this.youngSecond;
+  }
+
   /**
    * Records that `first` was held while `second` was requested. Returns the site that took them in the opposite
    * order when this order is new and the opposite one is known; `makeSite` runs only for a new pair.
    */
   record(first: string, second: string, makeSite: () => Site): Site | undefined {
-    if (this.generationSize === 0 || (first === this.youngFirst && second === this.youngSecond)) return undefined;
+    if (this.generationSize === 0 || this.isLastSeen(first, second)) return undefined;
     const key = pairKey(first, second);
     let opposite: Site | undefined;
     if (!this.young.has(key) && this.refresh(key) === undefined) {

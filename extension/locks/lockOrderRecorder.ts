@@ -30,17 +30,19 @@ export class LockOrderRecorder {
     // One resource under no other lock (a tool call's usual withLock inside its context) forms no pair.
     if (held.length === 0 && request.resources.length === 1) return;
     let callSite: CapturedCallSite | null | undefined;
-    const atMs = nowMs();
+    let atMs: number | undefined;
     for (const second of request.resources) {
       for (const first of held) {
-        if (first === second) continue;
+        // The usual withLocks in a loop repeats the last pair: known, nothing to build.
+        if (first === second || this.orderGraph.isLastSeen(first, second)) continue;
+        const seenMs = (atMs ??= nowMs());
         let later: RecordedOrder | undefined;
         const earlier = this.orderGraph.record(first, second, () => {
-          if (callSite === undefined) callSite = this.callSiteBudget.take(atMs) ? captureCallSite(api) : null;
-          later = { first, second, chainId: request.chain.id, owner: request.owner, atMs, callSite };
+          if (callSite === undefined) callSite = this.callSiteBudget.take(seenMs) ? captureCallSite(api) : null;
+          later = { first, second, chainId: request.chain.id, owner: request.owner, atMs: seenMs, callSite };
           return later;
         });
-        if (earlier !== undefined && later !== undefined) this.events.inversion(request, atMs, orderSite(earlier), orderSite(later));
+        if (earlier !== undefined && later !== undefined) this.events.inversion(request, seenMs, orderSite(earlier), orderSite(later));
       }
       held.push(second);
     }
