@@ -158,7 +158,7 @@ export interface EventsDroppedEvent {
 /** An event as the model keeps it: tagged with the source that reported it. */
 export type SourcedEvent = (InspectorEvent | SourceGoneEvent | EventsDroppedEvent) & { readonly sourceId: string };
 
-/** What the model hands its listeners, coalesced (at most 25 a second): the new state and the events since the last change. */
+/** What the model hands its listeners, coalesced (at most one per DEFAULT_NOTIFY_INTERVAL_MS, 30 ms): the new state and the events since the last change. */
 export interface ModelChange {
   readonly snapshot: InspectorSnapshot;
   readonly events: readonly SourcedEvent[];
