@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { createClient, type RedisClientType } from 'redis';
+import type { RedisClientType } from 'redis';
 import {
   checkDuration,
   checkLockCall,
@@ -33,6 +33,7 @@ import {
   type WaitForEdge,
 } from 'mcp-lock-inspector/locks';
 import { CommandDeadlines } from './commandDeadlines';
+import { connectFailFast } from './failFastClients';
 import { LeaseKeeper, type Lease } from './leaseKeeper';
 import { ACQUIRE_SCRIPT, FENCED_WRITE_SCRIPT, LEAVE_SCRIPT, RENEW_SCRIPT } from './lockScripts';
 import { LuaScript } from './luaScript';
@@ -155,25 +156,13 @@ export class RedisLockMap {
       throw new RangeError(`commandTimeoutMs must be a finite number of milliseconds above 0, got ${describeValue(commandTimeoutMs)}.`);
     }
     if (typeof replica !== 'string' || replica.length === 0) throw new TypeError(`replica must be a non-empty string, got ${describeValue(replica)}.`);
-    // Commands fail at once while Redis is unreachable (E_LOCK_BACKEND) instead of queueing behind a reconnect;
-    // reconnecting goes on for ever once connected, but a first connection gives up after three tries.
-    let connected = false;
-    const reconnectStrategy = (retries: number, cause: Error) => (!connected && retries >= 2 ? cause : Math.min(50 * 2 ** retries, 1000));
-    // No per-command timeout of node-redis's (an AbortSignal and a timer per command): `unanswered` keeps one for all.
-    const commands = createClient({ url, disableOfflineQueue: true, socket: { reconnectStrategy }, commandOptions: { timeout: 0 } });
-    const subscriber = commands.duplicate();
-    const map = new RedisLockMap(commands, subscriber, replica, timeoutMs, leaseMs, keyPrefix, longHoldMs, maxOrderPairs, commandTimeoutMs);
-    commands.on('error', (error: Error) => (map.lastBackendError = error.message));
-    subscriber.on('error', (error: Error) => (map.lastBackendError = error.message));
-    try {
-      await commands.connect();
-      await subscriber.connect();
-      connected = true;
-    } catch (error) {
-      commands.destroy();
-      subscriber.destroy();
-      throw new Error(`Could not connect to Redis at ${url}: ${(error as Error).message}. Start redis-server, or pass the url of a running one.`);
-    }
+    // Commands fail at once while Redis is unreachable (E_LOCK_BACKEND); `unanswered` times out those Redis leaves hanging.
+    let map: RedisLockMap | undefined;
+    const onError = (error: Error): void => {
+      if (map !== undefined) map.lastBackendError = error.message;
+    };
+    const [commands, subscriber] = await connectFailFast(url, 2, { backoff: { baseMs: 50, maxMs: 1000 }, nodeRedisTimeouts: false, onError });
+    map = new RedisLockMap(commands, subscriber, replica, timeoutMs, leaseMs, keyPrefix, longHoldMs, maxOrderPairs, commandTimeoutMs);
     await map.listen();
     // After Redis restarts the keyspace-event setting is gone: set it again whenever the subscriber is back.
     subscriber.on('ready', () => void map.enableExpiryEvents().catch(() => {}));

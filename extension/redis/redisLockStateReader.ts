@@ -1,6 +1,6 @@
-import { createClient } from 'redis';
 import type { LockSnapshot } from 'mcp-lock-inspector/locks';
 import { DEFAULT_KEY_PREFIX } from './redisLockMap';
+import { connectFailFast } from './failFastClients';
 import { readRedisLockState } from './readRedisLockState';
 
 /** A Redis connection that reads every replica's lock state (the inspector's `redis` source). */
@@ -15,16 +15,7 @@ export interface RedisLockStateConnection {
  * once while Redis is unreachable (no offline queue); the connection keeps trying to come back in the background.
  */
 export async function connectRedisLockState(url: string, keyPrefix = DEFAULT_KEY_PREFIX): Promise<RedisLockStateConnection> {
-  let connected = false;
-  const client = createClient({ url, disableOfflineQueue: true, socket: { reconnectStrategy: (retries: number, cause: Error) => (!connected && retries >= 2 ? cause : Math.min(100 * 2 ** retries, 2000)) } });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    connected = true;
-  } catch (error) {
-    client.destroy();
-    throw new Error(`Could not connect to Redis at ${url}: ${(error as Error).message}. Start redis-server, or give the URL of a running one (redis://host:port).`);
-  }
+  const [client] = await connectFailFast(url, 1, { backoff: { baseMs: 100, maxMs: 2000 }, nodeRedisTimeouts: true, onError: () => undefined });
   return {
     read: () => readRedisLockState(client, keyPrefix),
     close: async () => {
