@@ -63,11 +63,21 @@ const breakOnInstalled = new WeakSet<InstrumentedLockMap>();
 
 let connectionsOpened = 0;
 
-/** A tool call in flight on one server: the lock error that failed it, and (SDK 2.x) how to log to its client. */
-interface ActiveCall {
+/** A tool call in flight on one server, in its server's calls by owner: the lock error that failed it, and (SDK 2.x) how to log to its client. */
+class ActiveCall {
   failureCode?: string;
-  end(): void;
-  readonly log: ((level: McpLoggingLevel, data: unknown, logger?: string) => Promise<void>) | undefined;
+
+  constructor(
+    private readonly calls: Map<LockOwner, ActiveCall>,
+    private readonly owner: LockOwner,
+    readonly log: ((level: McpLoggingLevel, data: unknown, logger?: string) => Promise<void>) | undefined,
+  ) {
+    calls.set(owner, this);
+  }
+
+  end(): void {
+    this.calls.delete(this.owner);
+  }
 }
 
 /**
@@ -132,11 +142,7 @@ export function instrumentMcpServer(server: InstrumentableMcpServer, locks: Inst
       reporter,
       sessionLabel: options.sessionLabel,
       connectionId: () => connectionId,
-      track: (owner, context) => {
-        const call: ActiveCall = { log: context.mcpReq?.log, end: () => activeCalls.delete(owner) };
-        activeCalls.set(owner, call);
-        return call;
-      },
+      track: (owner, context) => new ActiveCall(activeCalls, owner, context.mcpReq?.log),
     },
     wrappers,
   );
