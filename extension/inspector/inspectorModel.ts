@@ -138,12 +138,10 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
   /** The other resources, least recently active first: the ones to forget first, found without passing busy ones. */
   private readonly idleResourceKeys = new Set<string>();
   private readonly tools = new Map<string, ToolState>();
-  /** `callKeyOf` of calls that started and have not ended, to their tool. */
-  private readonly activeCalls = new Map<string, string>();
+  /** `callKeyOf` of calls that started and have not ended, to the names of their tool and caller (either may be unknown). */
+  private readonly activeCalls = new Map<string, { readonly tool: string | undefined; readonly caller: string | undefined }>();
   /** Who makes the calls (describeCaller), first seen first; bounded like the tools. */
   private readonly callers = new Map<string, CallerState>();
-  /** `callKeyOf` of calls that started and have not ended, to their caller. */
-  private readonly activeCallerCalls = new Map<string, string>();
   private readonly toolColorSlots = new ToolColorSlots();
   private readonly historyBuffer: BoundedHistory<SourcedEvent>;
   private unauthenticatedRejects = 0;
@@ -310,18 +308,7 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
     // Resources kept only because they were busy may now be over the cap.
     this.evictResources();
     const prefix = `${sourceId}\u0000`;
-    for (const [callKey, toolName] of this.activeCalls) {
-      if (!callKey.startsWith(prefix)) continue;
-      this.activeCalls.delete(callKey);
-      const tool = this.tools.get(toolName);
-      if (tool) tool.active = Math.max(0, tool.active - 1);
-    }
-    for (const [callKey, callerName] of this.activeCallerCalls) {
-      if (!callKey.startsWith(prefix)) continue;
-      this.activeCallerCalls.delete(callKey);
-      const caller = this.callers.get(callerName);
-      if (caller) caller.active = Math.max(0, caller.active - 1);
-    }
+    for (const callKey of this.activeCalls.keys()) if (callKey.startsWith(prefix)) this.endActiveCall(callKey);
     this.forgetOldDisconnectedSources();
     this.changed();
   }
@@ -434,35 +421,33 @@ export class InspectorModel implements InspectorModelReader, InspectorSink {
   private callStarted(sourceId: string, owner: LockOwner): void {
     const callKey = callKeyOf(sourceId, owner);
     const caller = this.callerFor(owner);
+    const tool = this.toolFor(owner);
     if (caller) {
       caller.calls += 1;
-      if (!this.activeCallerCalls.has(callKey)) {
-        this.activeCallerCalls.set(callKey, caller.caller);
-        caller.active += 1;
-      }
       if (owner.traceId !== undefined && caller.traceIds[0] !== owner.traceId) caller.traceIds = [owner.traceId, ...caller.traceIds.filter((id) => id !== owner.traceId)].slice(0, TRACE_IDS_PER_CALLER);
     }
-    const tool = this.toolFor(owner);
-    if (!tool) return;
-    tool.calls += 1;
-    if (!this.activeCalls.has(callKey)) {
-      this.activeCalls.set(callKey, tool.tool);
-      tool.active += 1;
-    }
+    if (tool) tool.calls += 1;
+    if ((caller === undefined && tool === undefined) || this.activeCalls.has(callKey)) return;
+    this.activeCalls.set(callKey, { tool: tool?.tool, caller: caller?.caller });
+    if (caller) caller.active += 1;
+    if (tool) tool.active += 1;
   }
 
   private callEnded(sourceId: string, owner: LockOwner, outcome: 'ok' | 'error' | 'cancelled'): void {
-    const callKey = callKeyOf(sourceId, owner);
-    const callerName = this.activeCallerCalls.get(callKey);
-    if (callerName !== undefined) {
-      this.activeCallerCalls.delete(callKey);
-      const caller = this.callers.get(callerName);
-      if (caller) caller.active = Math.max(0, caller.active - 1);
-    }
     const tool = this.toolFor(owner);
-    if (!tool) return;
-    if (outcome === 'error') tool.errors += 1;
-    if (this.activeCalls.delete(callKey)) tool.active = Math.max(0, tool.active - 1);
+    if (tool && outcome === 'error') tool.errors += 1;
+    this.endActiveCall(callKeyOf(sourceId, owner));
+  }
+
+  /** A call is no longer active: its tool and caller count one active call less. */
+  private endActiveCall(callKey: string): void {
+    const active = this.activeCalls.get(callKey);
+    if (active === undefined) return;
+    this.activeCalls.delete(callKey);
+    const tool = active.tool === undefined ? undefined : this.tools.get(active.tool);
+    if (tool) tool.active = Math.max(0, tool.active - 1);
+    const caller = active.caller === undefined ? undefined : this.callers.get(active.caller);
+    if (caller) caller.active = Math.max(0, caller.active - 1);
   }
 
   // ---- state helpers

@@ -328,26 +328,24 @@ export class TimelineRenderer {
     context.stroke();
   }
 
+  /** A task's hold: a dotted edge along the top of its bar. */
   private drawTaskEdge(x: number, width: number, top: number): void {
-    const context = this.#context;
-    context.strokeStyle = this.#theme.foreground;
-    context.lineWidth = 2;
-    context.setLineDash([2, 2]);
-    context.beginPath();
-    context.moveTo(x, top - 1);
-    context.lineTo(x + width, top - 1);
-    context.stroke();
-    context.setLineDash([]);
+    this.dottedLine(this.#theme.foreground, x, top - 1, x + width, top - 1);
   }
 
+  /** A hold its source never released (the source went away): a dotted red end. */
   private drawSourceGoneEnd(x: number, top: number, height: number): void {
+    this.dottedLine(this.#theme.failure, x - 1, top - 2, x - 1, top + height + 2);
+  }
+
+  private dottedLine(color: string, x0: number, y0: number, x1: number, y1: number): void {
     const context = this.#context;
-    context.strokeStyle = this.#theme.failure;
+    context.strokeStyle = color;
     context.lineWidth = 2;
     context.setLineDash([2, 2]);
     context.beginPath();
-    context.moveTo(x - 1, top - 2);
-    context.lineTo(x - 1, top + height + 2);
+    context.moveTo(x0, y0);
+    context.lineTo(x1, y1);
     context.stroke();
     context.setLineDash([]);
   }
