@@ -3,7 +3,9 @@
 // one lock library; it prints when each grant was asked for, given and done with, as one JSON line, with the PING round
 // trips it timed before each ask on a connection of its own (the unit, under the same load). Started three
 // at a time by replicas.bench.ts. With `burst` for the duration, each caller takes the key once, all at the start: a
-// client's burst of parallel tool calls on one account.
+// client's burst of parallel tool calls on one account. Library `token` is the push floor, not a contestant: a token in a
+// Redis list taken with BLPOP and put back with LPUSH (Redis wakes blocked clients first come, first served), the least
+// any push-woken lock pays for a hand-over, with no lease, fencing, owner or deadlock detection.
 import { createRequire } from 'node:module';
 import Redis from 'ioredis';
 import { createClient } from 'redis';
@@ -37,6 +39,26 @@ async function lockOnceWith(): Promise<(() => Promise<Grant>) & { close(): Promi
   if (library === 'ours') {
     const locks = await RedisLockMap.connect({ url, replica: `bench-${process.pid}`, timeoutMs: 60_000 });
     return Object.assign(() => locks.withLock(hotKey, underLock), { close: () => locks.close() });
+  }
+  if (library === 'token') {
+    // A blocked BLPOP holds its connection: one per caller, taken from this pool for each call.
+    const connections = await Promise.all(Array.from({ length: Number(callersText) }, async () => {
+      const connection = createClient({ url, commandOptions: { timeout: 0 } });
+      await connection.connect();
+      return connection;
+    }));
+    const idle = [...connections];
+    return Object.assign(async () => {
+      const connection = idle.pop()!;
+      try {
+        await connection.blPop(hotKey, 0);
+        const grant = await underLock();
+        await connection.lPush(hotKey, 'token');
+        return grant;
+      } finally {
+        idle.push(connection);
+      }
+    }, { close: async () => connections.forEach((connection) => connection.destroy()) });
   }
   const client = new Redis(url);
   if (library === 'redlock') {

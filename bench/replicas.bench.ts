@@ -12,6 +12,10 @@ import { startRedisServer } from '../tools/redisServer.mjs';
 import { bestOfRounds, printTable, type BenchRow } from './measure';
 
 const LIBRARIES = ['ours', 'redlock', 'redis-semaphore'] as const;
+/** The push floor (replicaLockWorker.ts): a BLPOP/LPUSH token, the least any push-woken lock pays for a hand-over here. */
+const PUSH_FLOOR = 'token';
+const PUSH_FLOOR_LABEL = 'push floor: BLPOP/LPUSH token';
+const PUSH_FLOOR_NOTE = 'no lease, fencing, owner or deadlock detection';
 const CONTENDED_MS = 3000;
 const PROCESSES = 3;
 /** Concurrent callers in each process: one request at a time, then a burst of parallel tool calls. */
@@ -159,9 +163,14 @@ async function main(): Promise<void> {
 
     // One caller per process (a replica serving one request at a time), then parallel tool calls: several callers per
     // replica at once, where a polling lock's waiters sleep through their retry delay while the key is free.
+    // The push floor's key starts with its one token in the list.
+    const hotKey = async (library: string, key: string): Promise<string> => {
+      if (library === PUSH_FLOOR) await client.lPush(key, 'token');
+      return key;
+    };
     for (const callers of CALLERS_PER_PROCESS) {
       const runs: Record<string, ContendedRun> = {};
-      for (const library of LIBRARIES) runs[library] = await contended(library, redis.url, `hot:${library}:${callers}`, callers);
+      for (const library of [...LIBRARIES, PUSH_FLOOR]) runs[library] = await contended(library, redis.url, await hotKey(library, `hot:${library}:${callers}`), callers);
       const workload = `one hot key, ${PROCESSES} processes x ${callers} caller${callers === 1 ? '' : 's'}, ${CONTENDED_MS / 1000} s, ${HOLD_MS} ms under the lock, ${THINK_MS} ms and a PING outside`;
       // The target is in quiet round trips; beside it, in those the workers timed during the run: on 2 cores, three
       // busy processes and Redis slow every wake-up, and a hand-over waits for two of them.
@@ -176,6 +185,8 @@ async function main(): Promise<void> {
           ...(library === 'ours' ? { target: '<= 2' as const } : {}),
           note: underLoad(library),
         })),
+        { label: PUSH_FLOOR_LABEL, value: runs[PUSH_FLOOR]!.handOverMs, unit: 'ms', versus: 'PING round trip', note: `${underLoad(PUSH_FLOOR)}; ${PUSH_FLOOR_NOTE}` },
+        { label: 'ours vs the push floor', value: runs.ours!.handOverMs, unit: 'ms', versus: PUSH_FLOOR_LABEL },
       ]);
       printTable(`${workload}: throughput (grants per second, all processes)`, [
         { label: 'ours', value: runs.ours!.grantsPerSecond, unit: '/s', note: `${runs.ours!.failures} failed` },
@@ -183,6 +194,7 @@ async function main(): Promise<void> {
         { label: 'redis-semaphore', value: runs['redis-semaphore']!.grantsPerSecond, unit: '/s', note: `${runs['redis-semaphore']!.failures} failed` },
         { label: 'ours vs redlock', value: runs.ours!.grantsPerSecond, unit: '/s', versus: 'redlock', target: '>= 5' },
         { label: 'ours vs redis-semaphore', value: runs.ours!.grantsPerSecond, unit: '/s', versus: 'redis-semaphore', target: '>= 2' },
+        { label: PUSH_FLOOR_LABEL, value: runs[PUSH_FLOOR]!.grantsPerSecond, unit: '/s', versus: 'redlock', note: `the most a push-woken lock gets over redlock here; ${PUSH_FLOOR_NOTE}` },
       ]);
       printTable(`${workload}: fairness, p99 wait per grant`, LIBRARIES.map((library): BenchRow => ({ label: library, value: runs[library]!.p99WaitMs, unit: 'ms', ...(library === 'ours' ? {} : { versus: 'ours' }) })));
     }
@@ -190,12 +202,13 @@ async function main(): Promise<void> {
     // A burst of parallel tool calls on one account, each taking the lock once: where polling waiters sleep through
     // their retry delay while the key is free, and a lock whose owner loops back cannot keep it.
     const bursts: Record<string, BurstRun> = {};
-    for (const library of LIBRARIES) bursts[library] = await burst(library, redis.url, `burst:${library}`);
+    for (const library of [...LIBRARIES, PUSH_FLOOR]) bursts[library] = await burst(library, redis.url, await hotKey(library, `burst:${library}`));
     const burstWorkload = `burst: ${PROCESSES} processes x ${BURST_CALLERS} parallel calls on one hot key, each once, ${HOLD_MS} ms under the lock`;
     printTable(`${burstWorkload}: throughput (grants per second until the last call is done)`, [
       ...LIBRARIES.map((library): BenchRow => ({ label: library, value: bursts[library]!.grantsPerSecond, unit: '/s', note: `all done in ${bursts[library]!.makespanMs.toFixed(0)} ms, p99 wait ${bursts[library]!.p99WaitMs.toFixed(0)} ms, ${bursts[library]!.failures} failed` })),
       { label: 'ours vs redlock', value: bursts.ours!.grantsPerSecond, unit: '/s', versus: 'redlock', target: '>= 5' },
       { label: 'ours vs redis-semaphore', value: bursts.ours!.grantsPerSecond, unit: '/s', versus: 'redis-semaphore', target: '>= 2' },
+      { label: PUSH_FLOOR_LABEL, value: bursts[PUSH_FLOOR]!.grantsPerSecond, unit: '/s', versus: 'redlock', note: `all done in ${bursts[PUSH_FLOOR]!.makespanMs.toFixed(0)} ms; ${PUSH_FLOOR_NOTE}` },
     ]);
 
     // The inspector's view: 10,000 resources held at once, read straight from Redis.

@@ -60,6 +60,37 @@ describe('Redis lock map across replicas', () => {
     assert.ok(token > holder.token, 'the new grant has a larger fencing token');
   });
 
+  it('skips a waiter whose lease lapsed unnoticed at the head of the queue: the release serves the live waiter behind it at once', async () => {
+    const holder = await connect('holder');
+    let release!: () => void;
+    const holding = holder.withLock('account:dave', () => new Promise<void>((resolve) => (release = resolve)));
+    await holder.idle();
+    // A waiter in its own process with a long lease, killed while queued.
+    const dead = spawn(process.execPath, ['--import', 'tsx', holderScript, redis.url, prefix, 'account:dave', '60000'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    children.push(dead);
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    try {
+      const queue = `${prefix}q:account:dave`;
+      while ((await client.lLen(queue)) === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      dead.kill('SIGKILL');
+      // Its lease gone without an expiry event (DEL sends none): only the release's own check can notice.
+      const deadRequest = (await client.lIndex(queue, 0))!;
+      assert.equal(await client.del(`${prefix}l:${deadRequest}:account:dave`), 1);
+      const live = await connect('live', { timeoutMs: 10_000 });
+      const served = live.withLock('account:dave', () => performance.now());
+      await live.idle();
+      const releasedMs = performance.now();
+      release();
+      await holding;
+      // Granted to the dead waiter instead, it would wait out that waiter's 60 s lease.
+      assert.ok((await served) - releasedMs < 1000, `served ${Math.round((await served) - releasedMs)} ms after the release`);
+      assert.deepEqual(await client.lRange(queue, 0, -1), [], 'the dead waiter left the queue');
+    } finally {
+      client.destroy();
+    }
+  });
+
   it('refuses the write of a holder paused past its lease (SIGSTOP), after another replica took the lock and wrote', async () => {
     const holder = await startHolder('account:bob', 500);
     holder.child.kill('SIGSTOP');
