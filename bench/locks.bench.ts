@@ -82,6 +82,13 @@ async function uncontended(): Promise<void> {
     { label: 'withLock, one subscriber (again)', value: nsOf('withLock, one subscriber'), unit: 'ns/op', versus: 'async-lock', target: '<= 1' },
     { label: 'withLock, no subscriber (again)', value: nsOf('withLock, no subscriber'), unit: 'ns/op', versus: 'floor: ten-line promise mutex', target: '<= 1.1' },
     { label: 'withLock, no subscriber (once more)', value: nsOf('withLock, no subscriber'), unit: 'ns/op', versus: 'floor + AsyncLocalStorage.run per call' },
+    {
+      label: 'floor + AsyncLocalStorage.run per call (again)',
+      value: nsOf('floor + AsyncLocalStorage.run per call'),
+      unit: 'ns/op',
+      versus: 'runExclusive',
+      note: 'the least a lock that carries a per-call context pays: above 0.5x, no such lock meets the one-subscriber target',
+    },
     { label: 'runExclusive, no ALS in process', value: pristine.get('runExclusive') ?? NaN, unit: 'ns/op', versus: 'runExclusive' },
     { label: 'seed withLock', value: seedNs, unit: 'ns/op', versus: 'runExclusive' },
   ];
