@@ -19,7 +19,9 @@ import { printTable, timeOnce, timeOps, type BenchRow } from './measure';
 const IN_MEMORY_CALLS = 20_000;
 const STDIO_CALLS = 4000;
 const LOCK_WORK_CALLS = 200_000;
-const ROUNDS = 5;
+/** Interleaved rounds of the round-trip contestants: enough for a median of paired ratios. */
+const ROUNDS = 9;
+const DELIVERY_ROUNDS = 5;
 const DELIVERY_EVENTS = 2_000_000;
 const EVENTS_PER_TURN = 4096;
 const PROFILED_CALLS = 5000;
@@ -102,22 +104,35 @@ async function stdioClient(mode: BenchServerMode, env: Record<string, string> = 
   return { call: () => client.callTool({ name: 'touch', arguments: { id: 'k' } }), close: () => client.close() };
 }
 
-/** Fastest of interleaved rounds, so drift hits every contestant alike. */
-async function bestOfRounds(contestants: ReadonlyArray<readonly [string, CallTouch]>, calls: number): Promise<Map<string, number>> {
-  const best = new Map<string, number>();
+/** Each contestant's nanoseconds per call in each of ROUNDS interleaved rounds, in an order that rotates every round. */
+async function timedRounds(contestants: ReadonlyArray<readonly [string, CallTouch]>, calls: number): Promise<Map<string, number[]>> {
+  const perRound = new Map<string, number[]>(contestants.map(([label]) => [label, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [label, call] of contestants) {
-      const { nsPerOp } = await timeOps(call, calls);
-      best.set(label, Math.min(best.get(label) ?? Infinity, nsPerOp));
+    for (let turn = 0; turn < contestants.length; turn++) {
+      const [label, call] = contestants[(round + turn) % contestants.length]!;
+      perRound.get(label)!.push((await timeOps(call, calls)).nsPerOp);
     }
   }
-  return best;
+  return perRound;
+}
+
+/** The fastest round: the least a contestant costs once drift and other load are out of the way. */
+const fastest = (rounds: readonly number[]): number => Math.min(...rounds);
+
+/**
+ * Each round's ratio of `rounds` to `baseline` measured in the same round, as its median and middle half: drift that
+ * slows every contestant of a round cancels out, unlike in a ratio of two fastest rounds.
+ */
+function pairedRatio(rounds: readonly number[], baseline: readonly number[]): string {
+  const ratios = rounds.map((ns, round) => ns / baseline[round]!).sort((a, b) => a - b);
+  const at = (fraction: number) => ratios[Math.min(ratios.length - 1, Math.floor(fraction * ratios.length))]!.toFixed(2);
+  return `paired rounds: median ${at(0.5)}x, middle half ${at(0.25)}-${at(0.75)}x`;
 }
 
 async function roundTrips(hub: BenchHub, deliveredPerSecond: number): Promise<void> {
   // Before anything in this process uses AsyncLocalStorage (its promise hook slows every promise on Node 20).
   const pristine = await inMemoryClient('bare');
-  const pristineNs = (await bestOfRounds([['bare', pristine.call]], IN_MEMORY_CALLS)).get('bare')!;
+  const pristineNs = fastest((await timedRounds([['bare', pristine.call]], IN_MEMORY_CALLS)).get('bare')!);
   await pristine.close();
 
   const bare = await inMemoryClient('bare');
@@ -127,7 +142,7 @@ async function roundTrips(hub: BenchHub, deliveredPerSecond: number): Promise<vo
   const reported = await inMemoryClient('locked');
   delete process.env[CHANNEL_ENV.address];
   delete process.env[CHANNEL_ENV.token];
-  const memory = await bestOfRounds(
+  const memory = await timedRounds(
     [
       ['bare', bare.call],
       ['locked', locked.call],
@@ -141,7 +156,7 @@ async function roundTrips(hub: BenchHub, deliveredPerSecond: number): Promise<vo
   const stdioBare = await stdioClient('bare');
   const stdioLocked = await stdioClient('locked');
   const stdioReported = await stdioClient('locked', hubEnv);
-  const stdio = await bestOfRounds(
+  const stdio = await timedRounds(
     [
       ['bare', stdioBare.call],
       ['locked', stdioLocked.call],
@@ -152,15 +167,16 @@ async function roundTrips(hub: BenchHub, deliveredPerSecond: number): Promise<vo
   await Promise.all([stdioBare.close(), stdioLocked.close(), stdioReported.close()]);
 
   const lockWork = await lockWorkPerCall();
-  const stdioBareNs = stdio.get('bare')!;
+  const stdioBareNs = fastest(stdio.get('bare')!);
+  const versusBare = (rounds: Map<string, number[]>, label: string) => ({ value: fastest(rounds.get(label)!), note: pairedRatio(rounds.get(label)!, rounds.get('bare')!) });
   const rows: BenchRow[] = [
     { label: 'stdio, bare', value: stdioBareNs, unit: 'ns/call' },
-    { label: 'stdio, lock + events', value: stdio.get('locked')!, unit: 'ns/call', versus: 'stdio, bare' },
-    { label: 'stdio, lock + events + reporter', value: stdio.get('reported')!, unit: 'ns/call', versus: 'stdio, bare' },
+    { label: 'stdio, lock + events', ...versusBare(stdio, 'locked'), unit: 'ns/call', versus: 'stdio, bare' },
+    { label: 'stdio, lock + events + reporter', ...versusBare(stdio, 'reported'), unit: 'ns/call', versus: 'stdio, bare', target: '<= 1.02' },
     { label: 'in memory, bare (no ALS in process)', value: pristineNs, unit: 'ns/call' },
-    { label: 'in memory, bare', value: memory.get('bare')!, unit: 'ns/call', versus: 'in memory, bare (no ALS in process)' },
-    { label: 'in memory, lock + events', value: memory.get('locked')!, unit: 'ns/call', versus: 'in memory, bare' },
-    { label: 'in memory, lock + events + reporter', value: memory.get('reported')!, unit: 'ns/call', versus: 'in memory, bare' },
+    { label: 'in memory, bare', value: fastest(memory.get('bare')!), unit: 'ns/call', versus: 'in memory, bare (no ALS in process)' },
+    { label: 'in memory, lock + events', ...versusBare(memory, 'locked'), unit: 'ns/call', versus: 'in memory, bare' },
+    { label: 'in memory, lock + events + reporter', ...versusBare(memory, 'reported'), unit: 'ns/call', versus: 'in memory, bare', target: '<= 1.05' },
     {
       label: 'lock work + events per call, measured alone',
       value: lockWork,
@@ -178,7 +194,7 @@ async function roundTrips(hub: BenchHub, deliveredPerSecond: number): Promise<vo
     },
   ];
   printTable(
-    `tools/call round trip, sequential, best of ${ROUNDS} interleaved rounds (${IN_MEMORY_CALLS.toLocaleString('en-US')} calls in memory, ${STDIO_CALLS.toLocaleString('en-US')} over stdio); lock share of a stdio round trip, goal <= 2%`,
+    `tools/call round trip, sequential, fastest of ${ROUNDS} interleaved rounds (${IN_MEMORY_CALLS.toLocaleString('en-US')} calls in memory, ${STDIO_CALLS.toLocaleString('en-US')} over stdio); lock share of a stdio round trip, goal <= 2%`,
     rows,
   );
 }
@@ -230,9 +246,9 @@ async function lockWorkPerCall(): Promise<number> {
     ['bare', async () => answer],
     ['locked', () => runWithLockContext({ owner: { tool: 'touch', requestId: ++requestId, sessionId: 'bench' }, signal }, () => locks.withLock('k', () => answer))],
   ];
-  const best = await bestOfRounds(contestants, LOCK_WORK_CALLS);
+  const rounds = await timedRounds(contestants, LOCK_WORK_CALLS);
   void lastType;
-  return best.get('locked')! - best.get('bare')!;
+  return fastest(rounds.get('locked')!) - fastest(rounds.get('bare')!);
 }
 
 /**
@@ -293,18 +309,18 @@ async function deliveryRate(hub: BenchHub): Promise<{ eventsPerSecond: number; n
 
 async function bestDeliveryRate(hub: BenchHub): Promise<{ eventsPerSecond: number; note: string }> {
   let best = await deliveryRate(hub);
-  for (let round = 1; round < ROUNDS; round++) {
+  for (let round = 1; round < DELIVERY_ROUNDS; round++) {
     const next = await deliveryRate(hub);
     if (next.eventsPerSecond > best.eventsPerSecond) best = next;
   }
   return best;
 }
 
-/** Prints both delivery rates (best of ROUNDS runs); returns the one to a counting hub. */
+/** Prints both delivery rates (best of DELIVERY_ROUNDS runs); returns the one to a counting hub. */
 async function delivery(countingHub: BenchHub, parsingHub: BenchHub): Promise<number> {
   const counted = await bestDeliveryRate(countingHub);
   const parsed = await bestDeliveryRate(parsingHub);
-  printTable(`Reporter delivery, best of ${ROUNDS} runs: ${DELIVERY_EVENTS.toLocaleString('en-US')} lock events offered ${EVENTS_PER_TURN} at a time whenever the reporter has sent the last ones, to a hub on another thread over a Unix socket`, [
+  printTable(`Reporter delivery, best of ${DELIVERY_ROUNDS} runs: ${DELIVERY_EVENTS.toLocaleString('en-US')} lock events offered ${EVENTS_PER_TURN} at a time whenever the reporter has sent the last ones, to a hub on another thread over a Unix socket`, [
     { label: 'goal', value: 1_000_000, unit: 'events/s' },
     { label: 'delivered to a hub that counts them', value: counted.eventsPerSecond, unit: 'events/s', versus: 'goal', target: '>= 1', note: counted.note },
     { label: 'delivered to a hub that JSON.parses each line', value: parsed.eventsPerSecond, unit: 'events/s', versus: 'goal', note: parsed.note },
