@@ -51,7 +51,8 @@ async function lockOnceWith(): Promise<(() => Promise<Grant>) & { close(): Promi
     return Object.assign(async () => {
       const connection = idle.pop()!;
       try {
-        await connection.blPop(hotKey, 0);
+        // Waits as long as the other libraries' timeouts (60 s), then fails the call rather than hang the bench.
+        if ((await connection.blPop(hotKey, 60)) === null) throw new Error('no token within 60 s');
         const grant = await underLock();
         await connection.lPush(hotKey, 'token');
         return grant;

@@ -161,13 +161,13 @@ async function main(): Promise<void> {
       { label: 'ours: scripts sent per call', value: scriptsPerCall, unit: 'round trips', note: 'each script is one round trip; its latency above is what Redis spends running it' },
     ]);
 
-    // One caller per process (a replica serving one request at a time), then parallel tool calls: several callers per
-    // replica at once, where a polling lock's waiters sleep through their retry delay while the key is free.
     // The push floor's key starts with its one token in the list.
     const hotKey = async (library: string, key: string): Promise<string> => {
       if (library === PUSH_FLOOR) await client.lPush(key, 'token');
       return key;
     };
+    // One caller per process (a replica serving one request at a time), then parallel tool calls: several callers per
+    // replica at once, where a polling lock's waiters sleep through their retry delay while the key is free.
     for (const callers of CALLERS_PER_PROCESS) {
       const runs: Record<string, ContendedRun> = {};
       for (const library of [...LIBRARIES, PUSH_FLOOR]) runs[library] = await contended(library, redis.url, await hotKey(library, `hot:${library}:${callers}`), callers);
