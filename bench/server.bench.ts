@@ -97,11 +97,22 @@ async function inMemoryClient(mode: BenchServerMode): Promise<{ call: CallTouch;
   return { call: () => client.callTool({ name: 'touch', arguments: { id: 'k' } }), close: () => client.close() };
 }
 
-async function stdioClient(mode: BenchServerMode, env: Record<string, string> = {}): Promise<{ call: CallTouch; close(): Promise<void> }> {
+/** A bench server over stdio; `serverCpuMs` reads the CPU time its process has used so far (Linux /proc, user + system). */
+async function stdioClient(mode: BenchServerMode, env: Record<string, string> = {}): Promise<{ call: CallTouch; serverCpuMs(): number; close(): Promise<void> }> {
   const client = new Client({ name: 'bench', version: '1.0.0' });
   const inherited = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !entry[0].startsWith('MCP_LOCK_INSPECTOR_')));
-  await client.connect(new StdioClientTransport({ command: process.execPath, args: ['--import', 'tsx', join(__dirname, 'benchToolServer.ts'), mode], env: { ...inherited, ...env }, stderr: 'inherit' }));
-  return { call: () => client.callTool({ name: 'touch', arguments: { id: 'k' } }), close: () => client.close() };
+  const transport = new StdioClientTransport({ command: process.execPath, args: ['--import', 'tsx', join(__dirname, 'benchToolServer.ts'), mode], env: { ...inherited, ...env }, stderr: 'inherit' });
+  await client.connect(transport);
+  const statFile = `/proc/${transport.pid}/stat`;
+  return {
+    call: () => client.callTool({ name: 'touch', arguments: { id: 'k' } }),
+    serverCpuMs: () => {
+      // Fields 14 and 15 (utime, stime), in clock ticks of 10 ms, counted after the parenthesised command name.
+      const stat = readFileSync(statFile, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(11, 13).reduce((sum, ticks) => sum + Number(ticks) * 10, 0);
+    },
+    close: () => client.close(),
+  };
 }
 
 /** Each contestant's nanoseconds per call in each of ROUNDS interleaved rounds, in an order that rotates every round. */
@@ -156,6 +167,7 @@ async function roundTrips(hub: BenchHub, deliveredPerSecond: number): Promise<vo
   const stdioBare = await stdioClient('bare');
   const stdioLocked = await stdioClient('locked');
   const stdioReported = await stdioClient('locked', hubEnv);
+  const cpuBefore = [stdioBare, stdioLocked, stdioReported].map((server) => server.serverCpuMs());
   const stdio = await timedRounds(
     [
       ['bare', stdioBare.call],
@@ -164,6 +176,8 @@ async function roundTrips(hub: BenchHub, deliveredPerSecond: number): Promise<vo
     ],
     STDIO_CALLS,
   );
+  // Every round's calls and their warm-up (a tenth), each server's CPU over all of them; its waits for the client cost none.
+  const [bareCpuNs, lockedCpuNs, reportedCpuNs] = [stdioBare, stdioLocked, stdioReported].map((server, index) => ((server.serverCpuMs() - cpuBefore[index]!) * 1e6) / (ROUNDS * STDIO_CALLS * 1.1));
   await Promise.all([stdioBare.close(), stdioLocked.close(), stdioReported.close()]);
 
   const lockWork = await lockWorkPerCall();
@@ -173,6 +187,9 @@ async function roundTrips(hub: BenchHub, deliveredPerSecond: number): Promise<vo
     { label: 'stdio, bare', value: stdioBareNs, unit: 'ns/call' },
     { label: 'stdio, lock + events', ...versusBare(stdio, 'locked'), unit: 'ns/call', versus: 'stdio, bare' },
     { label: 'stdio, lock + events + reporter', ...versusBare(stdio, 'reported'), unit: 'ns/call', versus: 'stdio, bare', target: '<= 1.02' },
+    { label: 'stdio server CPU per call, bare', value: bareCpuNs!, unit: 'ns/call', note: 'user + system time of the server process over all rounds' },
+    { label: 'stdio server CPU per call, lock + events', value: lockedCpuNs!, unit: 'ns/call', versus: 'stdio server CPU per call, bare' },
+    { label: 'stdio server CPU per call, lock + events + reporter', value: reportedCpuNs!, unit: 'ns/call', versus: 'stdio server CPU per call, bare' },
     { label: 'in memory, bare (no ALS in process)', value: pristineNs, unit: 'ns/call' },
     { label: 'in memory, bare', value: fastest(memory.get('bare')!), unit: 'ns/call', versus: 'in memory, bare (no ALS in process)' },
     { label: 'in memory, lock + events', ...versusBare(memory, 'locked'), unit: 'ns/call', versus: 'in memory, bare' },
