@@ -16,6 +16,8 @@ const LIBRARIES = ['ours', 'redlock', 'redis-semaphore'] as const;
 const PUSH_FLOOR = 'token';
 const PUSH_FLOOR_LABEL = 'push floor: BLPOP/LPUSH token';
 const PUSH_FLOOR_NOTE = 'no lease, fencing, owner or deadlock detection';
+/** What each contended and burst workload runs: the contestants, then the floor. */
+const WORKLOAD_RUNS = [...LIBRARIES, PUSH_FLOOR];
 const CONTENDED_MS = 3000;
 const PROCESSES = 3;
 /** Concurrent callers in each process: one request at a time, then a burst of parallel tool calls. */
@@ -170,7 +172,7 @@ async function main(): Promise<void> {
     // replica at once, where a polling lock's waiters sleep through their retry delay while the key is free.
     for (const callers of CALLERS_PER_PROCESS) {
       const runs: Record<string, ContendedRun> = {};
-      for (const library of [...LIBRARIES, PUSH_FLOOR]) runs[library] = await contended(library, redis.url, await hotKey(library, `hot:${library}:${callers}`), callers);
+      for (const library of WORKLOAD_RUNS) runs[library] = await contended(library, redis.url, await hotKey(library, `hot:${library}:${callers}`), callers);
       const workload = `one hot key, ${PROCESSES} processes x ${callers} caller${callers === 1 ? '' : 's'}, ${CONTENDED_MS / 1000} s, ${HOLD_MS} ms under the lock, ${THINK_MS} ms and a PING outside`;
       // The target is in quiet round trips; beside it, in those the workers timed during the run: on 2 cores, three
       // busy processes and Redis slow every wake-up, and a hand-over waits for two of them.
@@ -202,7 +204,7 @@ async function main(): Promise<void> {
     // A burst of parallel tool calls on one account, each taking the lock once: where polling waiters sleep through
     // their retry delay while the key is free, and a lock whose owner loops back cannot keep it.
     const bursts: Record<string, BurstRun> = {};
-    for (const library of [...LIBRARIES, PUSH_FLOOR]) bursts[library] = await burst(library, redis.url, await hotKey(library, `burst:${library}`));
+    for (const library of WORKLOAD_RUNS) bursts[library] = await burst(library, redis.url, await hotKey(library, `burst:${library}`));
     const burstWorkload = `burst: ${PROCESSES} processes x ${BURST_CALLERS} parallel calls on one hot key, each once, ${HOLD_MS} ms under the lock`;
     printTable(`${burstWorkload}: throughput (grants per second until the last call is done)`, [
       ...LIBRARIES.map((library): BenchRow => ({ label: library, value: bursts[library]!.grantsPerSecond, unit: '/s', note: `all done in ${bursts[library]!.makespanMs.toFixed(0)} ms, p99 wait ${bursts[library]!.p99WaitMs.toFixed(0)} ms, ${bursts[library]!.failures} failed` })),
